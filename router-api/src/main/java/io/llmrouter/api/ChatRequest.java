@@ -1,0 +1,529 @@
+package io.llmrouter.api;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An OpenAI-compatible chat completion request. Fields the router does not model are kept in
+ * {@link #extra()} and sent upstream unchanged (for example {@code response_format} variants, {@code seed},
+ * {@code reasoning_effort}, provider extras).
+ *
+ * <p>Immutable and thread-safe; build with {@link #builder()}, change a copy with {@link #toBuilder()}.
+ * Every JSON field not modelled here is kept in {@link #extra()} and written back unchanged.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(builder = ChatRequest.Builder.class)
+@JsonPropertyOrder({"model", "messages", "tools", "tool_choice", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stream", "stop", "n", "user", "response_format", "stream_options", "fallbacks", "disable_fallbacks", "timeout"})
+public final class ChatRequest {
+  private final String model;
+  private final List<ChatMessage> messages;
+  private final List<Tool> tools;
+  private final JsonNode toolChoice;
+  private final Double temperature;
+  private final Double topP;
+  private final Integer maxTokens;
+  private final Integer maxCompletionTokens;
+  private final Boolean stream;
+  private final JsonNode stop;
+  private final Integer n;
+  private final String user;
+  private final JsonNode responseFormat;
+  private final JsonNode streamOptions;
+  private final List<String> fallbacks;
+  private final Boolean disableFallbacks;
+  private final Double timeout;
+  private final Map<String, JsonNode> extra;
+
+  private ChatRequest(Builder b) {
+    this.model = b.model;
+    this.messages = b.messages == null ? null : List.copyOf(b.messages);
+    this.tools = b.tools == null ? null : List.copyOf(b.tools);
+    this.toolChoice = b.toolChoice;
+    this.temperature = b.temperature;
+    this.topP = b.topP;
+    this.maxTokens = b.maxTokens;
+    this.maxCompletionTokens = b.maxCompletionTokens;
+    this.stream = b.stream;
+    this.stop = b.stop;
+    this.n = b.n;
+    this.user = b.user;
+    this.responseFormat = b.responseFormat;
+    this.streamOptions = b.streamOptions;
+    this.fallbacks = b.fallbacks == null ? null : List.copyOf(b.fallbacks);
+    this.disableFallbacks = b.disableFallbacks;
+    this.timeout = b.timeout;
+    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
+  }
+
+  /** Returns a new, empty builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder initialised with this value's fields, extras included. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.model = model;
+    b.messages = messages;
+    b.tools = tools;
+    b.toolChoice = toolChoice;
+    b.temperature = temperature;
+    b.topP = topP;
+    b.maxTokens = maxTokens;
+    b.maxCompletionTokens = maxCompletionTokens;
+    b.stream = stream;
+    b.stop = stop;
+    b.n = n;
+    b.user = user;
+    b.responseFormat = responseFormat;
+    b.streamOptions = streamOptions;
+    b.fallbacks = fallbacks;
+    b.disableFallbacks = disableFallbacks;
+    b.timeout = timeout;
+    b.extra.putAll(extra);
+    return b;
+  }
+
+  /** Returns the model group (a {@code model_name} of the configuration) to route to, or null when absent. */
+  @JsonProperty("model")
+  public String model() {
+    return model;
+  }
+
+  /** Returns the conversation, or null when absent. */
+  @JsonProperty("messages")
+  public List<ChatMessage> messages() {
+    return messages;
+  }
+
+  /** Returns tools the model may call, or null when absent. */
+  @JsonProperty("tools")
+  public List<Tool> tools() {
+    return tools;
+  }
+
+  /** Returns {@code auto}, {@code none}, {@code required} or a named tool, or null when absent. */
+  @JsonProperty("tool_choice")
+  public JsonNode toolChoice() {
+    return toolChoice;
+  }
+
+  /** Returns sampling temperature, or null when absent. */
+  @JsonProperty("temperature")
+  public Double temperature() {
+    return temperature;
+  }
+
+  /** Returns nucleus sampling, or null when absent. */
+  @JsonProperty("top_p")
+  public Double topP() {
+    return topP;
+  }
+
+  /** Returns completion token cap, or null when absent. */
+  @JsonProperty("max_tokens")
+  public Integer maxTokens() {
+    return maxTokens;
+  }
+
+  /** Returns newer spelling of the completion token cap, or null when absent. */
+  @JsonProperty("max_completion_tokens")
+  public Integer maxCompletionTokens() {
+    return maxCompletionTokens;
+  }
+
+  /** Returns whether the caller asked for SSE; the router sets it per call, or null when absent. */
+  @JsonProperty("stream")
+  public Boolean stream() {
+    return stream;
+  }
+
+  /** Returns stop sequence(s), or null when absent. */
+  @JsonProperty("stop")
+  public JsonNode stop() {
+    return stop;
+  }
+
+  /** Returns number of choices, or null when absent. */
+  @JsonProperty("n")
+  public Integer n() {
+    return n;
+  }
+
+  /** Returns end-user id, or null when absent. */
+  @JsonProperty("user")
+  public String user() {
+    return user;
+  }
+
+  /** Returns structured output request, passed through, or null when absent. */
+  @JsonProperty("response_format")
+  public JsonNode responseFormat() {
+    return responseFormat;
+  }
+
+  /** Returns streaming options such as {@code include_usage}, passed through, or null when absent. */
+  @JsonProperty("stream_options")
+  public JsonNode streamOptions() {
+    return streamOptions;
+  }
+
+  /** Returns router-only: per-request fallback model groups, replacing the configured chain; never sent upstream, or null when absent. */
+  @JsonProperty("fallbacks")
+  public List<String> fallbacks() {
+    return fallbacks;
+  }
+
+  /** Returns router-only: when true no fallback group is tried; never sent upstream, or null when absent. */
+  @JsonProperty("disable_fallbacks")
+  public Boolean disableFallbacks() {
+    return disableFallbacks;
+  }
+
+  /** Returns router-only: whole-request deadline in seconds; never sent upstream, or null when absent. */
+  @JsonProperty("timeout")
+  public Double timeout() {
+    return timeout;
+  }
+
+  /** Returns the JSON fields this type does not model, in arrival order; never null. */
+  @JsonAnyGetter
+  public Map<String, JsonNode> extra() {
+    return extra;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) return true;
+    if (!(o instanceof ChatRequest)) return false;
+    ChatRequest that = (ChatRequest) o;
+    return Objects.equals(model, that.model) && Objects.equals(messages, that.messages) && Objects.equals(tools, that.tools) && Objects.equals(toolChoice, that.toolChoice) && Objects.equals(temperature, that.temperature) && Objects.equals(topP, that.topP) && Objects.equals(maxTokens, that.maxTokens) && Objects.equals(maxCompletionTokens, that.maxCompletionTokens) && Objects.equals(stream, that.stream) && Objects.equals(stop, that.stop) && Objects.equals(n, that.n) && Objects.equals(user, that.user) && Objects.equals(responseFormat, that.responseFormat) && Objects.equals(streamOptions, that.streamOptions) && Objects.equals(fallbacks, that.fallbacks) && Objects.equals(disableFallbacks, that.disableFallbacks) && Objects.equals(timeout, that.timeout) && extra.equals(that.extra);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(model, messages, tools, toolChoice, temperature, topP, maxTokens, maxCompletionTokens, stream, stop, n, user, responseFormat, streamOptions, fallbacks, disableFallbacks, timeout, extra);
+  }
+
+  @Override
+  public String toString() {
+    return Json.write(this);
+  }
+
+  /** Builds a {@link ChatRequest}. Not thread-safe. */
+  @JsonPOJOBuilder(withPrefix = "")
+  @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
+  public static final class Builder {
+    private String model;
+    private List<ChatMessage> messages;
+    private List<Tool> tools;
+    private JsonNode toolChoice;
+    private Double temperature;
+    private Double topP;
+    private Integer maxTokens;
+    private Integer maxCompletionTokens;
+    private Boolean stream;
+    private JsonNode stop;
+    private Integer n;
+    private String user;
+    private JsonNode responseFormat;
+    private JsonNode streamOptions;
+    private List<String> fallbacks;
+    private Boolean disableFallbacks;
+    private Double timeout;
+    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Sets the model group (a {@code model_name} of the configuration) to route to. */
+    public Builder model(String model) {
+      this.model = model;
+      extra.remove("model");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("model")
+    private Builder jsonModel(String model) {
+      this.model = model;
+      if (model == null) extra.put("model", NullNode.getInstance()); else extra.remove("model");
+      return this;
+    }
+
+    /** Sets the conversation. */
+    public Builder messages(List<ChatMessage> messages) {
+      this.messages = messages;
+      extra.remove("messages");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("messages")
+    private Builder jsonMessages(List<ChatMessage> messages) {
+      this.messages = messages;
+      if (messages == null) extra.put("messages", NullNode.getInstance()); else extra.remove("messages");
+      return this;
+    }
+
+    /** Sets the conversation. */
+    public Builder messages(ChatMessage... values) {
+      this.messages = List.of(values);
+      return this;
+    }
+
+    /** Sets tools the model may call. */
+    public Builder tools(List<Tool> tools) {
+      this.tools = tools;
+      extra.remove("tools");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("tools")
+    private Builder jsonTools(List<Tool> tools) {
+      this.tools = tools;
+      if (tools == null) extra.put("tools", NullNode.getInstance()); else extra.remove("tools");
+      return this;
+    }
+
+    /** Sets tools the model may call. */
+    public Builder tools(Tool... values) {
+      this.tools = List.of(values);
+      return this;
+    }
+
+    /** Sets {@code auto}, {@code none}, {@code required} or a named tool. */
+    @JsonProperty("tool_choice")
+    public Builder toolChoice(JsonNode toolChoice) {
+      this.toolChoice = toolChoice;
+      return this;
+    }
+
+    /** Sets {@code auto}, {@code none}, {@code required} or a named tool from a plain string. */
+    public Builder toolChoice(String value) {
+      this.toolChoice = value == null ? null : Json.text(value);
+      return this;
+    }
+
+    /** Sets sampling temperature. */
+    public Builder temperature(Double temperature) {
+      this.temperature = temperature;
+      extra.remove("temperature");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("temperature")
+    private Builder jsonTemperature(Double temperature) {
+      this.temperature = temperature;
+      if (temperature == null) extra.put("temperature", NullNode.getInstance()); else extra.remove("temperature");
+      return this;
+    }
+
+    /** Sets nucleus sampling. */
+    public Builder topP(Double topP) {
+      this.topP = topP;
+      extra.remove("top_p");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("top_p")
+    private Builder jsonTopP(Double topP) {
+      this.topP = topP;
+      if (topP == null) extra.put("top_p", NullNode.getInstance()); else extra.remove("top_p");
+      return this;
+    }
+
+    /** Sets completion token cap. */
+    public Builder maxTokens(Integer maxTokens) {
+      this.maxTokens = maxTokens;
+      extra.remove("max_tokens");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("max_tokens")
+    private Builder jsonMaxTokens(Integer maxTokens) {
+      this.maxTokens = maxTokens;
+      if (maxTokens == null) extra.put("max_tokens", NullNode.getInstance()); else extra.remove("max_tokens");
+      return this;
+    }
+
+    /** Sets newer spelling of the completion token cap. */
+    public Builder maxCompletionTokens(Integer maxCompletionTokens) {
+      this.maxCompletionTokens = maxCompletionTokens;
+      extra.remove("max_completion_tokens");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("max_completion_tokens")
+    private Builder jsonMaxCompletionTokens(Integer maxCompletionTokens) {
+      this.maxCompletionTokens = maxCompletionTokens;
+      if (maxCompletionTokens == null) extra.put("max_completion_tokens", NullNode.getInstance()); else extra.remove("max_completion_tokens");
+      return this;
+    }
+
+    /** Sets whether the caller asked for SSE; the router sets it per call. */
+    public Builder stream(Boolean stream) {
+      this.stream = stream;
+      extra.remove("stream");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("stream")
+    private Builder jsonStream(Boolean stream) {
+      this.stream = stream;
+      if (stream == null) extra.put("stream", NullNode.getInstance()); else extra.remove("stream");
+      return this;
+    }
+
+    /** Sets stop sequence(s). */
+    @JsonProperty("stop")
+    public Builder stop(JsonNode stop) {
+      this.stop = stop;
+      return this;
+    }
+
+    /** Sets stop sequence(s) from a plain string. */
+    public Builder stop(String value) {
+      this.stop = value == null ? null : Json.text(value);
+      return this;
+    }
+
+    /** Sets number of choices. */
+    public Builder n(Integer n) {
+      this.n = n;
+      extra.remove("n");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("n")
+    private Builder jsonN(Integer n) {
+      this.n = n;
+      if (n == null) extra.put("n", NullNode.getInstance()); else extra.remove("n");
+      return this;
+    }
+
+    /** Sets end-user id. */
+    public Builder user(String user) {
+      this.user = user;
+      extra.remove("user");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("user")
+    private Builder jsonUser(String user) {
+      this.user = user;
+      if (user == null) extra.put("user", NullNode.getInstance()); else extra.remove("user");
+      return this;
+    }
+
+    /** Sets structured output request, passed through. */
+    @JsonProperty("response_format")
+    public Builder responseFormat(JsonNode responseFormat) {
+      this.responseFormat = responseFormat;
+      return this;
+    }
+
+    /** Sets streaming options such as {@code include_usage}, passed through. */
+    @JsonProperty("stream_options")
+    public Builder streamOptions(JsonNode streamOptions) {
+      this.streamOptions = streamOptions;
+      return this;
+    }
+
+    /** Sets router-only: per-request fallback model groups, replacing the configured chain; never sent upstream. */
+    public Builder fallbacks(List<String> fallbacks) {
+      this.fallbacks = fallbacks;
+      extra.remove("fallbacks");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("fallbacks")
+    private Builder jsonFallbacks(List<String> fallbacks) {
+      this.fallbacks = fallbacks;
+      if (fallbacks == null) extra.put("fallbacks", NullNode.getInstance()); else extra.remove("fallbacks");
+      return this;
+    }
+
+    /** Sets router-only: per-request fallback model groups, replacing the configured chain; never sent upstream. */
+    public Builder fallbacks(String... values) {
+      this.fallbacks = List.of(values);
+      return this;
+    }
+
+    /** Sets router-only: when true no fallback group is tried; never sent upstream. */
+    public Builder disableFallbacks(Boolean disableFallbacks) {
+      this.disableFallbacks = disableFallbacks;
+      extra.remove("disable_fallbacks");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("disable_fallbacks")
+    private Builder jsonDisableFallbacks(Boolean disableFallbacks) {
+      this.disableFallbacks = disableFallbacks;
+      if (disableFallbacks == null) extra.put("disable_fallbacks", NullNode.getInstance()); else extra.remove("disable_fallbacks");
+      return this;
+    }
+
+    /** Sets router-only: whole-request deadline in seconds; never sent upstream. */
+    public Builder timeout(Double timeout) {
+      this.timeout = timeout;
+      extra.remove("timeout");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("timeout")
+    private Builder jsonTimeout(Double timeout) {
+      this.timeout = timeout;
+      if (timeout == null) extra.put("timeout", NullNode.getInstance()); else extra.remove("timeout");
+      return this;
+    }
+
+    /** Sets (or, with a null value, removes) a field this type does not model. */
+    @JsonAnySetter
+    public Builder extra(String name, JsonNode value) {
+      if (value == null) extra.remove(name); else extra.put(name, value);
+      return this;
+    }
+
+    /** Replaces all extra fields. */
+    public Builder extra(Map<String, JsonNode> values) {
+      extra.clear();
+      extra.putAll(values);
+      return this;
+    }
+
+    /** Removes an extra field. */
+    public Builder removeExtra(String name) {
+      extra.remove(name);
+      return this;
+    }
+
+    /** Builds the immutable value. */
+    public ChatRequest build() {
+      return new ChatRequest(this);
+    }
+  }
+}

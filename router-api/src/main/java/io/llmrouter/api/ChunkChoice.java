@@ -1,0 +1,195 @@
+package io.llmrouter.api;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One choice delta inside a {@link ChatChunk}.
+ *
+ * <p>Immutable and thread-safe; build with {@link #builder()}, change a copy with {@link #toBuilder()}.
+ * Every JSON field not modelled here is kept in {@link #extra()} and written back unchanged.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(builder = ChunkChoice.Builder.class)
+@JsonPropertyOrder({"index", "delta", "finish_reason", "logprobs"})
+public final class ChunkChoice {
+  private final Integer index;
+  private final ChatMessage delta;
+  private final String finishReason;
+  private final JsonNode logprobs;
+  private final Map<String, JsonNode> extra;
+
+  private ChunkChoice(Builder b) {
+    this.index = b.index;
+    this.delta = b.delta;
+    this.finishReason = b.finishReason;
+    this.logprobs = b.logprobs;
+    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
+  }
+
+  /** Returns a new, empty builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder initialised with this value's fields, extras included. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.index = index;
+    b.delta = delta;
+    b.finishReason = finishReason;
+    b.logprobs = logprobs;
+    b.extra.putAll(extra);
+    return b;
+  }
+
+  /** Returns choice index, or null when absent. */
+  @JsonProperty("index")
+  public Integer index() {
+    return index;
+  }
+
+  /** Returns the increment, or null when absent. */
+  @JsonProperty("delta")
+  public ChatMessage delta() {
+    return delta;
+  }
+
+  /** Returns set on the last delta of the choice, or null when absent. */
+  @JsonProperty("finish_reason")
+  public String finishReason() {
+    return finishReason;
+  }
+
+  /** Returns log probabilities, passed through, or null when absent. */
+  @JsonProperty("logprobs")
+  public JsonNode logprobs() {
+    return logprobs;
+  }
+
+  /** Returns the JSON fields this type does not model, in arrival order; never null. */
+  @JsonAnyGetter
+  public Map<String, JsonNode> extra() {
+    return extra;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) return true;
+    if (!(o instanceof ChunkChoice)) return false;
+    ChunkChoice that = (ChunkChoice) o;
+    return Objects.equals(index, that.index) && Objects.equals(delta, that.delta) && Objects.equals(finishReason, that.finishReason) && Objects.equals(logprobs, that.logprobs) && extra.equals(that.extra);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(index, delta, finishReason, logprobs, extra);
+  }
+
+  @Override
+  public String toString() {
+    return Json.write(this);
+  }
+
+  /** Builds a {@link ChunkChoice}. Not thread-safe. */
+  @JsonPOJOBuilder(withPrefix = "")
+  @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
+  public static final class Builder {
+    private Integer index;
+    private ChatMessage delta;
+    private String finishReason;
+    private JsonNode logprobs;
+    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Sets choice index. */
+    public Builder index(Integer index) {
+      this.index = index;
+      extra.remove("index");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("index")
+    private Builder jsonIndex(Integer index) {
+      this.index = index;
+      if (index == null) extra.put("index", NullNode.getInstance()); else extra.remove("index");
+      return this;
+    }
+
+    /** Sets the increment. */
+    public Builder delta(ChatMessage delta) {
+      this.delta = delta;
+      extra.remove("delta");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("delta")
+    private Builder jsonDelta(ChatMessage delta) {
+      this.delta = delta;
+      if (delta == null) extra.put("delta", NullNode.getInstance()); else extra.remove("delta");
+      return this;
+    }
+
+    /** Sets set on the last delta of the choice. */
+    public Builder finishReason(String finishReason) {
+      this.finishReason = finishReason;
+      extra.remove("finish_reason");
+      return this;
+    }
+
+    // From JSON only: an explicit null is kept (as a null extra) so it is written back as null.
+    @JsonProperty("finish_reason")
+    private Builder jsonFinishReason(String finishReason) {
+      this.finishReason = finishReason;
+      if (finishReason == null) extra.put("finish_reason", NullNode.getInstance()); else extra.remove("finish_reason");
+      return this;
+    }
+
+    /** Sets log probabilities, passed through. */
+    @JsonProperty("logprobs")
+    public Builder logprobs(JsonNode logprobs) {
+      this.logprobs = logprobs;
+      return this;
+    }
+
+    /** Sets (or, with a null value, removes) a field this type does not model. */
+    @JsonAnySetter
+    public Builder extra(String name, JsonNode value) {
+      if (value == null) extra.remove(name); else extra.put(name, value);
+      return this;
+    }
+
+    /** Replaces all extra fields. */
+    public Builder extra(Map<String, JsonNode> values) {
+      extra.clear();
+      extra.putAll(values);
+      return this;
+    }
+
+    /** Removes an extra field. */
+    public Builder removeExtra(String name) {
+      extra.remove(name);
+      return this;
+    }
+
+    /** Builds the immutable value. */
+    public ChunkChoice build() {
+      return new ChunkChoice(this);
+    }
+  }
+}

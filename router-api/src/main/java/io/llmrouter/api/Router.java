@@ -1,0 +1,72 @@
+package io.llmrouter.api;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An in-process LLM gateway: one OpenAI-compatible chat API over many provider deployments, with rate
+ * trackers, retries, reset-aware cooldowns and ordered fallbacks.
+ *
+ * <p>Policies wrap each call in this order, outermost first:
+ *
+ * <pre>
+ * Fallback(group plan)                 requested group, then its ordered fallbacks (context-window and
+ *   -> Retry(per group)                content-policy plans swap in on those errors)
+ *     -> Admission(rate tracker,       a deployment that is cooling, over rpm/tpm or told "remaining 0"
+ *                  cooldown)           is skipped, never called
+ *       -> Timeout                     per attempt, bounded by the request's own deadline
+ *         -> HTTP call                 provider client + dialect: a response or a typed error + RateSignal
+ * </pre>
+ *
+ * <p>Every call ends in a response or an exception, never silence. Errors are {@link LlmRouterException}s:
+ * {@link UnknownModelException} for a model group that does not exist, {@link NoDeploymentAvailableException}
+ * when nothing in the chain can serve (with the earliest time something will), or the last provider error
+ * when it is not retriable (for example {@link BadRequestException}).
+ *
+ * <p>Implementations are thread-safe; one router is meant to be shared by the whole application.
+ */
+public interface Router extends AutoCloseable {
+
+  /**
+   * Sends one chat completion and waits for it.
+   *
+   * @return the response, with its {@link ChatResponse#route()}
+   * @throws LlmRouterException when no deployment could serve the request
+   */
+  ChatResponse chat(ChatRequest request);
+
+  /**
+   * Starts a streamed chat completion. Retries and fallbacks happen until the first chunk with content
+   * reaches the caller; after that an error ends the stream with a typed exception from
+   * {@link ChatStream#next()} and content is never repeated. The call returns once a deployment has
+   * produced its first chunk, so the returned stream's {@link ChatStream#route()} already names it.
+   *
+   * @throws LlmRouterException when no deployment could start the stream
+   */
+  ChatStream stream(ChatRequest request);
+
+  /**
+   * Streams a chat completion to {@code listener} on a router thread. The listener gets exactly one of
+   * {@link StreamListener#onComplete} or {@link StreamListener#onError}. Same fallback rule as
+   * {@link #stream(ChatRequest)}.
+   *
+   * @return a handle that cancels the stream when closed
+   */
+  AutoCloseable stream(ChatRequest request, StreamListener listener);
+
+  /** Sends one chat completion without blocking the caller. The future fails with a {@link LlmRouterException}. */
+  CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
+
+  /** The configured model groups, in configuration order, with their availability now. */
+  List<ModelGroupStatus> modelGroups();
+
+  /** The latest health report (from background checks, or empty when they are off). */
+  HealthReport health();
+
+  /** Runs one health check of every deployment now and returns the report. */
+  HealthReport checkHealth();
+
+  /** Stops background work and releases connections. In-flight calls finish or fail. */
+  @Override
+  void close();
+}

@@ -1,0 +1,38 @@
+package io.llmrouter.api.spi;
+
+import io.llmrouter.api.ChatResponse;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The provider SPI the router core calls: one implementation speaks the OpenAI wire protocol with a
+ * dialect per provider prefix. Implementations make no hidden retries (the router owns the only retry
+ * loop) and are thread-safe.
+ *
+ * <p>Every method ends in a value or a typed {@link io.llmrouter.api.ProviderException}: rate limits as
+ * {@link io.llmrouter.api.RateLimitedException}, context overflows as
+ * {@link io.llmrouter.api.ContextWindowExceededException}, garbage as
+ * {@link io.llmrouter.api.MalformedResponseException}, and so on, each carrying the response's
+ * {@link io.llmrouter.api.RateSignal}.
+ */
+public interface ProviderClient extends AutoCloseable {
+
+  /** The provider prefixes this client has a dialect for. */
+  Set<String> prefixes();
+
+  /** What the dialect for {@code prefix} knows. @throws IllegalArgumentException for an unknown prefix */
+  ProviderInfo info(String prefix);
+
+  /** Sends a non-streamed completion. */
+  ProviderResponse<ChatResponse> chat(ProviderCall call);
+
+  /** Opens a streamed completion; returns once the response status and headers are in. */
+  ProviderStream stream(ProviderCall call);
+
+  /** Lists the provider's models, each marked chat or not by the dialect's filter. */
+  ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, java.time.Duration timeout);
+
+  /** Releases connections and threads. */
+  @Override
+  void close();
+}

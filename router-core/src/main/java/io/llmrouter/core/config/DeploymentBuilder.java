@@ -1,0 +1,58 @@
+package io.llmrouter.core.config;
+
+import io.llmrouter.api.ConfigException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds one {@link DeploymentConfig} for {@link RouterConfigBuilder}. Not thread-safe. */
+public final class DeploymentBuilder {
+  private final String modelName;
+  private final String model;
+  private String apiBase;
+  private SecretRef apiKey;
+  private Integer rpm;
+  private Long tpm;
+  private Double weight;
+  private Integer order;
+  private Duration timeout;
+  private Integer maxParallelRequests;
+  private String id;
+  private String description;
+  private Integer maxInputTokens;
+  private final Map<String, Object> extraParams = new LinkedHashMap<>();
+
+  private DeploymentBuilder(String modelName, String model) {
+    this.modelName = modelName;
+    this.model = model;
+  }
+
+  /** A deployment of group {@code modelName} calling LiteLLM model string {@code model} ({@code groq/...}). */
+  public static DeploymentBuilder of(String modelName, String model) {
+    return new DeploymentBuilder(modelName, model);
+  }
+
+  public DeploymentBuilder apiBase(String v) { this.apiBase = v; return this; }
+  public DeploymentBuilder apiKey(SecretRef v) { this.apiKey = v; return this; }
+  public DeploymentBuilder apiKeyEnv(String var) { this.apiKey = SecretRef.env(var); return this; }
+  public DeploymentBuilder rpm(int v) { this.rpm = v; return this; }
+  public DeploymentBuilder tpm(long v) { this.tpm = v; return this; }
+  public DeploymentBuilder weight(double v) { this.weight = v; return this; }
+  public DeploymentBuilder order(int v) { this.order = v; return this; }
+  public DeploymentBuilder timeout(Duration v) { this.timeout = v; return this; }
+  public DeploymentBuilder maxParallelRequests(int v) { this.maxParallelRequests = v; return this; }
+  public DeploymentBuilder id(String v) { this.id = v; return this; }
+  public DeploymentBuilder description(String v) { this.description = v; return this; }
+  public DeploymentBuilder maxInputTokens(int v) { this.maxInputTokens = v; return this; }
+  public DeploymentBuilder extraParam(String k, Object v) { this.extraParams.put(k, v); return this; }
+
+  DeploymentConfig build(String path) {
+    if (modelName == null || modelName.isBlank()) throw new ConfigException(path + ".model_name", "expected a non-empty string");
+    if (model == null || model.isBlank()) throw new ConfigException(path + ".litellm_params.model", "expected a model string such as \"groq/llama-3.3-70b-versatile\"");
+    int slash = model.indexOf('/');
+    String provider = slash < 0 ? "openai" : model.substring(0, slash);
+    String providerModel = slash < 0 ? model : model.substring(slash + 1);
+    return new DeploymentConfig(modelName, model, provider, providerModel, apiBase, apiKey, rpm, tpm, weight, order,
+        timeout, maxParallelRequests, id, description, maxInputTokens, extraParams);
+  }
+}

@@ -1,0 +1,52 @@
+package io.llmrouter.core.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One deployment: an entry of LiteLLM's {@code model_list}.
+ *
+ * @param modelName the group it serves ({@code model_name})
+ * @param model the full LiteLLM model string with prefix ({@code groq/llama-3.3-70b-versatile})
+ * @param provider the prefix ({@code groq}); {@code openai} when the string has none
+ * @param providerModel the model id the provider knows ({@code llama-3.3-70b-versatile})
+ * @param apiBase {@code litellm_params.api_base}, or null for the dialect's default / {@code <PREFIX>_API_BASE}
+ * @param apiKey {@code litellm_params.api_key}, or null to use the dialect's key variable
+ * @param rpm declared requests per minute, or null for no limit
+ * @param tpm declared tokens per minute, or null
+ * @param weight simple-shuffle weight, or null
+ * @param order tier ({@code order}); lower tiers are used first; null means 1
+ * @param timeout per-attempt timeout, or null for {@code request_timeout}
+ * @param maxParallelRequests concurrent-call cap, or null
+ * @param id {@code model_info.id}, or a stable id derived from the group, model and api_base
+ * @param description {@code model_info.description}, or null
+ * @param maxInputTokens context window ({@code model_info.max_input_tokens}), or null when unknown
+ * @param extraParams any other {@code litellm_params} (for example {@code extra_headers}), kept as read
+ */
+public record DeploymentConfig(
+    String modelName,
+    String model,
+    String provider,
+    String providerModel,
+    String apiBase,
+    SecretRef apiKey,
+    Integer rpm,
+    Long tpm,
+    Double weight,
+    Integer order,
+    Duration timeout,
+    Integer maxParallelRequests,
+    String id,
+    String description,
+    Integer maxInputTokens,
+    Map<String, Object> extraParams) {
+
+  public DeploymentConfig {
+    extraParams = extraParams == null ? Map.of() : Map.copyOf(extraParams);
+  }
+
+  /** The tier, 1 when unset. */
+  public int tier() {
+    return order == null ? 1 : order;
+  }
+}

@@ -1,0 +1,48 @@
+package io.llmrouter.facade;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code llm-router} command line. Subcommands: see {@code llm-router --help}. */
+@Command(
+    name = "llm-router",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "An in-process LLM gateway: one OpenAI-compatible API over local vLLM, Groq, NVIDIA NIM, "
+        + "OpenRouter and other providers, with rate trackers, retries, reset-aware cooldowns and fallbacks.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Entry point: runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Reads the version Maven wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("/llm-router-version.properties")) {
+        if (in != null) p.load(in);
+      }
+      return new String[] {"llm-router " + p.getProperty("version", "unknown"),
+          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+    }
+  }
+}

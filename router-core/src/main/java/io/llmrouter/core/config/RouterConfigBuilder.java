@@ -1,5 +1,6 @@
 package io.llmrouter.core.config;
 
+import io.llmrouter.api.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,9 @@ public final class RouterConfigBuilder {
   private int maxFallbacks = 5;
   private GeneralSettings general = GeneralSettings.defaults();
   private LitellmSettings litellm = LitellmSettings.defaults();
+  // Where the YAML reader found a router setting when it was not router_settings (LiteLLM also reads
+  // fallbacks, allowed_fails and num_retries from litellm_settings), so errors name the line the user wrote.
+  private final Map<String, String> pathOverrides = new LinkedHashMap<>();
 
   RouterConfigBuilder() {}
 
@@ -77,10 +81,21 @@ public final class RouterConfigBuilder {
     return this;
   }
 
-  /** Appends an ordered fallback chain for {@code group} ({@code router_settings.fallbacks}). */
+  /**
+   * Appends an ordered fallback chain for {@code group} ({@code router_settings.fallbacks}).
+   *
+   * @throws ConfigException when {@code group} already has a chain
+   */
   public RouterConfigBuilder fallbacks(String group, String... chain) {
-    fallbacks.put(group, List.of(chain));
+    putChain("router_settings.fallbacks", fallbacks, group, chain);
     return this;
+  }
+
+  private static void putChain(String path, Map<String, List<String>> chains, String group, String... chain) {
+    // Refuse rather than overwrite: LiteLLM would use the first entry and silently ignore the second.
+    if (chains.containsKey(group))
+      throw new ConfigException(path, "\"" + group + "\" is given a fallback list twice; merge them into one");
+    chains.put(group, List.of(chain));
   }
 
   /** {@code router_settings.default_fallbacks}. */
@@ -89,15 +104,23 @@ public final class RouterConfigBuilder {
     return this;
   }
 
-  /** {@code router_settings.context_window_fallbacks} for {@code group}. */
+  /**
+   * {@code router_settings.context_window_fallbacks} for {@code group}.
+   *
+   * @throws ConfigException when {@code group} already has a chain
+   */
   public RouterConfigBuilder contextWindowFallbacks(String group, String... chain) {
-    contextWindowFallbacks.put(group, List.of(chain));
+    putChain("router_settings.context_window_fallbacks", contextWindowFallbacks, group, chain);
     return this;
   }
 
-  /** {@code router_settings.content_policy_fallbacks} for {@code group}. */
+  /**
+   * {@code router_settings.content_policy_fallbacks} for {@code group}.
+   *
+   * @throws ConfigException when {@code group} already has a chain
+   */
   public RouterConfigBuilder contentPolicyFallbacks(String group, String... chain) {
-    contentPolicyFallbacks.put(group, List.of(chain));
+    putChain("router_settings.content_policy_fallbacks", contentPolicyFallbacks, group, chain);
     return this;
   }
 
@@ -137,8 +160,14 @@ public final class RouterConfigBuilder {
     return this;
   }
 
+  /** Records that router setting {@code key} was read from {@code path} (reader only). */
+  RouterConfigBuilder sourcePath(String key, String path) {
+    pathOverrides.put(key, path);
+    return this;
+  }
+
   /**
-   * Builds and validates.
+   * Builds and validates. The builder may be reused; each call builds a new, immutable config.
    *
    * @throws io.llmrouter.api.ConfigException naming the key path of the first problem
    */
@@ -149,7 +178,7 @@ public final class RouterConfigBuilder {
         fallbacks, defaultFallbacks, contextWindowFallbacks, contentPolicyFallbacks, retryPolicy, allowedFailsPolicy,
         enablePreCallChecks, maxFallbacks);
     RouterConfig config = new RouterConfig(DeploymentIds.assign(ds), rs, general, litellm);
-    ConfigValidator.validate(config);
+    ConfigValidator.validate(config, pathOverrides);
     return config;
   }
 }

@@ -32,18 +32,31 @@ public final class DeploymentBuilder {
     return new DeploymentBuilder(modelName, model);
   }
 
+  /** {@code litellm_params.api_base}; null leaves the provider default / {@code <PREFIX>_API_BASE}. */
   public DeploymentBuilder apiBase(String v) { this.apiBase = v; return this; }
+  /** {@code litellm_params.api_key}, resolved late by the engine. */
   public DeploymentBuilder apiKey(SecretRef v) { this.apiKey = v; return this; }
+  /** {@code api_key: os.environ/<var>}. */
   public DeploymentBuilder apiKeyEnv(String var) { this.apiKey = SecretRef.env(var); return this; }
+  /** {@code litellm_params.rpm}: declared requests per minute. */
   public DeploymentBuilder rpm(int v) { this.rpm = v; return this; }
+  /** {@code litellm_params.tpm}: declared tokens per minute. */
   public DeploymentBuilder tpm(long v) { this.tpm = v; return this; }
+  /** {@code litellm_params.weight} for simple-shuffle. */
   public DeploymentBuilder weight(double v) { this.weight = v; return this; }
+  /** {@code litellm_params.order}: the tier; lower tiers are used first. */
   public DeploymentBuilder order(int v) { this.order = v; return this; }
+  /** {@code litellm_params.timeout}: per-attempt timeout. */
   public DeploymentBuilder timeout(Duration v) { this.timeout = v; return this; }
+  /** {@code litellm_params.max_parallel_requests}. */
   public DeploymentBuilder maxParallelRequests(int v) { this.maxParallelRequests = v; return this; }
+  /** {@code model_info.id}; without it a stable id is derived from group, model and api_base. */
   public DeploymentBuilder id(String v) { this.id = v; return this; }
+  /** {@code model_info.description}. */
   public DeploymentBuilder description(String v) { this.description = v; return this; }
+  /** {@code model_info.max_input_tokens}: the context window. */
   public DeploymentBuilder maxInputTokens(int v) { this.maxInputTokens = v; return this; }
+  /** Any other {@code litellm_params} entry, kept as given (for example {@code extra_headers}). */
   public DeploymentBuilder extraParam(String k, Object v) { this.extraParams.put(k, v); return this; }
 
   DeploymentConfig build(String path) {

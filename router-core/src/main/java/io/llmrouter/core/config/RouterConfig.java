@@ -33,8 +33,12 @@ public record RouterConfig(
     return new ArrayList<>(names);
   }
 
-  /** The effective retry count: {@code litellm_settings.num_retries} when set, else the router's. */
+  /**
+   * The effective retry count, LiteLLM's precedence ({@code num_retries or litellm.num_retries}):
+   * {@code router_settings.num_retries} when given, else {@code litellm_settings.num_retries}. The reader
+   * already folds the latter into {@link RouterSettings#numRetries()} when the former is absent.
+   */
   public int effectiveNumRetries() {
-    return litellm.numRetries() != null ? litellm.numRetries() : router.numRetries();
+    return router.numRetries();
   }
 }

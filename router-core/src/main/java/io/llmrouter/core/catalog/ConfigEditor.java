@@ -51,9 +51,10 @@ public final class ConfigEditor {
     removedItems.add(index);
     List<String> lines = doc.lines();
     for (int i = d.firstLine(); i <= d.lastLine(); i++) deleted.add(i);
-    boolean blankBefore = d.firstLine() > 0 && ConfigDocument.content(lines.get(d.firstLine() - 1)).isBlank();
+    // The blank line that separated this item from the next goes with it, so the spacing around the
+    // neighbours stays as it was (a section comment stays glued to the item after it).
     int after = d.lastLine() + 1;
-    if (blankBefore && after < lines.size() && ConfigDocument.content(lines.get(after)).isBlank()) deleted.add(after);
+    if (after < lines.size() && ConfigDocument.content(lines.get(after)).isBlank()) deleted.add(after);
     return this;
   }
 

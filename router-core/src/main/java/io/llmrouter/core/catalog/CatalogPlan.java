@@ -23,14 +23,16 @@ public final class CatalogPlan {
   private final FallbackReport report;
   private final ConfigEditor.Result edit;
   private final Set<String> finalNames;
+  private final Set<String> listNames;
 
   private CatalogPlan(List<ModelEntryRenderer.Entry> added, List<ConfigDocument.Deployment> removed, FallbackReport report,
-      ConfigEditor.Result edit, Set<String> finalNames) {
+      ConfigEditor.Result edit, Set<String> finalNames, Set<String> listNames) {
     this.added = List.copyOf(added);
     this.removed = List.copyOf(removed);
     this.report = report;
     this.edit = edit;
     this.finalNames = Set.copyOf(finalNames);
+    this.listNames = Set.copyOf(listNames);
   }
 
   /**
@@ -58,7 +60,7 @@ public final class CatalogPlan {
       editor.addEntry(provider, ModelEntryRenderer.render(e, doc.itemIndent(), doc.newline()));
     }
     FallbackReport report = pruneChains(doc, names, editor);
-    return new CatalogPlan(added, removed, report, editor.apply(), names);
+    return new CatalogPlan(added, removed, report, editor.apply(), names, names);
   }
 
   /**
@@ -71,7 +73,8 @@ public final class CatalogPlan {
     Set<String> names = survivingNames(doc, dead);
     ConfigEditor editor = new ConfigEditor(doc);
     FallbackReport report = pruneChains(doc, names, editor);
-    return new CatalogPlan(List.of(), List.of(), report, editor.apply(), names);
+    // model_list is left alone in this mode: it still defines every group, only chains change.
+    return new CatalogPlan(List.of(), List.of(), report, editor.apply(), names, survivingNames(doc, List.of()));
   }
 
   /**
@@ -188,7 +191,7 @@ public final class CatalogPlan {
     return edit;
   }
 
-  /** The model groups the edited config defines. */
+  /** The model groups considered working after the plan (what chains may still name). */
   public Set<String> finalNames() {
     return finalNames;
   }
@@ -199,8 +202,8 @@ public final class CatalogPlan {
   }
 
   /**
-   * Checks that the edited text means what the plan says: it parses with the same layout, defines exactly
-   * {@link #finalNames()}, and its chains name only those groups. Guards the line editor itself.
+   * Checks that the edited text means what the plan says: it parses with the same layout, its model_list
+   * defines exactly the groups intended, and its chains name only {@link #finalNames()}. Guards the line editor itself.
    *
    * @throws ConfigException when it does not
    */
@@ -208,11 +211,11 @@ public final class CatalogPlan {
     ConfigDocument after = ConfigDocument.parse(edit.text());
     Set<String> names = new LinkedHashSet<>();
     after.deployments().forEach(d -> names.add(d.modelName()));
-    if (!names.equals(finalNames)) {
-      throw new ConfigException("model_list", "internal edit check failed: expected groups " + finalNames + " but the edited text has " + names);
+    if (!names.equals(listNames)) {
+      throw new ConfigException("model_list", "internal edit check failed: expected groups " + listNames + " but the edited text has " + names);
     }
     for (ConfigDocument.Chain c : after.chains()) {
-      if (!names.contains(c.source()) || !names.containsAll(c.targets())) {
+      if (!finalNames.contains(c.source()) || !finalNames.containsAll(c.targets())) {
         throw new ConfigException("router_settings." + c.section(), "internal edit check failed at line " + (c.line() + 1));
       }
     }

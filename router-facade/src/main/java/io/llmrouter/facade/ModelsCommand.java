@@ -112,11 +112,12 @@ public final class ModelsCommand implements Callable<Integer> {
   private final ConfigTextValidator validator;
   private final SafeConfigWriter.FileOps fileOps;
   private final boolean terminal;
+  private Env runEnv;
 
   /** The production command: provider client from {@link ServiceLoader}, process environment, real time. */
   public ModelsCommand() {
     this(ModelsCommand::loadClient, Env.system(), Clock.systemUTC(), CatalogSleeper.system(), System.in, System.out, System.err,
-        new StructuralConfigValidator(), SafeConfigWriter.FileOps.system(), System.console() != null);
+        text -> { }, SafeConfigWriter.FileOps.system(), System.console() != null);
   }
 
   /**
@@ -183,15 +184,16 @@ public final class ModelsCommand implements Callable<Integer> {
     String text = read(config);
     ConfigDocument doc = ConfigDocument.parse(text);
 
+    Env env = baseEnv;
+    Path dotEnv = envFile != null ? envFile : dir.resolve(".env");
+    if (envFile != null || Files.isRegularFile(dotEnv)) env = env.withDotEnv(dotEnv);
+    this.runEnv = env;
+
     if (fallbackOnly) {
       CatalogPlan plan = CatalogPlan.forFallbacks(doc, cache);
       out.print(plan.report().render());
       return applyIfAsked(plan, text, log, "fallback", "stale=" + plan.report().stale().size());
     }
-
-    Env env = baseEnv;
-    Path dotEnv = envFile != null ? envFile : dir.resolve(".env");
-    if (envFile != null || Files.isRegularFile(dotEnv)) env = env.withDotEnv(dotEnv);
 
     try (ProviderClient client = clients.get()) {
       ModelCatalog.Builder b = ModelCatalog.builder(client).env(env).clock(clock).sleeper(sleeper).cache(cache)
@@ -243,7 +245,7 @@ public final class ModelsCommand implements Callable<Integer> {
     try {
       plan.verify();
       Path backup = new SafeConfigWriter(clock, fileOps).replace(config, oldText, plan.edit().text(),
-          new StructuralConfigValidator().andThen(validator));
+          new StructuralConfigValidator(runEnv).andThen(validator));
       out.println("config updated; backup: " + backup);
       log.append(clock.instant(), mode, details + " result=applied backup=" + backup.getFileName());
       return 0;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigEditingTest {
 
   static String guide() throws IOException {
-    try (InputStream in = ConfigEditingTest.class.getResourceAsStream("/catalog/guide-config.yaml")) {
+    try (InputStream in = ConfigEditingTest.class.getResourceAsStream("/guide-config.yaml")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

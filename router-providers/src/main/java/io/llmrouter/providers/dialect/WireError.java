@@ -41,6 +41,10 @@ public record WireError(boolean json, String message, String type, String code, 
     }
     JsonNode top = root.isArray() && root.size() > 0 ? root.get(0) : root;
     JsonNode err = top.path("error");
+    if (!err.isObject() && !err.isTextual() && top.path("choices").path(0).path("error").isObject()) {
+      // OpenRouter's partial failure: the error sits on the choice that failed.
+      err = top.path("choices").path(0).path("error");
+    }
     if (err.isObject()) {
       String type = text(err.get("type"));
       if (type == null) type = text(err.get("status"));

@@ -6,7 +6,6 @@ import io.llmrouter.api.RateSignal;
 import io.llmrouter.providers.ratelimit.RateHeaders;
 import io.llmrouter.providers.ratelimit.RateValues;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -45,9 +44,8 @@ public final class OpenRouterDialect extends Dialect {
   /** Daily free limits reset at 00:00 UTC, per-minute ones at the next minute boundary. */
   private static RateScope scopeOfReset(Instant reset, Instant now) {
     var t = reset.atZone(ZoneOffset.UTC);
-    if (t.getHour() == 0 && t.getMinute() == 0 && t.getSecond() == 0 && Duration.between(now, reset).toHours() >= 1) return RateScope.DAY;
-    if (t.getSecond() == 0 && t.getNano() == 0 && !reset.isAfter(now.plusSeconds(60))) return RateScope.MINUTE;
-    if (t.getHour() == 0 && t.getMinute() == 0 && t.getSecond() == 0) return RateScope.DAY;
+    if (t.getHour() == 0 && t.getMinute() == 0 && t.getSecond() == 0 && t.getNano() == 0) return RateScope.DAY;
+    if (t.getSecond() == 0 && t.getNano() == 0 && reset.isAfter(now) && !reset.isAfter(now.plusSeconds(60))) return RateScope.MINUTE;
     return RateScope.UNKNOWN;
   }
 

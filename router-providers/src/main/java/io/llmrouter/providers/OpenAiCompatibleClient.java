@@ -1,0 +1,538 @@
+package io.llmrouter.providers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.llmrouter.api.ChatResponse;
+import io.llmrouter.api.ConfigException;
+import io.llmrouter.api.AuthenticationException;
+import io.llmrouter.api.ErrorContext;
+import io.llmrouter.api.Json;
+import io.llmrouter.api.MalformedResponseException;
+import io.llmrouter.api.ProviderException;
+import io.llmrouter.api.ProviderUnavailableException;
+import io.llmrouter.api.RateSignal;
+import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.spi.Endpoint;
+import io.llmrouter.api.spi.ModelListing;
+import io.llmrouter.api.spi.ProviderCall;
+import io.llmrouter.api.spi.ProviderClient;
+import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.api.spi.ProviderResponse;
+import io.llmrouter.api.spi.ProviderStream;
+import io.llmrouter.api.spi.Secret;
+import io.llmrouter.providers.dialect.Dialect;
+import io.llmrouter.providers.dialect.Dialects;
+import io.llmrouter.providers.dialect.ErrorInput;
+import io.llmrouter.providers.ratelimit.RateHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * The one HTTP client for every provider: speaks the OpenAI wire protocol ({@code POST /chat/completions}
+ * as JSON or SSE, {@code GET /models}) over OkHttp and lets the {@link Dialect} of the endpoint's prefix
+ * adapt requests, read rate headers and map errors.
+ *
+ * <p>What it promises:
+ * <ul>
+ *   <li>No hidden retries: OkHttp's connection-failure retry is off, redirects are not followed, and a
+ *       {@code 503 Retry-After: 0} is not replayed. The router owns the only retry loop.
+ *   <li>Every call ends in a value or a typed {@link ProviderException} within its timeout
+ *       ({@link ProviderCall#timeout()}: the whole call for JSON; until the first event and between events
+ *       for a stream).
+ *   <li>Base URL precedence: {@link Endpoint#apiBase()}, then {@code <PREFIX>_API_BASE} from the
+ *       environment, then the dialect's default. Key: {@link Endpoint#apiKey()}, then the dialect's key
+ *       variable ({@code GROQ_API_KEY}, ...); a placeholder such as {@code none} sends no header.
+ *   <li>A {@code User-Agent: llm-router/<version>} on every request (Cloudflare-fronted providers block
+ *       default library agents).
+ *   <li>Keys never appear in messages, logs or error bodies.
+ * </ul>
+ *
+ * <p>Thread-safe; one instance serves hundreds of concurrent calls over a shared connection pool.
+ */
+public final class OpenAiCompatibleClient implements ProviderClient {
+  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  private static final String HIDDEN_RETRY_AFTER = "x-llm-router-retry-after";
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+  private static final Set<String> ROUTER_ONLY = Set.of("fallbacks", "disable_fallbacks", "timeout", "mock_response",
+      "context_window_fallbacks", "content_policy_fallbacks", "num_retries");
+
+  private final OkHttpClient http;
+  private final Clock clock;
+  private final Function<String, String> env;
+  private final String userAgent;
+  private final Duration defaultTimeout;
+  private final Duration connectTimeout;
+
+  private OpenAiCompatibleClient(Builder b) {
+    this.clock = b.clock;
+    this.env = b.env;
+    this.userAgent = b.userAgent != null ? b.userAgent : "llm-router/" + version();
+    this.defaultTimeout = b.defaultTimeout;
+    this.connectTimeout = b.connectTimeout;
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(b.maxConnections);
+    dispatcher.setMaxRequestsPerHost(b.maxConnections);
+    this.http = new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(b.maxConnections, 5, TimeUnit.MINUTES))
+        .retryOnConnectionFailure(false)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .connectTimeout(b.connectTimeout)
+        .addNetworkInterceptor(chain -> hideZeroRetryAfter(chain.proceed(chain.request())))
+        .build();
+  }
+
+  /** Returns a builder with defaults: system clock, process environment, 512 connections. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a client with default settings stamping signals with {@code clock}. */
+  public static OpenAiCompatibleClient create(Clock clock) {
+    return builder().clock(clock).build();
+  }
+
+  /** The User-Agent sent on every request. */
+  public String userAgent() {
+    return userAgent;
+  }
+
+  @Override
+  public Set<String> prefixes() {
+    return Dialects.prefixes();
+  }
+
+  /** {@inheritDoc} The default base URL reflects the environment (Cloudflare's account id). */
+  @Override
+  public ProviderInfo info(String prefix) {
+    return Dialects.forPrefix(prefix).info(env);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws ConfigException when the endpoint has no base URL and its dialect has no default
+   * @throws AuthenticationException when the provider needs a key and none is configured
+   * @throws IllegalArgumentException for an unknown provider prefix
+   */
+  @Override
+  public ProviderResponse<ChatResponse> chat(ProviderCall call) {
+    Target t = target(call.endpoint());
+    Duration timeout = timeoutOf(call.timeout());
+    Request req = t.post("/chat/completions", body(call, t.dialect, false), false);
+    Call c = client(timeout).newCall(req);
+    c.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    Response r = null;
+    try {
+      r = c.execute();
+      Instant now = clock.instant();
+      Map<String, String> headers = headerMap(r.headers());
+      RateSignal signal = t.dialect.signal(headers, now);
+      String text = readBody(r);
+      if (!r.isSuccessful()) throw t.classify(r.code(), headers, text, signal, now, false);
+      JsonNode tree = parseJson(text, t, r.code(), headers, signal, "completion");
+      if (isError(tree)) throw t.classify(r.code(), headers, text, signal, now, false);
+      ChatResponse value;
+      try {
+        value = Json.mapper().treeToValue(tree, ChatResponse.class);
+      } catch (IOException | IllegalArgumentException e) {
+        throw t.malformed(r.code(), headers, text, signal, "completion does not match the chat.completion shape", e);
+      }
+      if (value.choices() == null) throw t.malformed(r.code(), headers, text, signal, "completion has no choices", null);
+      return new ProviderResponse<>(value, r.code(), RateHeaders.rateRelated(headers), signal);
+    } catch (IOException e) {
+      throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
+    } finally {
+      if (r != null) r.close();
+    }
+  }
+
+  /**
+   * {@inheritDoc} Returns once the status and headers are in; an error status or a non-stream body
+   * (JSON error, HTML page) is thrown here as a typed exception.
+   */
+  @Override
+  public ProviderStream stream(ProviderCall call) {
+    Target t = target(call.endpoint());
+    Duration timeout = timeoutOf(call.timeout());
+    Request req = t.post("/chat/completions", body(call, t.dialect, true), true);
+    // No whole-call timeout: a stream may run for minutes. The read timeout bounds the wait for the first
+    // byte and each later read; OkHttpProviderStream adds a per-event deadline on top.
+    Call c = client(timeout).newCall(req);
+    Response r = null;
+    try {
+      r = c.execute();
+      Instant now = clock.instant();
+      Map<String, String> headers = headerMap(r.headers());
+      RateSignal signal = t.dialect.signal(headers, now);
+      if (!r.isSuccessful()) {
+        String text = readBody(r);
+        throw t.classify(r.code(), headers, text, signal, now, false);
+      }
+      String type = r.header("Content-Type", "").toLowerCase(Locale.ROOT);
+      if (type.contains("json") || type.contains("html")) {
+        String text = readBody(r);
+        if (type.contains("json")) {
+          JsonNode tree = parseJson(text, t, r.code(), headers, signal, "stream response");
+          if (isError(tree)) throw t.classify(r.code(), headers, text, signal, now, false);
+        }
+        throw t.malformed(r.code(), headers, text, signal, "expected an event stream, got " + type, null);
+      }
+      OkHttpProviderStream s = new OkHttpProviderStream(c, r, t, headers, signal, timeout, clock);
+      r = null; // owned by the stream now
+      return s;
+    } catch (IOException e) {
+      throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
+    } finally {
+      if (r != null) r.close();
+    }
+  }
+
+  /** {@inheritDoc} Entries are marked chat/free by the dialect's filter. */
+  @Override
+  public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
+    Target t = target(endpoint);
+    Duration to = timeoutOf(timeout);
+    Request req = t.request(t.dialect.modelsUrl(t.base)).get().build();
+    Call c = client(to).newCall(req);
+    c.timeout().timeout(to.toNanos(), TimeUnit.NANOSECONDS);
+    Response r = null;
+    try {
+      r = c.execute();
+      Instant now = clock.instant();
+      Map<String, String> headers = headerMap(r.headers());
+      RateSignal signal = t.dialect.signal(headers, now);
+      String text = readBody(r);
+      if (!r.isSuccessful()) throw t.classify(r.code(), headers, text, signal, now, false);
+      JsonNode tree = parseJson(text, t, r.code(), headers, signal, "model list");
+      if (tree.isObject() && (tree.has("error") || Boolean.FALSE.equals(bool(tree.get("success"))))) {
+        throw t.classify(r.code(), headers, text, signal, now, false);
+      }
+      return new ProviderResponse<>(List.copyOf(t.dialect.parseModels(tree)), r.code(), RateHeaders.rateRelated(headers), signal);
+    } catch (IOException e) {
+      throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
+    } finally {
+      if (r != null) r.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
+
+  // ------------------------------------------------------------------ request building
+
+  /**
+   * The JSON body sent upstream: the request with {@code model} set to the provider's id, {@code stream}
+   * set, router-only fields removed, and the dialect's adaptations applied. Package-private for tests.
+   */
+  static ObjectNode body(ProviderCall call, Dialect dialect, boolean stream) {
+    ObjectNode body = Json.mapper().valueToTree(call.request());
+    List<String> names = new ArrayList<>();
+    body.fieldNames().forEachRemaining(names::add);
+    for (String n : names) {
+      if (ROUTER_ONLY.contains(n) || n.startsWith("mock_testing_")) body.remove(n);
+    }
+    body.set("model", TextNode.valueOf(call.endpoint().model()));
+    if (stream) {
+      body.set("stream", BooleanNode.TRUE);
+    } else {
+      body.remove("stream");
+      // OpenAI-compatible servers reject stream_options without stream.
+      body.remove("stream_options");
+    }
+    dialect.adaptRequest(body, call.dropParams());
+    return body;
+  }
+
+  private Target target(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Dialect d = Dialects.forPrefix(endpoint.provider());
+    String base = endpoint.apiBase();
+    if (base == null || base.isBlank()) {
+      for (String name : d.apiBaseEnvs()) {
+        String v = env.apply(name);
+        if (v != null && !v.isBlank()) {
+          base = v;
+          break;
+        }
+      }
+    }
+    if (base == null || base.isBlank()) base = d.defaultApiBase(env);
+    if (base == null || base.isBlank()) {
+      throw new ConfigException("api_base", "deployment '" + endpoint.deploymentId() + "' (" + d.prefix()
+          + ") needs api_base or " + d.apiBaseEnvs().get(0) + ": the provider has no default URL");
+    }
+    base = base.strip();
+    while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+    if (base.endsWith("/chat/completions")) base = base.substring(0, base.length() - "/chat/completions".length());
+    String key = null;
+    Secret secret = endpoint.apiKey();
+    if (secret != null) {
+      if (!secret.isPlaceholder()) key = secret.reveal();
+    } else {
+      for (String name : d.apiKeyEnvs()) {
+        String v = env.apply(name);
+        if (v != null && !v.isBlank()) {
+          if (!Secret.of(v).isPlaceholder()) key = v;
+          break;
+        }
+      }
+    }
+    if (key == null && d.keyRequired() && secret == null) {
+      throw new AuthenticationException(d.prefix() + ": no API key; set api_key or " + d.apiKeyEnvs().get(0),
+          new ErrorContext(0, d.prefix(), endpoint.deploymentId(), Map.of(), null, RateSignal.none(clock.instant())));
+    }
+    return new Target(endpoint, d, base, key);
+  }
+
+  private OkHttpClient client(Duration timeout) {
+    Duration connect = timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout;
+    return http.newBuilder().connectTimeout(connect).readTimeout(timeout).writeTimeout(timeout).build();
+  }
+
+  private Duration timeoutOf(Duration d) {
+    return d == null || d.isZero() || d.isNegative() ? defaultTimeout : d;
+  }
+
+  // ------------------------------------------------------------------ response helpers
+
+  private static Response hideZeroRetryAfter(Response r) {
+    // OkHttp replays a 503 carrying "Retry-After: 0" by itself, even with retryOnConnectionFailure off.
+    // Moving the header aside stops that hidden retry; headerMap() moves it back.
+    String ra = r.header("Retry-After");
+    if (r.code() == 503 && ra != null && ra.strip().equals("0")) {
+      return r.newBuilder().removeHeader("Retry-After").header(HIDDEN_RETRY_AFTER, ra).build();
+    }
+    return r;
+  }
+
+  static Map<String, String> headerMap(Headers h) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String name : h.names()) {
+      String n = name.toLowerCase(Locale.ROOT);
+      out.put(n.equals(HIDDEN_RETRY_AFTER) ? "retry-after" : n, String.join(", ", h.values(name)));
+    }
+    return out;
+  }
+
+  static String readBody(Response r) throws IOException {
+    ResponseBody b = r.body();
+    if (b == null) return "";
+    if (r.isSuccessful()) return b.string();
+    // Error bodies are read bounded: an HTML error page or a stream cannot exhaust memory.
+    BufferedSource src = b.source();
+    Buffer buf = new Buffer();
+    while (buf.size() < MAX_ERROR_BODY) {
+      long n = src.read(buf, MAX_ERROR_BODY - buf.size());
+      if (n == -1) break;
+    }
+    return buf.readUtf8();
+  }
+
+  private static JsonNode parseJson(String text, Target t, int status, Map<String, String> headers, RateSignal signal, String what) {
+    try {
+      JsonNode tree = Json.tree(text);
+      if (tree == null || tree.isMissingNode()) throw new IllegalArgumentException("empty body");
+      return tree;
+    } catch (IllegalArgumentException e) {
+      throw t.malformed(status, headers, text, signal, what + " is not valid JSON (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** An error body in a 2xx response: {@code {"error":...}} without choices, or an OpenRouter choice that failed. */
+  static boolean isError(JsonNode tree) {
+    if (tree.isArray()) return tree.size() > 0 && tree.get(0).has("error");
+    if (!tree.isObject()) return false;
+    JsonNode err = tree.get("error");
+    boolean hasError = err != null && !err.isNull();
+    JsonNode choices = tree.get("choices");
+    if (hasError && (choices == null || !choices.isArray() || choices.isEmpty())) return true;
+    if (choices != null && choices.isArray()) {
+      for (JsonNode c : choices) {
+        if ("error".equals(c.path("finish_reason").asText()) || (hasError && c.has("error"))) return true;
+      }
+    }
+    return hasError;
+  }
+
+  private static Boolean bool(JsonNode n) {
+    return n == null || !n.isBoolean() ? null : n.booleanValue();
+  }
+
+  private static String version() {
+    Properties p = new Properties();
+    try (InputStream in = OpenAiCompatibleClient.class.getResourceAsStream("version.properties")) {
+      if (in != null) p.load(in);
+    } catch (IOException e) {
+      return "unknown";
+    }
+    String v = p.getProperty("version", "unknown");
+    return v.startsWith("${") ? "unknown" : v;
+  }
+
+  // ------------------------------------------------------------------ per-call target
+
+  /** One resolved endpoint: dialect, base URL and key; builds requests and maps failures for it. */
+  final class Target {
+    final Endpoint endpoint;
+    final Dialect dialect;
+    final String base;
+    private final String key;
+
+    Target(Endpoint endpoint, Dialect dialect, String base, String key) {
+      this.endpoint = endpoint;
+      this.dialect = dialect;
+      this.base = base;
+      this.key = key;
+    }
+
+    Request.Builder request(String url) {
+      Request.Builder b = new Request.Builder().url(url).header("User-Agent", userAgent).header("Accept", "application/json");
+      if (key != null) b.header("Authorization", "Bearer " + key);
+      endpoint.extraHeaders().forEach(b::header);
+      return b;
+    }
+
+    Request post(String path, ObjectNode body, boolean stream) {
+      byte[] bytes;
+      try {
+        bytes = Json.mapper().writeValueAsBytes(body);
+      } catch (IOException e) {
+        throw new IllegalStateException("request body is not serialisable", e);
+      }
+      Request.Builder b = request(base + path).post(RequestBody.create(bytes, JSON));
+      if (stream) b.header("Accept", "text/event-stream");
+      return b.build();
+    }
+
+    /** Masks the key wherever a provider echoes it. */
+    String mask(String s) {
+      if (s == null || key == null || key.length() < 6) return s;
+      return s.replace(key, "****");
+    }
+
+    ProviderException classify(int status, Map<String, String> headers, String body, RateSignal signal, Instant now, boolean midStream) {
+      ErrorInput in = new ErrorInput(endpoint.deploymentId(), status, headers, mask(body), signal, now, midStream);
+      return dialect.classify(in);
+    }
+
+    ProviderException malformed(int status, Map<String, String> headers, String body, RateSignal signal, String why, Throwable cause) {
+      ErrorContext ctx = new ErrorContext(status, dialect.prefix(), endpoint.deploymentId(), headers, mask(body), signal);
+      return new MalformedResponseException(dialect.prefix() + " HTTP " + status + ": " + why, ctx, cause);
+    }
+
+    ProviderException transport(IOException e, int status, Map<String, String> headers, boolean midStream) {
+      RateSignal signal = headers.isEmpty() ? RateSignal.none(clock.instant()) : dialect.signal(headers, clock.instant());
+      ErrorContext ctx = new ErrorContext(status, dialect.prefix(), endpoint.deploymentId(), headers, null, signal);
+      String where = midStream ? " during the stream" : status == 0 ? " before a response" : " while reading the body";
+      String detail = mask(String.valueOf(e.getMessage()));
+      if (e instanceof SocketTimeoutException || (e instanceof InterruptedIOException && !Thread.currentThread().isInterrupted())) {
+        return new TimeoutException(dialect.prefix() + ": timed out" + where + " (" + detail + ")", ctx, e);
+      }
+      if (e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
+        return new ProviderUnavailableException(dialect.prefix() + ": cannot connect to " + base + " (" + detail + ")", ctx, e);
+      }
+      return new ProviderUnavailableException(dialect.prefix() + ": connection failed" + where + " (" + e.getClass().getSimpleName()
+          + ": " + detail + ")", ctx, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ builder
+
+  /** Builds an {@link OpenAiCompatibleClient}. Not thread-safe; the client it builds is. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private Function<String, String> env = System::getenv;
+    private String userAgent;
+    private int maxConnections = 512;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration defaultTimeout = Duration.ofMinutes(10);
+
+    private Builder() {}
+
+    /** The clock that stamps rate signals; relative resets become instants on it. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where {@code <PREFIX>_API_BASE}, key variables and {@code CLOUDFLARE_ACCOUNT_ID} are read. Default: the process environment. */
+    public Builder env(Function<String, String> env) {
+      this.env = Objects.requireNonNull(env, "env");
+      return this;
+    }
+
+    /** The User-Agent header. Default {@code llm-router/<version>}. */
+    public Builder userAgent(String userAgent) {
+      if (userAgent == null || userAgent.isBlank()) throw new IllegalArgumentException("userAgent must not be blank");
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /** Concurrent requests and pooled connections allowed, per host and in total. Default 512. */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** Upper bound for establishing a connection (never more than the call's own timeout). Default 10 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
+      }
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** The timeout used when a call gives none. Default 10 minutes; never unbounded. */
+    public Builder defaultTimeout(Duration defaultTimeout) {
+      if (defaultTimeout == null || defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+        throw new IllegalArgumentException("defaultTimeout must be positive, got " + defaultTimeout);
+      }
+      this.defaultTimeout = defaultTimeout;
+      return this;
+    }
+
+    /** Builds the client. */
+    public OpenAiCompatibleClient build() {
+      return new OpenAiCompatibleClient(this);
+    }
+  }
+}

@@ -140,6 +140,9 @@ final class FacadeHandler extends Handler.Abstract {
   // ---- chat ---------------------------------------------------------------------------------------
 
   private void chat(Request request, Response response, Exchange ex) throws IOException {
+    // While this thread waits on the router nothing moves on the connection; that is not an idle client.
+    // Deadlines are the router's job. A pending read or write still times out (Jetty skips listeners then).
+    request.addIdleTimeoutListener(timeout -> false);
     byte[] body = readBody(request, response, ex);
     if (body == null) return;
     ChatRequest chatRequest;

@@ -10,6 +10,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAI-compatible HTTP facade over a {@link Router}, on Jetty 12 (core API, no servlets).
@@ -24,6 +26,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>The server does not own the router: {@link #stop()} leaves it open. Thread-safe; start once.
  */
 public final class FacadeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FacadeServer.class);
   private final Router router;
   private final FacadeOptions options;
   private final Server server;
@@ -48,6 +51,9 @@ public final class FacadeServer implements AutoCloseable {
     connector.setHost(options.host());
     connector.setPort(options.port());
     connector.setIdleTimeout(options.idleTimeout().toMillis());
+    // On stop, Jetty lowers every connection's idle timeout to this so idle keep-alive connections close
+    // and the drain can finish; requests waiting on the router ignore idle timeouts (see FacadeHandler).
+    connector.setShutdownIdleTimeout(Math.max(1, Math.min(1000L, options.shutdownGrace().toMillis() / 2)));
     server.addConnector(connector);
     // GracefulHandler counts in-flight requests so that stop() can wait for them instead of cutting them.
     server.setHandler(new GracefulHandler(new FacadeHandler(router, options)));
@@ -103,8 +109,11 @@ public final class FacadeServer implements AutoCloseable {
   public void stop() {
     try {
       server.stop();
+    } catch (java.util.concurrent.TimeoutException e) {
+      // Jetty finished stopping; it only reports that the drain outlasted the grace period.
+      LOG.warn("shutdown grace of {} ms elapsed; requests still in flight were closed", options.shutdownGrace().toMillis());
     } catch (Exception e) {
-      throw new IllegalStateException("error while stopping the HTTP server: " + e.getMessage(), e);
+      throw new IllegalStateException("error while stopping the HTTP server: " + e, e);
     }
   }
 

@@ -38,7 +38,7 @@ abstract class FacadeTestBase {
   /** The options tests start with; override to change them. */
   FacadeOptions.Builder options() {
     return FacadeOptions.builder().host("127.0.0.1").port(0).masterKey(Secret.of(KEY))
-        .shutdownGrace(Duration.ofSeconds(5)).clock(Clock.fixed(NOW, ZoneOffset.UTC));
+        .shutdownGrace(Duration.ofMillis(100)).clock(Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   URI uri(String path) {

@@ -71,6 +71,11 @@ public final class ServeCommand implements Callable<Integer> {
     this(() -> loader, false);
   }
 
+  /** A command over {@code loader} that handles SIGTERM/SIGINT itself when asked to (a launcher's main). */
+  ServeCommand(RouterLoader loader, boolean installSignalHandlers) {
+    this(() -> loader, installSignalHandlers);
+  }
+
   private ServeCommand(Supplier<RouterLoader> loader, boolean installSignalHandlers) {
     this.loader = loader;
     this.installSignalHandlers = installSignalHandlers;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * the healthy and unhealthy endpoints with their error line. Exit codes: 0 all healthy, 1 any unhealthy,
  * 2 configuration error. Not thread-safe (one run per instance).
  */
-@Command(name = "health", mixinStandardHelpOptions = true,
+@Command(name = "health", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Check every deployment once; print healthy and unhealthy endpoints; exit 1 if any is unhealthy.")
 public final class HealthCommand implements Callable<Integer> {
 
@@ -48,9 +48,13 @@ public final class HealthCommand implements Callable<Integer> {
     RouterLoader.Loaded loaded;
     try {
       loaded = loader.get().load(config, envFile);
-    } catch (LlmRouterException | IllegalStateException e) {
+    } catch (LlmRouterException e) {
       err.println("llm-router health: configuration error: " + e.getMessage());
       return 2;
+    } catch (IllegalStateException e) {
+      // No loader on the class path: a broken build, not the user's config.
+      err.println("llm-router health: " + e.getMessage());
+      return 1;
     }
     try (Router router = loaded.router()) {
       HealthReport report = router.checkHealth();

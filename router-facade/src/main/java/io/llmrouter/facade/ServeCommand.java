@@ -19,12 +19,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code llm-router serve}: the OpenAI-compatible HTTP facade over a router built from a LiteLLM
  * config. Runs until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish within the
- * grace period and exits 0. Exit codes: 0 after a clean stop, 1 when the port cannot be bound, 2 for a
+ * grace period and exits 0. Exit codes: 0 after a clean stop, 1 when the port cannot be bound (or no
+ * {@link RouterLoader} is registered), 2 for a
  * configuration error or a refused insecure bind.
  *
  * <p>One instance serves one run; {@link #requestShutdown()} may be called from any thread.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Serve the router as an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, /health).")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -93,9 +94,13 @@ public final class ServeCommand implements Callable<Integer> {
     RouterLoader.Loaded loaded;
     try {
       loaded = loader.get().load(config, envFile);
-    } catch (LlmRouterException | IllegalStateException e) {
+    } catch (LlmRouterException e) {
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;
+    } catch (IllegalStateException e) {
+      // No loader on the class path: a broken build, not the user's config.
+      err.println("llm-router serve: " + e.getMessage());
+      return 1;
     }
     Router router = loaded.router();
     FacadeServer s;

@@ -1,0 +1,376 @@
+package io.llmrouter.facade;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmrouter.api.ChatChunk;
+import io.llmrouter.api.ChatRequest;
+import io.llmrouter.api.ChatResponse;
+import io.llmrouter.api.ChatStream;
+import io.llmrouter.api.HealthReport;
+import io.llmrouter.api.Json;
+import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.ModelGroupStatus;
+import io.llmrouter.api.Route;
+import io.llmrouter.api.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The facade's endpoints on Jetty's core API. Each request runs on a pool thread and blocks while the
+ * router works (the router's calls are blocking), so the pool size bounds the in-flight requests.
+ * Thread-safe: all state is per request.
+ */
+final class FacadeHandler extends Handler.Abstract {
+  private static final Logger ACCESS = LoggerFactory.getLogger("io.llmrouter.facade.access");
+  private static final Logger LOG = LoggerFactory.getLogger(FacadeHandler.class);
+  private static final String JSON = "application/json";
+  // LiteLLM answers every model's "created" with this constant; SDKs only need a plausible epoch second.
+  private static final long MODEL_CREATED = 1677610602L;
+  private static final Set<String> CHAT_PATHS = Set.of("/v1/chat/completions", "/chat/completions");
+  private static final Set<String> MODELS_PATHS = Set.of("/v1/models", "/models");
+
+  private final Router router;
+  private final MasterKeyAuth auth;
+  private final long maxBodyBytes;
+  private final Clock clock;
+
+  FacadeHandler(Router router, FacadeOptions options) {
+    this.router = router;
+    this.auth = new MasterKeyAuth(options.masterKey());
+    this.maxBodyBytes = options.maxBodyBytes();
+    this.clock = options.clock();
+  }
+
+  /** What one request did, for its access-log line. */
+  private static final class Exchange {
+    String modelGroup;
+    String deployment;
+    int status;
+    String note;
+
+    void route(Route r) {
+      if (r == null) return;
+      modelGroup = r.servedModelGroup() != null ? r.servedModelGroup() : r.requestedModel();
+      deployment = r.deploymentId();
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    long started = System.nanoTime();
+    Exchange ex = new Exchange();
+    String method = request.getMethod();
+    String path = normalise(request.getHttpURI().getDecodedPath());
+    try {
+      dispatch(method, path, request, response, ex);
+      callback.succeeded();
+    } catch (IOException e) {
+      // The client went away (or the connection broke) mid-answer; nothing more can be sent.
+      if (ex.note == null) ex.note = "client disconnected";
+      callback.failed(e);
+    } catch (RuntimeException e) {
+      LOG.warn("{} {} failed: {}", method, path, e.toString());
+      if (!response.isCommitted()) {
+        sendError(response, ex, ApiError.from(e, clock.instant()), callback);
+      } else {
+        callback.failed(e);
+      }
+    } finally {
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      // Never the headers or the body: they carry keys and user content.
+      ACCESS.info("{} {} model={} deployment={} status={} ms={}{}", method, path,
+          ex.modelGroup == null ? "-" : ex.modelGroup, ex.deployment == null ? "-" : ex.deployment,
+          ex.status, ms, ex.note == null ? "" : " (" + ex.note + ")");
+    }
+    return true;
+  }
+
+  private void dispatch(String method, String path, Request request, Response response, Exchange ex) throws IOException {
+    switch (path) {
+      case "/health/liveliness":
+      case "/health/liveness":
+        if (!allowMethod(method, "GET", response, ex)) return;
+        writeJson(response, ex, 200, Json.write("I'm alive!"));
+        return;
+      case "/health/readiness":
+        if (!allowMethod(method, "GET", response, ex)) return;
+        readiness(response, ex);
+        return;
+      default:
+        break;
+    }
+    boolean chat = CHAT_PATHS.contains(path);
+    boolean models = MODELS_PATHS.contains(path);
+    String modelId = modelIdOf(path);
+    boolean health = path.equals("/health");
+    if (!chat && !models && modelId == null && !health) {
+      send(response, ex, ApiError.of(404, "invalid_request_error", "not_found", null,
+          "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/models and /health."));
+      return;
+    }
+    if (!allowMethod(method, chat ? "POST" : "GET", response, ex)) return;
+    if (!auth.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHeaders().get("x-api-key"))) {
+      boolean presented = request.getHeaders().contains(HttpHeader.AUTHORIZATION) || request.getHeaders().contains("x-api-key");
+      send(response, ex, ApiError.of(401, "invalid_request_error", "invalid_api_key", null, presented
+          ? "Incorrect API key provided. Use the master key configured for this llm-router."
+          : "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."));
+      return;
+    }
+    if (chat) chat(request, response, ex);
+    else if (models) models(response, ex);
+    else if (modelId != null) model(modelId, response, ex);
+    else health(response, ex);
+  }
+
+  // ---- chat ---------------------------------------------------------------------------------------
+
+  private void chat(Request request, Response response, Exchange ex) throws IOException {
+    // While this thread waits on the router nothing moves on the connection; that is not an idle client.
+    // Deadlines are the router's job. A pending read or write still times out (Jetty skips listeners then).
+    request.addIdleTimeoutListener(timeout -> false);
+    byte[] body = readBody(request, response, ex);
+    if (body == null) return;
+    ChatRequest chatRequest;
+    try {
+      if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+        send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON chat completion request."));
+        return;
+      }
+      chatRequest = Json.mapper().readValue(body, ChatRequest.class);
+    } catch (JsonProcessingException e) {
+      send(response, ex, ApiError.badRequest("invalid_json", null,
+          "Malformed JSON in request body" + Json.locationOf(e) + ": " + e.getOriginalMessage()));
+      return;
+    }
+    if (chatRequest.model() == null || chatRequest.model().isBlank()) {
+      send(response, ex, ApiError.badRequest("missing_required_parameter", "model", "You must provide a model parameter."));
+      return;
+    }
+    ex.modelGroup = chatRequest.model();
+    if (chatRequest.messages() == null || chatRequest.messages().isEmpty()) {
+      send(response, ex, ApiError.badRequest("missing_required_parameter", "messages", "You must provide a non-empty messages array."));
+      return;
+    }
+    if (Boolean.TRUE.equals(chatRequest.stream())) {
+      stream(chatRequest, request, response, ex);
+      return;
+    }
+    ChatResponse answer;
+    try {
+      answer = router.chat(chatRequest);
+    } catch (LlmRouterException e) {
+      send(response, ex, ApiError.from(e, clock.instant()));
+      return;
+    }
+    ex.route(answer.route());
+    Headers.putRoute(response.getHeaders(), answer.route());
+    writeJson(response, ex, 200, Json.write(answer));
+  }
+
+  /**
+   * SSE: the router returns only once a deployment produced its first chunk, so the status line and the
+   * route headers go out with that chunk and a fallback before it is invisible. After it, an error can
+   * only be told in-band: one {@code data: {"error":...}} event, then the stream ends without [DONE].
+   */
+  private void stream(ChatRequest chatRequest, Request request, Response response, Exchange ex) throws IOException {
+    ChatStream stream;
+    try {
+      stream = router.stream(chatRequest);
+    } catch (LlmRouterException e) {
+      send(response, ex, ApiError.from(e, clock.instant()));
+      return;
+    }
+    // A broken connection is reported here even while this thread waits for the provider's next chunk.
+    request.addFailureListener(failure -> stream.close());
+    try (stream) {
+      ex.route(stream.route());
+      response.setStatus(200);
+      ex.status = 200;
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      // Reverse proxies (nginx) would otherwise buffer the stream and defeat it.
+      response.getHeaders().put("x-accel-buffering", "no");
+      Headers.putRoute(response.getHeaders(), stream.route());
+      while (true) {
+        ChatChunk chunk;
+        try {
+          chunk = stream.next();
+        } catch (LlmRouterException e) {
+          ApiError err = ApiError.from(e, clock.instant());
+          ex.note = "stream failed after first chunk: " + err.status() + " " + err.code();
+          write(response, false, "data: " + err.body() + "\n\n");
+          write(response, true, "");
+          return;
+        }
+        if (chunk == null) break;
+        write(response, false, "data: " + Json.write(chunk) + "\n\n");
+      }
+      write(response, true, "data: [DONE]\n\n");
+    }
+  }
+
+  private byte[] readBody(Request request, Response response, Exchange ex) throws IOException {
+    long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    if (declared > maxBodyBytes) {
+      tooLarge(response, ex);
+      return null;
+    }
+    try (InputStream in = Request.asInputStream(request)) {
+      // Read one byte past the limit: a chunked body has no declared length to check up front.
+      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+      if (body.length > maxBodyBytes) {
+        tooLarge(response, ex);
+        return null;
+      }
+      return body;
+    }
+  }
+
+  private void tooLarge(Response response, Exchange ex) throws IOException {
+    // The rest of the body is not read, so this connection cannot carry another request.
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    send(response, ex, ApiError.of(413, "invalid_request_error", "request_too_large", null,
+        "Request body is larger than the limit of " + maxBodyBytes + " bytes."));
+  }
+
+  // ---- models and health --------------------------------------------------------------------------
+
+  private void models(Response response, Exchange ex) throws IOException {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (ModelGroupStatus g : router.modelGroups()) data.add(modelEntry(g));
+    writeJson(response, ex, 200, Json.write(root));
+  }
+
+  private void model(String id, Response response, Exchange ex) throws IOException {
+    List<ModelGroupStatus> groups = router.modelGroups();
+    for (ModelGroupStatus g : groups) {
+      if (g.name().equals(id)) {
+        ex.modelGroup = id;
+        writeJson(response, ex, 200, Json.write(modelEntry(g)));
+        return;
+      }
+    }
+    send(response, ex, ApiError.of(404, "invalid_request_error", "model_not_found", "model",
+        "The model '" + id + "' does not exist. Known models: "
+            + String.join(", ", groups.stream().map(ModelGroupStatus::name).toList())));
+  }
+
+  private static ObjectNode modelEntry(ModelGroupStatus g) {
+    ObjectNode m = Json.mapper().createObjectNode();
+    m.put("id", g.name());
+    m.put("object", "model");
+    m.put("created", MODEL_CREATED);
+    m.put("owned_by", "llm-router");
+    if (g.description() != null) m.put("description", g.description());
+    if (g.contextWindow() == null) m.putNull("context_window"); else m.put("context_window", g.contextWindow());
+    m.put("deployments", g.deployments());
+    m.put("available_now", g.availableNow());
+    if (g.availableNow() || g.availableAt() == null) m.putNull("cooling_until");
+    else m.put("cooling_until", g.availableAt().toString());
+    return m;
+  }
+
+  private void health(Response response, Exchange ex) throws IOException {
+    HealthReport report = router.health();
+    ObjectNode root = Json.mapper().createObjectNode();
+    ArrayNode healthy = root.putArray("healthy_endpoints");
+    for (HealthReport.Endpoint e : report.healthy()) healthy.add(endpoint(e));
+    ArrayNode unhealthy = root.putArray("unhealthy_endpoints");
+    for (HealthReport.Endpoint e : report.unhealthy()) unhealthy.add(endpoint(e));
+    root.put("healthy_count", report.healthy().size());
+    root.put("unhealthy_count", report.unhealthy().size());
+    if (report.checkedAt() == null) root.putNull("checked_at"); else root.put("checked_at", report.checkedAt().toString());
+    writeJson(response, ex, 200, Json.write(root));
+  }
+
+  private static ObjectNode endpoint(HealthReport.Endpoint e) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("model", e.model());
+    n.put("model_name", e.modelGroup());
+    n.put("model_id", e.deploymentId());
+    // A query string may carry a credential (Azure-style ?api-key=); it is never needed to read health.
+    if (e.apiBase() != null) n.put("api_base", e.apiBase().replaceFirst("\\?.*$", ""));
+    if (e.checkedAt() != null) n.put("checked_at", e.checkedAt().toString());
+    if (e.error() != null) n.put("error", e.error());
+    return n;
+  }
+
+  private void readiness(Response response, Exchange ex) throws IOException {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("status", "ready");
+    root.put("model_groups", router.modelGroups().size());
+    writeJson(response, ex, 200, Json.write(root));
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------------
+
+  private boolean allowMethod(String method, String allowed, Response response, Exchange ex) throws IOException {
+    if (method.equals(allowed)) return true;
+    response.getHeaders().put(HttpHeader.ALLOW, allowed);
+    send(response, ex, ApiError.of(405, "invalid_request_error", "method_not_allowed", null,
+        "Method " + method + " is not allowed here; use " + allowed + "."));
+    return false;
+  }
+
+  private void send(Response response, Exchange ex, ApiError error) throws IOException {
+    if (error.route() != null) {
+      ex.route(error.route());
+      Headers.putRoute(response.getHeaders(), error.route());
+    }
+    error.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    if (error.status() >= 500) ex.note = error.code();
+    writeJson(response, ex, error.status(), error.body());
+  }
+
+  private void sendError(Response response, Exchange ex, ApiError error, Callback callback) {
+    try {
+      send(response, ex, error);
+      callback.succeeded();
+    } catch (IOException | RuntimeException e) {
+      callback.failed(e);
+    }
+  }
+
+  private static void writeJson(Response response, Exchange ex, int status, String json) throws IOException {
+    response.setStatus(status);
+    ex.status = status;
+    response.getHeaders().put(new HttpField(HttpHeader.CONTENT_TYPE, JSON));
+    write(response, true, json);
+  }
+
+  private static void write(Response response, boolean last, String text) throws IOException {
+    try (Blocker.Callback cb = Blocker.callback()) {
+      response.write(last, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), cb);
+      cb.block();
+    }
+  }
+
+  private static String normalise(String path) {
+    if (path == null || path.isEmpty()) return "/";
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  private static String modelIdOf(String path) {
+    for (String prefix : new String[] {"/v1/models/", "/models/"}) {
+      if (path.startsWith(prefix) && path.length() > prefix.length()) return path.substring(prefix.length());
+    }
+    return null;
+  }
+}

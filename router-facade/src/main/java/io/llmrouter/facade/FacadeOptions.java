@@ -1,0 +1,197 @@
+package io.llmrouter.facade;
+
+import io.llmrouter.api.spi.Secret;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit, graceful
+ * shutdown bound, thread count, idle timeout and the clock used for {@code Retry-After}.
+ *
+ * <p>Immutable and thread-safe; build with {@link #builder()}. {@link Builder#build()} refuses to bind a
+ * non-loopback address without a master key unless {@link Builder#insecure(boolean)} was set, because an
+ * open facade spends the operator's provider quotas for anyone who can reach the port.
+ */
+public final class FacadeOptions {
+  /** The default request body limit: 10 MiB. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+  private final String host;
+  private final int port;
+  private final Secret masterKey;
+  private final long maxBodyBytes;
+  private final Duration shutdownGrace;
+  private final Duration idleTimeout;
+  private final int maxThreads;
+  private final boolean insecure;
+  private final Clock clock;
+
+  private FacadeOptions(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.masterKey = b.masterKey;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.shutdownGrace = b.shutdownGrace;
+    this.idleTimeout = b.idleTimeout;
+    this.maxThreads = b.maxThreads;
+    this.insecure = b.insecure;
+    this.clock = b.clock;
+  }
+
+  /** Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB, 30 s grace. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The address to bind. */
+  public String host() {
+    return host;
+  }
+
+  /** The port to bind; 0 picks a free one (see {@link FacadeServer#port()}). */
+  public int port() {
+    return port;
+  }
+
+  /** The key callers must present, or null when the facade is open. */
+  public Secret masterKey() {
+    return masterKey;
+  }
+
+  /** The largest request body accepted; larger ones get 413. */
+  public long maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** How long a stop waits for in-flight requests before closing them. */
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /** How long a connection may sit without reading or writing a byte. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** The most request threads; each in-flight chat holds one while the router waits for the provider. */
+  public int maxThreads() {
+    return maxThreads;
+  }
+
+  /** True when binding a non-loopback address without a master key was explicitly allowed. */
+  public boolean insecure() {
+    return insecure;
+  }
+
+  /** The clock {@code Retry-After} values are computed against. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Builds {@link FacadeOptions}. Not thread-safe. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 4000;
+    private Secret masterKey;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Duration shutdownGrace = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    private int maxThreads = 512;
+    private boolean insecure;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Sets the address to bind (a literal address or a host name). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Sets the port, 0 to 65535 (0: any free port). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
+      this.port = port;
+      return this;
+    }
+
+    /** Sets the key callers must present; null leaves the facade open. */
+    public Builder masterKey(Secret masterKey) {
+      this.masterKey = masterKey;
+      return this;
+    }
+
+    /** Sets the request body limit in bytes (at least 1). */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** Sets how long a stop waits for in-flight requests. */
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      if (shutdownGrace == null || shutdownGrace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must be zero or positive");
+      }
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
+    /** Sets the connection idle timeout; long streams with slow first tokens need minutes, not seconds. */
+    public Builder idleTimeout(Duration idleTimeout) {
+      if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("idleTimeout must be positive");
+      }
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /** Sets the most request threads (at least 16: Jetty reserves some for accepting and selecting). */
+    public Builder maxThreads(int maxThreads) {
+      if (maxThreads < 16) throw new IllegalArgumentException("maxThreads must be at least 16, got " + maxThreads);
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /** Allows binding a non-loopback address without a master key. */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    /** Sets the clock {@code Retry-After} is computed against. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @throws IllegalArgumentException when the master key is blank, the host cannot be resolved, or the
+     *     host is not a loopback address while no master key is set and {@code insecure} is off
+     */
+    public FacadeOptions build() {
+      if (masterKey != null && masterKey.reveal().isBlank()) {
+        throw new IllegalArgumentException("the master key is empty; set a real key or none at all");
+      }
+      if (masterKey == null && !insecure && !isLoopback(host)) {
+        throw new IllegalArgumentException("refusing to listen on " + host + " without a master key: anyone who can "
+            + "reach it could spend your provider quotas. Set general_settings.master_key (or LLM_ROUTER_MASTER_KEY), "
+            + "bind 127.0.0.1, or pass --insecure");
+      }
+      return new FacadeOptions(this);
+    }
+
+    private static boolean isLoopback(String host) {
+      try {
+        return InetAddress.getByName(host).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("cannot resolve host '" + host + "'", e);
+      }
+    }
+  }
+}

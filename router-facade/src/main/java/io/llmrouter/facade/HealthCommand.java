@@ -1,0 +1,83 @@
+package io.llmrouter.facade;
+
+import io.llmrouter.api.HealthReport;
+import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.Router;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code llm-router health}: builds the router from the config, checks every deployment once and prints
+ * the healthy and unhealthy endpoints with their error line. Exit codes: 0 all healthy, 1 any unhealthy,
+ * 2 configuration error. Not thread-safe (one run per instance).
+ */
+@Command(name = "health", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Check every deployment once; print healthy and unhealthy endpoints; exit 1 if any is unhealthy.")
+public final class HealthCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "LiteLLM-style config.yaml")
+  Path config;
+
+  @Option(names = "--env-file", paramLabel = "FILE", description = ".env file overlaid on the environment")
+  Path envFile;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Supplier<RouterLoader> loader;
+
+  /** The command as the CLI runs it, with the registered {@link RouterLoader}. */
+  public HealthCommand() {
+    this.loader = RouterLoader::fromServiceLoader;
+  }
+
+  /** A command over {@code loader} (tests, embedding). */
+  public HealthCommand(RouterLoader loader) {
+    this.loader = () -> loader;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    RouterLoader.Loaded loaded;
+    try {
+      loaded = loader.get().load(config, envFile);
+    } catch (LlmRouterException e) {
+      err.println("llm-router health: configuration error: " + e.getMessage());
+      return 2;
+    } catch (IllegalStateException e) {
+      // No loader on the class path: a broken build, not the user's config.
+      err.println("llm-router health: " + e.getMessage());
+      return 1;
+    }
+    try (Router router = loaded.router()) {
+      HealthReport report = router.checkHealth();
+      print(out, "healthy", report.healthy());
+      print(out, "unhealthy", report.unhealthy());
+      out.printf("%d healthy, %d unhealthy%n", report.healthy().size(), report.unhealthy().size());
+      out.flush();
+      return report.unhealthy().isEmpty() ? 0 : 1;
+    } catch (LlmRouterException e) {
+      err.println("llm-router health: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static void print(PrintWriter out, String label, List<HealthReport.Endpoint> endpoints) {
+    for (HealthReport.Endpoint e : endpoints) {
+      out.printf("%-9s  %s  %s  (deployment %s)%s%n", label, e.modelGroup(), e.model(), e.deploymentId(),
+          e.error() == null ? "" : "  error: " + firstLine(e.error()));
+    }
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

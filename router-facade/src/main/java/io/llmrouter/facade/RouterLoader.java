@@ -1,0 +1,60 @@
+package io.llmrouter.facade;
+
+import io.llmrouter.api.ConfigException;
+import io.llmrouter.api.Router;
+import io.llmrouter.api.spi.Secret;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * Turns a LiteLLM-style {@code config.yaml} (plus an optional {@code .env} file) into a running
+ * {@link Router} and the facade's master key. The commands ({@code serve}, {@code health}) depend on this
+ * interface only, so they can be tested with an in-memory router.
+ *
+ * <p>The production implementation reads the file with the config reader and builds the engine; it is
+ * found with {@link ServiceLoader} (a {@code META-INF/services/io.llmrouter.facade.RouterLoader} entry).
+ * Implementations must be thread-safe.
+ */
+public interface RouterLoader {
+
+  /**
+   * Loads the configuration and builds a router from it. The caller owns and closes the router.
+   *
+   * <p>The master key is {@code general_settings.master_key} with {@code os.environ/NAME} resolved, or
+   * else the {@code LLM_ROUTER_MASTER_KEY} variable of the same environment (process, then .env file).
+   *
+   * @param config the YAML file
+   * @param envFile a {@code .env} file to overlay on the process environment, or null
+   * @return the router and the master key (null when none is configured)
+   * @throws ConfigException when the file is missing, unreadable or invalid; the message names the key
+   *     path and never a secret's value
+   */
+  Loaded load(Path config, Path envFile);
+
+  /**
+   * A router built from a configuration, and the facade key that configuration asks for.
+   *
+   * @param router the router; the caller closes it
+   * @param masterKey the key callers of the facade must present, or null when none is configured
+   */
+  record Loaded(Router router, Secret masterKey) {
+    public Loaded {
+      Objects.requireNonNull(router, "router");
+    }
+  }
+
+  /**
+   * Finds the registered implementation.
+   *
+   * @throws IllegalStateException when none is on the class path (a broken build: router-core missing)
+   */
+  static RouterLoader fromServiceLoader() {
+    Iterator<RouterLoader> it = ServiceLoader.load(RouterLoader.class, RouterLoader.class.getClassLoader()).iterator();
+    if (!it.hasNext()) {
+      throw new IllegalStateException("no io.llmrouter.facade.RouterLoader is registered; the llm-router jar is incomplete");
+    }
+    return it.next();
+  }
+}

@@ -1,0 +1,177 @@
+package io.llmrouter.facade;
+
+import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.Router;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code llm-router serve}: the OpenAI-compatible HTTP facade over a router built from a LiteLLM
+ * config. Runs until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish within the
+ * grace period and exits 0. Exit codes: 0 after a clean stop, 1 when the port cannot be bound (or no
+ * {@link RouterLoader} is registered), 2 for a
+ * configuration error or a refused insecure bind.
+ *
+ * <p>One instance serves one run; {@link #requestShutdown()} may be called from any thread.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Serve the router as an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, /health).")
+public final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "LiteLLM-style config.yaml")
+  Path config;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--port", defaultValue = "4000", description = "Port to bind, 0 for any free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--env-file", paramLabel = "FILE", description = ".env file overlaid on the environment")
+  Path envFile;
+
+  @Option(names = "--insecure", description = "Allow a non-loopback address without a master key")
+  boolean insecure;
+
+  @Option(names = "--max-body-size", defaultValue = "10MiB", converter = ByteSize.class,
+      description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE})")
+  long maxBodySize;
+
+  @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Seconds in-flight requests get to finish on SIGTERM (default: ${DEFAULT-VALUE})")
+  int shutdownGraceSeconds;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Supplier<RouterLoader> loader;
+  private final boolean installSignalHandlers;
+  private final CountDownLatch started = new CountDownLatch(1);
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile FacadeServer server;
+
+  /** The command as the CLI runs it: the registered {@link RouterLoader}, SIGTERM/SIGINT handled. */
+  public ServeCommand() {
+    this(RouterLoader::fromServiceLoader, true);
+  }
+
+  /** A command over {@code loader} that leaves the JVM's signal handling alone (tests, embedding). */
+  public ServeCommand(RouterLoader loader) {
+    this(() -> loader, false);
+  }
+
+  /** A command over {@code loader} that handles SIGTERM/SIGINT itself when asked to (a launcher's main). */
+  ServeCommand(RouterLoader loader, boolean installSignalHandlers) {
+    this(() -> loader, installSignalHandlers);
+  }
+
+  private ServeCommand(Supplier<RouterLoader> loader, boolean installSignalHandlers) {
+    this.loader = loader;
+    this.installSignalHandlers = installSignalHandlers;
+  }
+
+  @Override
+  public Integer call() {
+    long t0 = System.nanoTime();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (shutdownGraceSeconds < 0) {
+      err.println("llm-router serve: --shutdown-grace must be zero or positive");
+      return 2;
+    }
+    RouterLoader.Loaded loaded;
+    try {
+      loaded = loader.get().load(config, envFile);
+    } catch (LlmRouterException e) {
+      err.println("llm-router serve: configuration error: " + e.getMessage());
+      return 2;
+    } catch (IllegalStateException e) {
+      // No loader on the class path: a broken build, not the user's config.
+      err.println("llm-router serve: " + e.getMessage());
+      return 1;
+    }
+    Router router = loaded.router();
+    FacadeServer s;
+    try {
+      FacadeOptions options = FacadeOptions.builder()
+          .host(host).port(port).masterKey(loaded.masterKey()).maxBodyBytes(maxBodySize).insecure(insecure)
+          .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).build();
+      s = new FacadeServer(router, options);
+      s.start();
+    } catch (IllegalArgumentException e) {
+      router.close();
+      err.println("llm-router serve: " + e.getMessage());
+      return 2;
+    } catch (IOException | IllegalStateException e) {
+      router.close();
+      err.println("llm-router serve: " + e.getMessage());
+      return 1;
+    }
+    server = s;
+    // Without a signal handler (or for other exits) the JVM still runs this hook: stop gracefully there.
+    Thread hook = new Thread(this::stopFromShutdownHook, "llm-router-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (installSignalHandlers) Signals.onTerminate(this::requestShutdown);
+    out.printf("llm-router serving %d model groups at %s%s%n", router.modelGroups().size(), s.baseUri(),
+        loaded.masterKey() == null ? " (no master key: open to anyone who can reach it)" : "");
+    out.flush();
+    LOG.info("listening on {} after {} ms", s.baseUri(), (System.nanoTime() - t0) / 1_000_000);
+    started.countDown();
+    try {
+      stopRequested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("stopping: no new connections, in-flight requests get up to {} s", shutdownGraceSeconds);
+    try {
+      s.stop();
+    } finally {
+      router.close();
+      stopped.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already exiting and running the hook, which has just been released.
+    }
+    LOG.info("stopped");
+    return 0;
+  }
+
+  /** Asks a running serve to stop gracefully, as SIGTERM does. Safe from any thread, idempotent. */
+  public void requestShutdown() {
+    stopRequested.countDown();
+  }
+
+  /** Waits until the server is listening; false when {@code timeout} passed first. */
+  public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The running server, or null before it started. */
+  public FacadeServer server() {
+    return server;
+  }
+
+  private void stopFromShutdownHook() {
+    requestShutdown();
+    try {
+      // Bounded: the grace period plus a margin for closing the router.
+      stopped.await(shutdownGraceSeconds + 5L, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

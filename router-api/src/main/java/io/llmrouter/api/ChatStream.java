@@ -5,7 +5,8 @@ import java.util.NoSuchElementException;
 
 /**
  * A streamed chat completion, read with {@link #next()} or as an {@link Iterable}. Close it to cancel the
- * upstream call; closing twice is harmless. Not thread-safe: one reader at a time.
+ * upstream call; closing twice is harmless. One reader at a time; {@link #close()} alone may be called from
+ * any other thread (a server whose client disconnected cancels this way) and unblocks a waiting {@link #next()}.
  *
  * <p>Fallback rule: the router retries and falls back only before the first chunk reaches the caller.
  * An error after that is thrown from {@link #next()} (or {@link Iterator#hasNext()}) as a typed

@@ -165,10 +165,17 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private void startServer(SimProvider p, int port) {
     MockWebServer server = new MockWebServer();
+    server.setServerSocketFactory(new NoDelayServerSocketFactory());
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        return handle(p, server, request);
+        try {
+          return handle(p, server, request);
+        } catch (RuntimeException e) {
+          // A simulator bug must still end the call with a response, never a hang.
+          return new MockResponse().setResponseCode(500).setHeader("Content-Type", "text/plain")
+              .setBody("provider simulator failure: " + e);
+        }
       }
     });
     try {

@@ -172,7 +172,7 @@ abstract class RateWindow {
   /** Fixed window aligned to the calendar (minute boundary, or midnight in {@code zone}). */
   static final class Calendar extends RateWindow {
     private final ZoneId zone;
-    private Instant periodEnd = Instant.MIN;
+    private Instant periodEnd; // null until the first use
     private long count;
 
     Calendar(Limit limit, long capacity, ZoneId zone) {
@@ -181,7 +181,7 @@ abstract class RateWindow {
     }
 
     private void roll(Instant now) {
-      if (!now.isBefore(periodEnd) || now.isBefore(periodEnd.minus(limit.window()))) {
+      if (periodEnd == null || !now.isBefore(periodEnd) || now.isBefore(periodEnd.minus(limit.window()))) {
         ChronoUnit unit = limit.daily() ? ChronoUnit.DAYS : ChronoUnit.MINUTES;
         ZonedDateTime start = now.atZone(zone).truncatedTo(unit);
         periodEnd = start.plus(1, unit).toInstant();

@@ -472,7 +472,7 @@ abstract class Wire {
 
     @Override
     String completionId(Ctx ctx) {
-      return "gen-" + ctx.now().getEpochSecond() + "-" + ctx.hex().substring(0, 20);
+      return "gen-" + ctx.now().getEpochSecond() + "-" + ctx.hex();
     }
 
     @Override

@@ -87,7 +87,10 @@ public final class LlmRouter {
       return this;
     }
 
-    /** Adds a listener (repeatable); listeners are called in the order added. */
+    /**
+     * Adds a listener (repeatable); listeners are called in the order added. With
+     * {@code litellm_settings.set_verbose} an {@link Slf4jRouterListener} is added unless one is given.
+     */
     public Builder listener(RouterListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -123,8 +126,13 @@ public final class LlmRouter {
         client = it.next().create(c);
         owns = true;
       }
+      List<RouterListener> all = new ArrayList<>(listeners);
+      // litellm_settings.set_verbose: log routing decisions unless the caller already added the logger.
+      if (config.litellm().setVerbose() && all.stream().noneMatch(l -> l instanceof Slf4jRouterListener)) {
+        all.add(new Slf4jRouterListener());
+      }
       return new RouterEngine(config, env != null ? env : Env.system(), c, sleeper != null ? sleeper : Sleeper.system(),
-          client, owns, listeners, stateStore != null ? stateStore : new InMemoryStateStore(), random);
+          client, owns, all, stateStore != null ? stateStore : new InMemoryStateStore(), random);
     }
   }
 }

@@ -1,0 +1,127 @@
+package io.llmrouter.core;
+
+/**
+ * One deployment's cooldown state: a circuit breaker with absolute deadlines.
+ *
+ * <p>Closed: traffic flows and failures are counted per minute (overall and per error kind). Open
+ * (cooling): nothing passes until the deadline; a new deadline only ever extends a live one. When the
+ * deadline passes the breaker is half-open: exactly one probe request passes; its success closes the
+ * breaker, a cooldown-worthy failure opens it again. The hot path of a closed breaker reads two
+ * volatile fields and takes no lock.
+ */
+final class Breaker {
+  static final long PASS = 0, PROBE_BUSY = -1;
+  private static final long FAIL_WINDOW_MILLIS = 60_000;
+
+  private volatile long openUntil;
+  private volatile boolean halfOpen;
+  private volatile boolean counting;
+  private boolean probeInFlight;
+  private long failWindowStart;
+  private int fails;
+  private final int[] kindFails = new int[ErrorKind.values().length];
+
+  /**
+   * Lets a request through or says why not.
+   *
+   * @return {@link #PASS} (with {@code ticket.probe} set when this is the half-open probe),
+   *     {@link #PROBE_BUSY} when another probe is in flight, else the epoch ms the cooldown ends
+   */
+  long tryPass(long now, Ticket ticket) {
+    if (openUntil == 0 && !halfOpen) return PASS;
+    synchronized (this) {
+      if (openUntil != 0 && now < openUntil) return openUntil;
+      if (openUntil != 0) {
+        openUntil = 0;
+        halfOpen = true;
+      }
+      if (!halfOpen) return PASS;
+      if (probeInFlight) return PROBE_BUSY;
+      probeInFlight = true;
+      ticket.probe = true;
+      return PASS;
+    }
+  }
+
+  /** The probe was admitted but not sent (a later admission check refused it). */
+  synchronized void abortProbe() {
+    probeInFlight = false;
+  }
+
+  /** A call succeeded. @return true when this closed a half-open breaker (the cooldown ended) */
+  boolean onSuccess(boolean probe) {
+    if (!probe && !counting && !halfOpen) return false;
+    synchronized (this) {
+      fails = 0;
+      java.util.Arrays.fill(kindFails, 0);
+      counting = false;
+      if (probe || halfOpen) {
+        boolean wasHalfOpen = halfOpen;
+        probeInFlight = false;
+        halfOpen = false;
+        return wasHalfOpen;
+      }
+      return false;
+    }
+  }
+
+  /** A call failed without being the deployment's fault (bad request): a probe still proves it answers. */
+  boolean onNeutral(boolean probe) {
+    return probe && onSuccess(true);
+  }
+
+  /**
+   * Opens the breaker until {@code until} unless a later deadline is live.
+   *
+   * @return the deadline now in force
+   */
+  synchronized long open(long until, boolean probe) {
+    if (until > openUntil) openUntil = until;
+    halfOpen = false;
+    if (probe) probeInFlight = false;
+    return openUntil;
+  }
+
+  /**
+   * Counts a failure; opens the breaker when the failures within a minute exceed {@code allowed}
+   * (overall, or of this kind when {@code kindAllowed} is given). A failed probe opens it at once.
+   *
+   * @return the new deadline when the breaker opened, else 0
+   */
+  synchronized long recordFailure(long now, ErrorKind kind, int allowed, Integer kindAllowed, long cooldownMillis, boolean probe) {
+    if (now - failWindowStart >= FAIL_WINDOW_MILLIS) {
+      failWindowStart = now;
+      fails = 0;
+      java.util.Arrays.fill(kindFails, 0);
+    }
+    fails++;
+    kindFails[kind.ordinal()]++;
+    counting = true;
+    boolean trip = probe || (kindAllowed != null ? kindFails[kind.ordinal()] > kindAllowed : fails > allowed);
+    if (!trip || cooldownMillis <= 0) {
+      if (probe) {
+        probeInFlight = false;
+        halfOpen = true;
+      }
+      return 0;
+    }
+    fails = 0;
+    java.util.Arrays.fill(kindFails, 0);
+    return open(now + cooldownMillis, probe);
+  }
+
+  /** Restores a deadline read from the state store; an expired one leaves the breaker half-open. */
+  synchronized void restore(long until) {
+    if (until > openUntil) openUntil = until;
+  }
+
+  /** Epoch ms the cooldown ends, or 0 when not cooling at {@code now}. */
+  long coolingUntil(long now) {
+    long u = openUntil;
+    return u > now ? u : 0;
+  }
+
+  boolean halfOpen() {
+    return halfOpen;
+  }
+}

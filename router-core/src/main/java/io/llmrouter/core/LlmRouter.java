@@ -1,0 +1,138 @@
+package io.llmrouter.core;
+
+import io.llmrouter.api.Router;
+import io.llmrouter.api.RouterListener;
+import io.llmrouter.api.spi.ProviderClient;
+import io.llmrouter.api.spi.ProviderClientFactory;
+import io.llmrouter.core.config.Env;
+import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.core.state.InMemoryStateStore;
+import io.llmrouter.core.state.StateStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.random.RandomGenerator;
+
+/**
+ * Builds the router engine from a {@link RouterConfig}.
+ *
+ * <pre>{@code
+ * Router router = LlmRouter.builder(LiteLlmConfigReader.load(configYaml, null).config())
+ *     .env(Env.system())
+ *     .listener(new Slf4jRouterListener())
+ *     .build();
+ * ChatResponse r = router.chat(ChatRequest.builder().model("groq/llama-3.3-70b")
+ *     .messages(ChatMessage.user("Hello")).build());
+ * }</pre>
+ *
+ * <p>Policies wrap each call in this order, outermost first:
+ * {@code Fallback(group plan) -> Retry(per group) -> Admission(rate tracker, cooldown) -> Timeout -> HTTP call}
+ * (see {@link Router}). The builder is not thread-safe; the router it builds is.
+ */
+public final class LlmRouter {
+  private LlmRouter() {}
+
+  /**
+   * Starts a builder for {@code config}.
+   *
+   * @throws NullPointerException when {@code config} is null
+   */
+  public static Builder builder(RouterConfig config) {
+    return new Builder(Objects.requireNonNull(config, "config"));
+  }
+
+  /** Collects the router's collaborators. Every one has a production default. Not thread-safe. */
+  public static final class Builder {
+    private final RouterConfig config;
+    private Env env;
+    private Clock clock;
+    private Sleeper sleeper;
+    private ProviderClient providerClient;
+    private final List<RouterListener> listeners = new ArrayList<>();
+    private StateStore stateStore;
+    private RandomGenerator random;
+
+    private Builder(RouterConfig config) {
+      this.config = config;
+    }
+
+    /** Where {@code os.environ/NAME} keys are read at call time; default {@link Env#system()}. */
+    public Builder env(Env env) {
+      this.env = Objects.requireNonNull(env, "env");
+      return this;
+    }
+
+    /** The clock of rate windows, cooldowns and deadlines; default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How the router waits before a retry; default {@link Sleeper#system()}. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * The provider client. Default: the first {@link ProviderClientFactory} found by {@link ServiceLoader}
+     * (router-providers registers one), created with this builder's clock and closed with the router. A
+     * client given here is not closed by the router.
+     */
+    public Builder providerClient(ProviderClient client) {
+      this.providerClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Adds a listener (repeatable); listeners are called in the order added. With
+     * {@code litellm_settings.set_verbose} an {@link Slf4jRouterListener} is added unless one is given.
+     */
+    public Builder listener(RouterListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Where cooldown deadlines and daily counters live; default in memory. Closed with the router. */
+    public Builder stateStore(StateStore store) {
+      this.stateStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** The random source of weighted selection; default a thread-local generator. Must be thread-safe. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Builds and starts the router (background health checks start when configured).
+     *
+     * @throws IllegalStateException when no provider client was given and none is on the classpath
+     */
+    public Router build() {
+      Clock c = clock != null ? clock : Clock.systemUTC();
+      ProviderClient client = providerClient;
+      boolean owns = false;
+      if (client == null) {
+        Iterator<ProviderClientFactory> it = ServiceLoader.load(ProviderClientFactory.class).iterator();
+        if (!it.hasNext()) {
+          throw new IllegalStateException("No ProviderClient: put router-providers on the classpath (it registers a "
+              + ProviderClientFactory.class.getName() + " for ServiceLoader) or pass one with providerClient(...)");
+        }
+        client = it.next().create(c);
+        owns = true;
+      }
+      List<RouterListener> all = new ArrayList<>(listeners);
+      // litellm_settings.set_verbose: log routing decisions unless the caller already added the logger.
+      if (config.litellm().setVerbose() && all.stream().noneMatch(l -> l instanceof Slf4jRouterListener)) {
+        all.add(new Slf4jRouterListener());
+      }
+      return new RouterEngine(config, env != null ? env : Env.system(), c, sleeper != null ? sleeper : Sleeper.system(),
+          client, owns, all, stateStore != null ? stateStore : new InMemoryStateStore(), random);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.llmrouter.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmrouter.api.Attempt;
+import io.llmrouter.api.ChatMessage;
+import io.llmrouter.api.ChatRequest;
+import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.NoDeploymentAvailableException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the router knows about one request while serving it: the cleaned upstream request, its
+ * deadline and token estimate, the mock_testing switches, and what happened so far. Confined to the
+ * request's thread.
+ */
+final class RequestState {
+  /** Tokens assumed for the completion when the request sets no cap. */
+  static final int DEFAULT_COMPLETION_TOKENS = 256;
+
+  final ChatRequest original;
+  final ChatRequest upstream;
+  final String requested;
+  final long deadline;
+  final double deadlineSeconds;
+  final int promptTokens;
+  final long estTokens;
+  final Integer requestNumRetries;
+  final boolean requestDropParams;
+  final boolean disableFallbacks;
+  final boolean mockFallbacks;
+  final boolean mockContextWindow;
+  final boolean mockContentPolicy;
+  final boolean mockRateLimit;
+
+  final List<Attempt> attempts = new ArrayList<>(2);
+  final long[] scratch = new long[2];
+  Map<String, NoDeploymentAvailableException.Reason> reasons;
+  List<String> fallbacks;
+  LlmRouterException lastError;
+  boolean deadlineHit;
+  Object result;
+  Ticket served;
+  Map<String, String> scratchHeaders;
+
+  // Per selection pass.
+  long selEarliest;
+  int considered;
+  int contextSkips;
+
+  RequestState(ChatRequest original, long now, double defaultTimeoutSeconds) {
+    this.original = original;
+    this.requested = original.model();
+    this.deadlineSeconds = original.timeout() != null && original.timeout() > 0 ? original.timeout() : defaultTimeoutSeconds;
+    long ms = (long) Math.min(Long.MAX_VALUE / 4, deadlineSeconds * 1000);
+    this.deadline = now + ms;
+    Map<String, JsonNode> extra = original.extra();
+    this.mockFallbacks = truthy(extra.get("mock_testing_fallbacks"));
+    this.mockContextWindow = truthy(extra.get("mock_testing_context_window_fallbacks")) || truthy(extra.get("mock_testing_context_fallbacks"));
+    this.mockContentPolicy = truthy(extra.get("mock_testing_content_policy_fallbacks"));
+    this.mockRateLimit = truthy(extra.get("mock_testing_rate_limit_error"));
+    JsonNode nr = extra.get("num_retries");
+    this.requestNumRetries = nr != null && nr.canConvertToInt() && nr.asInt() >= 0 ? nr.asInt() : null;
+    this.requestDropParams = truthy(extra.get("drop_params"));
+    this.disableFallbacks = Boolean.TRUE.equals(original.disableFallbacks());
+    this.promptTokens = estimatePromptTokens(original);
+    Integer cap = original.maxTokens() != null ? original.maxTokens() : original.maxCompletionTokens();
+    this.estTokens = promptTokens + (long) (cap != null && cap > 0 ? cap : DEFAULT_COMPLETION_TOKENS);
+    this.upstream = clean(original);
+  }
+
+  void reason(NoDeploymentAvailableException.Reason r) {
+    if (reasons == null) reasons = new LinkedHashMap<>();
+    // The latest word on a deployment wins: a skip after a failure tells the caller more than the failure.
+    String key = r.modelGroup() + '\u0000' + r.deploymentId();
+    reasons.remove(key);
+    reasons.put(key, r);
+  }
+
+  List<String> fallbacks() {
+    if (fallbacks == null) fallbacks = new ArrayList<>(2);
+    return fallbacks;
+  }
+
+  /** chars/4 over message text: cheap, and good enough to reserve tokens and spot a clear overflow. */
+  static int estimatePromptTokens(ChatRequest r) {
+    List<ChatMessage> messages = r.messages();
+    if (messages == null) return 0;
+    long chars = 0;
+    for (ChatMessage m : messages) {
+      String t = m.text();
+      if (t != null) chars += t.length();
+      chars += 16; // role and framing
+    }
+    return (int) Math.min(Integer.MAX_VALUE, chars / 4);
+  }
+
+  static boolean truthy(JsonNode n) {
+    if (n == null) return false;
+    if (n.isBoolean()) return n.booleanValue();
+    if (n.isTextual()) return n.textValue().equalsIgnoreCase("true");
+    return n.isNumber() && n.asInt() != 0;
+  }
+
+  /** Router-only fields never go upstream. */
+  static boolean routerOnly(String key) {
+    return key.startsWith("mock_") || key.equals("num_retries") || key.equals("drop_params") || key.equals("request_timeout")
+        || key.equals("max_fallbacks") || key.equals("context_window_fallbacks") || key.equals("content_policy_fallbacks");
+  }
+
+  static ChatRequest clean(ChatRequest r) {
+    boolean dirty = r.fallbacks() != null || r.disableFallbacks() != null || r.timeout() != null;
+    if (!dirty) for (String k : r.extra().keySet()) if (routerOnly(k)) { dirty = true; break; }
+    if (!dirty) return r;
+    ChatRequest.Builder b = r.toBuilder().fallbacks((List<String>) null).disableFallbacks(null).timeout(null);
+    for (String k : r.extra().keySet()) if (routerOnly(k)) b.removeExtra(k);
+    return b.build();
+  }
+}

@@ -33,7 +33,7 @@ public final class HealthCommand implements Callable<Integer> {
 
   /** The command as the CLI runs it, with the registered {@link RouterLoader}. */
   public HealthCommand() {
-    this.loader = RouterLoader::fromServiceLoader;
+    this.loader = ConfigRouterLoader::new;
   }
 
   /** A command over {@code loader} (tests, embedding). */

@@ -4,18 +4,14 @@ import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.spi.Secret;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Objects;
-import java.util.ServiceLoader;
 
 /**
  * Turns a LiteLLM-style {@code config.yaml} (plus an optional {@code .env} file) into a running
  * {@link Router} and the facade's master key. The commands ({@code serve}, {@code health}) depend on this
  * interface only, so they can be tested with an in-memory router.
  *
- * <p>The production implementation reads the file with the config reader and builds the engine; it is
- * found with {@link ServiceLoader} (a {@code META-INF/services/io.llmrouter.facade.RouterLoader} entry).
- * Implementations must be thread-safe.
+ * <p>The production implementation is {@link ConfigRouterLoader}. Implementations must be thread-safe.
  */
 public interface RouterLoader {
 
@@ -43,18 +39,5 @@ public interface RouterLoader {
     public Loaded {
       Objects.requireNonNull(router, "router");
     }
-  }
-
-  /**
-   * Finds the registered implementation.
-   *
-   * @throws IllegalStateException when none is on the class path (a broken build: router-core missing)
-   */
-  static RouterLoader fromServiceLoader() {
-    Iterator<RouterLoader> it = ServiceLoader.load(RouterLoader.class, RouterLoader.class.getClassLoader()).iterator();
-    if (!it.hasNext()) {
-      throw new IllegalStateException("no io.llmrouter.facade.RouterLoader is registered; the llm-router jar is incomplete");
-    }
-    return it.next();
   }
 }

@@ -64,7 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** The command as the CLI runs it: the registered {@link RouterLoader}, SIGTERM/SIGINT handled. */
   public ServeCommand() {
-    this(RouterLoader::fromServiceLoader, true);
+    this(ConfigRouterLoader::new, true);
   }
 
   /** A command over {@code loader} that leaves the JVM's signal handling alone (tests, embedding). */

@@ -1,0 +1,51 @@
+package io.llmrouter.facade;
+
+import io.llmrouter.api.ConfigException;
+import io.llmrouter.api.spi.Secret;
+import io.llmrouter.core.LlmRouter;
+import io.llmrouter.core.config.Env;
+import io.llmrouter.core.config.LiteLlmConfigReader;
+import io.llmrouter.core.config.LoadedConfig;
+import io.llmrouter.core.config.SecretRef;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The production {@link RouterLoader}: reads the file with {@link LiteLlmConfigReader} (the same reader a
+ * library user calls) and builds the engine with {@link LlmRouter}, resolving secrets against the process
+ * environment overlaid by the {@code .env} file. Stateless and thread-safe.
+ */
+public final class ConfigRouterLoader implements RouterLoader {
+  static final String MASTER_KEY_VAR = "LLM_ROUTER_MASTER_KEY";
+
+  private final Env processEnv;
+
+  /** Uses the process environment. */
+  public ConfigRouterLoader() {
+    this(Env.system());
+  }
+
+  /** Uses {@code processEnv} in place of the process environment (tests). */
+  public ConfigRouterLoader(Env processEnv) {
+    this.processEnv = processEnv;
+  }
+
+  @Override
+  public Loaded load(Path config, Path envFile) {
+    if (!Files.isRegularFile(config)) throw new ConfigException(config.toString(), "config file not found");
+    if (envFile != null && !Files.isRegularFile(envFile)) throw new ConfigException(envFile.toString(), ".env file not found");
+    LoadedConfig loaded = LiteLlmConfigReader.load(config, envFile, processEnv);
+    Env env = loaded.env();
+    return new Loaded(LlmRouter.builder(loaded.config()).env(env).build(), masterKey(loaded, env));
+  }
+
+  private static Secret masterKey(LoadedConfig loaded, Env env) {
+    SecretRef ref = loaded.config().general().masterKey();
+    if (ref != null) {
+      return ref.resolve(env).orElseThrow(() -> new ConfigException("general_settings.master_key",
+          "environment variable " + ref.envVar() + " is not set"));
+    }
+    String fromEnv = env.get(MASTER_KEY_VAR);
+    return fromEnv == null || fromEnv.isBlank() ? null : Secret.of(fromEnv);
+  }
+}

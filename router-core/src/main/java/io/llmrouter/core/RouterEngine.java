@@ -522,6 +522,12 @@ final class RouterEngine implements Router {
         if (target == Long.MAX_VALUE) return groupErr != null ? groupErr : noneAdmissible(g);
         long wait = Math.max(target - now, retryAfterFloor);
         if (now + wait > rs.deadline) return groupErr != null ? groupErr : noneAdmissible(g);
+        // Waiting for capacity (a limit, a rate-limit hint) is the last resort: a fallback that can serve now
+        // beats it ("route around the wall"). Retries of failures (5xx, retry_policy) keep LiteLLM's
+        // same-model-first order.
+        if ((groupErr == null || groupErr instanceof RateLimitedException) && fallbackReadyNow(g, rs, groupErr, now)) {
+          return groupErr != null ? groupErr : noneAdmissible(g);
+        }
         if (!owed) retries++;
         listeners.onRetry(g.name, retries, wait, groupErr != null ? groupErr : noneAdmissible(g));
         sleep(wait);
@@ -550,6 +556,21 @@ final class RouterEngine implements Router {
       retries++;
       owed = true;
     }
+  }
+
+  /** True when a group this request would fall back to from {@code g} has a deployment that admits it now. */
+  private boolean fallbackReadyNow(ModelGroup g, RequestState rs, LlmRouterException err, long now) {
+    if (rs.disableFallbacks || rs.fallbacks().size() >= settings.maxFallbacks()) return false;
+    String[] kind = new String[1];
+    for (String name : fallbacksFor(g.name, err, rs, kind)) {
+      if (name.equals(g.name) || name.equals(rs.requested) || rs.fallbacks().contains(name)) continue;
+      ModelGroup fg = groups.get(name);
+      if (fg == null) continue;
+      for (Deployment d : fg.all) {
+        if (d.availableAt(now, rs.estTokens, keyMissing(d) != null) <= now) return true;
+      }
+    }
+    return false;
   }
 
   private int numRetries(RequestState rs) {

@@ -175,13 +175,28 @@ class FallbackTest extends EngineTestSupport {
   void retryWaitsForTheProviderHintOnlyWhenItFitsTheDeadline() {
     Router router = router(RouterConfig.builder().deployment(dep("g1", "a")).deployment(dep("g2", "b"))
         .fallbacks("g1", "g2").numRetries(2).retryAfter(Duration.ofMillis(500)).build());
+    // g2 is busy until later, so waiting 2 s for g1's own reset is the fastest way to an answer.
+    provider.fail("b", rateLimited("b", RateScope.MINUTE, null, clock.instant().plusSeconds(60)));
     provider.fail("a", rateLimited("a", RateScope.MINUTE, Duration.ofSeconds(2), null));
-    assertThat(router.chat(ask("g1")).route().deploymentId()).isEqualTo("a");
+    assertThat(router.chat(ask("g1").toBuilder().disableFallbacks(true).build()).route().deploymentId()).isEqualTo("a");
     assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(2));
 
     provider.fail("a", rateLimited("a", RateScope.MINUTE, Duration.ofSeconds(20), null));
-    assertThat(router.chat(ask("g1").toBuilder().timeout(5.0).build()).route().deploymentId()).isEqualTo("b");
+    assertThatThrownBy(() -> router.chat(ask("g1").toBuilder().timeout(5.0).disableFallbacks(true).build()))
+        .isInstanceOf(NoDeploymentAvailableException.class).hasMessageContaining("RateLimitedException");
     assertThat(sleeper.sleeps).hasSize(1);
+  }
+
+  @Test
+  void aFallbackThatCanServeNowBeatsWaiting() {
+    Router router = router(RouterConfig.builder().deployment(dep("g1", "a")).deployment(dep("g2", "b"))
+        .fallbacks("g1", "g2").numRetries(2).build());
+    provider.fail("a", rateLimited("a", RateScope.MINUTE, Duration.ofSeconds(2), null));
+    ChatResponse r = router.chat(ask("g1"));
+    assertThat(r.route().deploymentId()).isEqualTo("b");
+    assertThat(r.route().fallbacks()).containsExactly("g2");
+    assertThat(sleeper.sleeps).isEmpty();
+    assertThat(provider.order()).containsExactly("a", "b");
   }
 
   @Test

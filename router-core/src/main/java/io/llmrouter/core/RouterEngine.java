@@ -190,7 +190,13 @@ final class RouterEngine implements Router {
     }
     Map<String, String> headers = new LinkedHashMap<>();
     Object eh = dc.extraParams().get("extra_headers");
-    if (eh instanceof Map<?, ?> m) m.forEach((k, v) -> headers.put(String.valueOf(k), String.valueOf(v)));
+    if (eh instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> {
+        // A header such as an api-key given as os.environ/NAME arrives as a SecretRef: send its value, never the reference.
+        String value = v instanceof SecretRef ref ? ref.resolve(env).map(Secret::reveal).orElse(null) : String.valueOf(v);
+        if (value != null) headers.put(String.valueOf(k), value);
+      });
+    }
     return new Deployment(dc, info, noDialect, base, Map.copyOf(headers), dc.weight() == null ? 0 : dc.weight());
   }
 
@@ -901,7 +907,9 @@ final class RouterEngine implements Router {
   }
 
   private static Endpoint endpoint(Deployment d, Secret key) {
-    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.config.apiBase(), key, d.extraHeaders);
+    // The effective base (api_base, else <PREFIX>_API_BASE from the router's Env, else the default): the
+    // client only sees the process environment, not a .env file or an injected Env.
+    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -880,7 +880,14 @@ final class RouterEngine implements Router {
   }
 
   private static Endpoint endpoint(Deployment d, Secret key) {
-    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.config.apiBase(), key, d.extraHeaders);
+    // The router's Env (a .env file, a test's map) may set <PREFIX>_API_BASE; the provider client only sees the
+    // process environment, so the base resolved here must travel in the endpoint. The dialect default stays null
+    // so the client keeps its own default logic.
+    String base = d.config.apiBase();
+    if (base == null && d.info != null && d.effectiveApiBase != null && !d.effectiveApiBase.equals(d.info.defaultApiBase())) {
+      base = d.effectiveApiBase;
+    }
+    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), base, key, d.extraHeaders);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -907,9 +907,14 @@ final class RouterEngine implements Router {
   }
 
   private static Endpoint endpoint(Deployment d, Secret key) {
-    // The effective base (api_base, else <PREFIX>_API_BASE from the router's Env, else the default): the
-    // client only sees the process environment, not a .env file or an injected Env.
-    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders);
+    // The router's Env (a .env file, a test's map) may set <PREFIX>_API_BASE; the provider client only sees the
+    // process environment, so the base resolved here must travel in the endpoint. The dialect default stays null
+    // so the client keeps its own default logic.
+    String base = d.config.apiBase();
+    if (base == null && d.info != null && d.effectiveApiBase != null && !d.effectiveApiBase.equals(d.info.defaultApiBase())) {
+      base = d.effectiveApiBase;
+    }
+    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), base, key, d.extraHeaders);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,308 @@
+package io.llmrouter.facade.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmrouter.api.ChatResponse;
+import io.llmrouter.api.spi.Endpoint;
+import io.llmrouter.api.spi.ModelListing;
+import io.llmrouter.api.spi.ProviderCall;
+import io.llmrouter.api.spi.ProviderClient;
+import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.api.spi.ProviderResponse;
+import io.llmrouter.api.spi.ProviderStream;
+import io.llmrouter.core.catalog.SafeConfigWriter;
+import io.llmrouter.core.catalog.StructuralConfigValidator;
+import io.llmrouter.core.config.Env;
+import io.llmrouter.facade.ModelsCommand;
+import io.llmrouter.providers.OpenAiCompatibleClient;
+import io.llmrouter.testkit.Fault;
+import io.llmrouter.testkit.ProviderSimulator;
+import io.llmrouter.testkit.SimModel;
+import io.llmrouter.testkit.SimProvider;
+import io.llmrouter.testkit.VirtualClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Issue 6 end to end: {@code llm-router models} with the real {@link OpenAiCompatibleClient} against the
+ * simulated Groq, NVIDIA NIM and OpenRouter catalogs, on a copy of the guide's config.
+ */
+class ModelsCommandOverSimulatorTest {
+  static final Path GUIDE = Path.of("../router-core/src/test/resources/guide-config.yaml");
+  static final String[] PROVIDERS = {"--providers", "groq", "nvidia", "openrouter"};
+  static final String NEW_GROQ = "moonshotai/kimi-k2-instruct";
+  static final String GONE_GROQ = "meta-llama/llama-4-scout-17b-16e-instruct";
+
+  @TempDir Path dir;
+  ProviderSimulator sim;
+  Path config;
+  String original;
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  final Clock clock = Clock.fixed(Instant.parse("2026-03-03T08:00:00Z"), ZoneOffset.UTC);
+  Counting client;
+
+  void start(ProviderSimulator.Builder b) throws IOException {
+    sim = b.providers(SimProvider.GROQ, SimProvider.NVIDIA_NIM, SimProvider.OPENROUTER).build().start();
+    client = new Counting(OpenAiCompatibleClient.builder().clock(clock).env(sim.env()::get).build());
+    original = Files.readString(GUIDE);
+    config = Files.writeString(dir.resolve("config.yaml"), original);
+  }
+
+  @AfterEach
+  void stop() {
+    if (sim != null) sim.close();
+  }
+
+  int run(String... args) {
+    ModelsCommand cmd = new ModelsCommand(() -> client, Env.of(sim.env()), clock, d -> { },
+        new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), new StructuralConfigValidator(), SafeConfigWriter.FileOps.system(), false);
+    List<String> all = new ArrayList<>(List.of("--config", config.toString()));
+    all.addAll(List.of(args));
+    return new CommandLine(cmd).execute(all.toArray(String[]::new));
+  }
+
+  String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  String cache() throws IOException {
+    Path f = dir.resolve("model_cache.json");
+    return Files.exists(f) ? Files.readString(f) : "";
+  }
+
+  @Test
+  void showListsTheSimulatorsFreeChatModelsOnly() throws IOException {
+    start(ProviderSimulator.builder().clock(VirtualClock.manual()));
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--show")).as(err.toString()).isZero();
+
+    String block = stdout().substring(stdout().indexOf("model_list:"));
+    assertThat(block).contains("\"groq/llama-3.1-8b-instant\"", "\"groq/qwen/qwen3-32b\"",
+        "\"nvidia_nim/meta/llama-3.3-70b-instruct\"", "\"nvidia_nim/mistralai/mistral-nemo-12b-instruct\"",
+        "\"openrouter/nousresearch/hermes-3-llama-3.1-405b:free\"", "\"openrouter/meta-llama/llama-3.3-70b-instruct:free\"",
+        "os.environ/GROQ_API_KEY", "os.environ/NVIDIA_NIM_API_KEY", "os.environ/OPENROUTER_API_KEY");
+    assertThat(block).as("no speech, guard, embedding, paid, decommissioned or not-entitled model")
+        .doesNotContain("whisper", "llama-guard", "nemoguard", "embedqa", "openai/gpt-4o", "claude",
+            "\"openrouter/meta-llama/llama-3.3-70b-instruct\"", "deepseek-r1-distill", "llama-3.1-405b-instruct");
+    assertThat(Files.readString(config)).as("--show never writes").isEqualTo(original);
+    // non-chat models were filtered from the listing, never probed
+    assertThat(client.probedModels).doesNotContain("whisper-large-v3", "nvidia/nv-embedqa-e5-v5", "openai/gpt-4o");
+    assertThat(client.probedModels).contains("meta/llama-3.1-405b-instruct");
+  }
+
+  @Test
+  void updateAddsANewModelRemovesAGoneOnePrunesChainsAndKeepsEveryOtherByte() throws IOException {
+    start(ProviderSimulator.builder().clock(VirtualClock.manual())
+        .model(SimModel.builder(SimProvider.GROQ, NEW_GROQ).rpm(60).rpd(1_000).tpm(10_000).build())
+        .removeModel(SimProvider.GROQ, GONE_GROQ));
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+
+    String updated = Files.readString(config);
+    assertThat(updated).contains("model: \"groq/" + NEW_GROQ + "\"").doesNotContain(GONE_GROQ).doesNotContain("\"groq/llama-4-scout\"");
+    assertThat(updated).contains(
+        "- {\"groq/llama-3.3-70b\": [\"groq/llama-3.1-8b\", \"nvidia/llama-3.3-70b\", \"openrouter/hermes-3-405b\"]}");
+    new StructuralConfigValidator().accept(updated);
+
+    // every other line is untouched and in order: only the scout entry, the chain line and the new entry differ
+    List<String> before = original.lines().toList();
+    List<String> after = updated.lines().toList();
+    boolean[][] keep = lcs(before, after);
+    List<String> removed = new ArrayList<>();
+    for (int i = 0; i < before.size(); i++) if (!keep[0][i]) removed.add(before.get(i));
+    List<String> added = new ArrayList<>();
+    for (int j = 0; j < after.size(); j++) if (!keep[1][j]) added.add(after.get(j));
+    int scout = before.indexOf("  - model_name: \"groq/llama-4-scout\"");
+    int nextEntry = scout + 1;
+    while (!before.get(nextEntry).startsWith("  - model_name:")) nextEntry++;
+    List<String> scoutBlock = before.subList(scout, nextEntry);
+    assertThat(removed).allSatisfy(l -> assertThat(scoutBlock.contains(l) || l.contains("\"groq/llama-4-scout\""))
+        .as("removed line %s", l).isTrue());
+    assertThat(removed).contains("  - model_name: \"groq/llama-4-scout\"");
+    assertThat(added).allSatisfy(l -> assertThat(l.contains("kimi") || l.contains("groq/llama-3.3-70b\": [") || l.isBlank()
+        || l.trim().startsWith("api_key: \"os.environ/GROQ_API_KEY\"") || l.trim().matches("(litellm_params:|rpm: \\d+|tpm: \\d+|model_info:|description: .*|#.*)"))
+        .as("added line %s", l).isTrue());
+
+    assertThat(dir.resolve("backups")).isDirectoryContaining(p -> Files.isRegularFile(p) && readQuietly(p).equals(original));
+    assertThat(Files.readString(dir.resolve("update_models.log"))).contains("update", "added=1", "removed=1", "result=applied");
+    assertThat(stdout() + err.toString()).doesNotContain(SimProvider.GROQ.fakeKey(), SimProvider.OPENROUTER.fakeKey());
+  }
+
+  @Test
+  void permanentProbeFailuresAreCachedTransientOnesAreNot() throws IOException {
+    // Only models the config does not have yet are probed: three new ones, each failing transiently.
+    start(ProviderSimulator.builder().clock(VirtualClock.manual())
+        .model(SimModel.builder(SimProvider.GROQ, NEW_GROQ).rpm(60).build())
+        .model(SimModel.builder(SimProvider.OPENROUTER, "new/free-model:free").rpm(20).build())
+        .model(SimModel.builder(SimProvider.NVIDIA_NIM, "new/nim-model").rpm(40).build())
+        .failNext(SimProvider.GROQ, NEW_GROQ, Fault.serverError(503), 20)
+        .failNext(SimProvider.OPENROUTER, "new/free-model:free", Fault.upstreamRateLimit(), 20)
+        .failNext(SimProvider.NVIDIA_NIM, "new/nim-model", Fault.serverError(500), 20));
+
+    run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3]);
+
+    String cache = cache();
+    assertThat(cache).as("NIM's listed-but-not-entitled model: 404 for account, permanent").contains("meta/llama-3.1-405b-instruct");
+    assertThat(cache).as("transient failures are never cached").doesNotContain(NEW_GROQ, "new/free-model:free", "new/nim-model");
+    assertThat(client.probedModels).contains(NEW_GROQ, "new/free-model:free", "new/nim-model");
+    assertThat(sim.events()).filteredOn(e -> e.fault() != null).extracting(e -> e.model())
+        .contains(NEW_GROQ, "new/free-model:free", "new/nim-model");
+
+    // the next run skips the cached model and probes the transient ones again; now they work
+    client.probedModels.clear();
+    sim.clearFaults();
+    out.reset();
+    run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--show");
+    assertThat(client.probedModels).doesNotContain("meta/llama-3.1-405b-instruct").contains(NEW_GROQ, "new/free-model:free", "new/nim-model");
+    assertThat(cache()).doesNotContain(NEW_GROQ);
+    assertThat(stdout()).contains("\"groq/" + NEW_GROQ + "\"", "\"openrouter/new/free-model:free\"", "\"nvidia_nim/new/nim-model\"");
+  }
+
+  @Test
+  void aDecommissionedModelProbeIsCachedAsPermanent() throws IOException {
+    // The simulator lists Groq's decommissioned model only if it is still in its catalog; make it a known chat id.
+    start(ProviderSimulator.builder().clock(VirtualClock.manual()));
+    client.listOverride.put("groq", List.of("deepseek-r1-distill-llama-70b"));
+
+    run("--providers", "groq");
+
+    assertThat(client.probedModels).contains("deepseek-r1-distill-llama-70b");
+    assertThat(cache()).contains("deepseek-r1-distill-llama-70b");
+  }
+
+  @Test
+  void perProviderProbeConcurrencyIsNeverExceeded() throws IOException {
+    // Real-time simulator with latency, so probes overlap and the bound is really exercised; many new models.
+    ProviderSimulator.Builder b = ProviderSimulator.builder().clock(VirtualClock.realTime())
+        .latency(Duration.ofMillis(100), Duration.ZERO);
+    for (int i = 0; i < 10; i++) {
+      b.model(SimModel.builder(SimProvider.OPENROUTER, "new/or-" + i + ":free").rpm(20).build());
+      b.model(SimModel.builder(SimProvider.GROQ, "new/groq-" + i).rpm(30).build());
+      b.model(SimModel.builder(SimProvider.NVIDIA_NIM, "new/nim-" + i).rpm(40).build());
+    }
+    start(b);
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--concurrency", "openrouter=2")).as(err.toString()).isZero();
+
+    assertThat(client.probedModels).hasSizeGreaterThanOrEqualTo(30);
+    // the limits are reached (so the probes do run in parallel) and never exceeded
+    assertThat(client.maxInFlight("openrouter")).isEqualTo(2);
+    assertThat(client.maxInFlight("groq")).isEqualTo(4);
+    assertThat(client.maxInFlight("nvidia_nim")).isEqualTo(3);
+  }
+
+  static String readQuietly(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Marks the lines of a longest common subsequence: [0] over {@code a}, [1] over {@code b}. */
+  static boolean[][] lcs(List<String> a, List<String> b) {
+    int[][] n = new int[a.size() + 1][b.size() + 1];
+    for (int i = a.size() - 1; i >= 0; i--) {
+      for (int j = b.size() - 1; j >= 0; j--) {
+        n[i][j] = a.get(i).equals(b.get(j)) ? n[i + 1][j + 1] + 1 : Math.max(n[i + 1][j], n[i][j + 1]);
+      }
+    }
+    boolean[][] keep = {new boolean[a.size()], new boolean[b.size()]};
+    int i = 0;
+    int j = 0;
+    while (i < a.size() && j < b.size()) {
+      if (a.get(i).equals(b.get(j))) {
+        keep[0][i++] = true;
+        keep[1][j++] = true;
+      } else if (n[i + 1][j] >= n[i][j + 1]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return keep;
+  }
+
+  /** The real client, counting probes in flight per provider; optionally adds ids to a provider's listing. */
+  static final class Counting implements ProviderClient {
+    final ProviderClient real;
+    final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> max = new ConcurrentHashMap<>();
+    final List<String> probedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Map<String, List<String>> listOverride = new ConcurrentHashMap<>();
+
+    Counting(ProviderClient real) {
+      this.real = real;
+    }
+
+    int maxInFlight(String provider) {
+      return max.getOrDefault(provider, new AtomicInteger()).get();
+    }
+
+    @Override
+    public Set<String> prefixes() {
+      return real.prefixes();
+    }
+
+    @Override
+    public ProviderInfo info(String prefix) {
+      return real.info(prefix);
+    }
+
+    @Override
+    public ProviderResponse<ChatResponse> chat(ProviderCall call) {
+      String p = call.endpoint().provider();
+      probedModels.add(call.endpoint().model());
+      int now = inFlight.computeIfAbsent(p, k -> new AtomicInteger()).incrementAndGet();
+      max.computeIfAbsent(p, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+      try {
+        return real.chat(call);
+      } finally {
+        inFlight.get(p).decrementAndGet();
+      }
+    }
+
+    @Override
+    public ProviderStream stream(ProviderCall call) {
+      return real.stream(call);
+    }
+
+    @Override
+    public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
+      ProviderResponse<List<ModelListing>> r = real.listModels(endpoint, timeout);
+      List<String> extra = listOverride.get(endpoint.provider());
+      if (extra == null) return r;
+      List<ModelListing> all = new ArrayList<>(r.value());
+      for (String id : extra) {
+        if (all.stream().noneMatch(m -> m.id().equals(id))) all.add(new ModelListing(id, 131_072, true, null, null));
+      }
+      return new ProviderResponse<>(List.copyOf(all), r.status(), r.headers(), r.signal());
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
+  }
+}

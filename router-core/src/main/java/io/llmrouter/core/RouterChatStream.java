@@ -8,7 +8,7 @@ import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Usage;
 import io.llmrouter.api.spi.ProviderStream;
-import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Map;
 
 /**
@@ -22,7 +22,8 @@ final class RouterChatStream implements ChatStream {
   private final Ticket ticket;
   private final RequestState rs;
   private final ProviderStream upstream;
-  private final ArrayDeque<ChatChunk> buffered;
+  // Concurrent: close() may clear it from another thread (a server whose client hung up) while next() reads.
+  private final ConcurrentLinkedQueue<ChatChunk> buffered;
   private final Route route;
   private boolean upstreamEnded;
   private volatile boolean done;
@@ -34,7 +35,7 @@ final class RouterChatStream implements ChatStream {
     this.ticket = ticket;
     this.rs = rs;
     this.upstream = opened.stream();
-    this.buffered = new ArrayDeque<>(opened.prefetched());
+    this.buffered = new ConcurrentLinkedQueue<>(opened.prefetched());
     this.upstreamEnded = opened.ended();
     this.route = route;
     for (ChatChunk c : buffered) track(c);
@@ -52,6 +53,7 @@ final class RouterChatStream implements ChatStream {
     try {
       c = upstream.next();
     } catch (ProviderException e) {
+      if (done) return null; // closed by another thread while reading: a cancel, not a provider failure
       ProviderException pe = e.deploymentId() == null ? e.withDeployment(ticket.deployment.id) : e;
       finish(pe);
       throw pe;

@@ -14,6 +14,9 @@ import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +52,20 @@ final class FacadeHandler extends Handler.Abstract {
   private final long maxBodyBytes;
   private final Clock clock;
 
+  // Stream readers (see StreamPump): daemon threads, so a stuck provider read never holds the JVM open.
+  private final ExecutorService pumpThreads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "llm-router-stream-pump");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Duration keepAlive;
+
   FacadeHandler(Router router, FacadeOptions options) {
     this.router = router;
     this.auth = new MasterKeyAuth(options.masterKey());
     this.maxBodyBytes = options.maxBodyBytes();
     this.clock = options.clock();
+    this.keepAlive = options.streamKeepAlive();
   }
 
   /** What one request did, for its access-log line. */
@@ -195,8 +207,10 @@ final class FacadeHandler extends Handler.Abstract {
       send(response, ex, ApiError.from(e, clock.instant()));
       return;
     }
-    // A broken connection is reported here even while this thread waits for the provider's next chunk.
+    // Jetty reports a broken connection only when it reads or writes; the keep-alive writes below make sure
+    // it does even while the provider is silent.
     request.addFailureListener(failure -> stream.close());
+    StreamPump pump = StreamPump.start(stream, pumpThreads);
     try (stream) {
       ex.route(stream.route());
       response.setStatus(200);
@@ -207,20 +221,30 @@ final class FacadeHandler extends Handler.Abstract {
       response.getHeaders().put("x-accel-buffering", "no");
       Headers.putRoute(response.getHeaders(), stream.route());
       while (true) {
-        ChatChunk chunk;
+        Object item;
         try {
-          chunk = stream.next();
-        } catch (LlmRouterException e) {
+          item = pump.poll(keepAlive);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while streaming", e);
+        }
+        if (item == null) {
+          write(response, false, ": keep-alive\n\n");
+          continue;
+        }
+        if (item == StreamPump.END) break;
+        if (item instanceof LlmRouterException e) {
           ApiError err = ApiError.from(e, clock.instant());
           ex.note = "stream failed after first chunk: " + err.status() + " " + err.code();
           write(response, false, "data: " + err.body() + "\n\n");
           write(response, true, "");
           return;
         }
-        if (chunk == null) break;
-        write(response, false, "data: " + Json.write(chunk) + "\n\n");
+        write(response, false, "data: " + Json.write(item) + "\n\n");
       }
       write(response, true, "data: [DONE]\n\n");
+    } finally {
+      pump.stop();
     }
   }
 

@@ -25,6 +25,7 @@ public final class FacadeOptions {
   private final long maxBodyBytes;
   private final Duration shutdownGrace;
   private final Duration idleTimeout;
+  private final Duration streamKeepAlive;
   private final int maxThreads;
   private final boolean insecure;
   private final Clock clock;
@@ -36,6 +37,7 @@ public final class FacadeOptions {
     this.maxBodyBytes = b.maxBodyBytes;
     this.shutdownGrace = b.shutdownGrace;
     this.idleTimeout = b.idleTimeout;
+    this.streamKeepAlive = b.streamKeepAlive;
     this.maxThreads = b.maxThreads;
     this.insecure = b.insecure;
     this.clock = b.clock;
@@ -54,6 +56,11 @@ public final class FacadeOptions {
   /** The port to bind; 0 picks a free one (see {@link FacadeServer#port()}). */
   public int port() {
     return port;
+  }
+
+  /** How long a stream may be silent before the facade sends an SSE {@code : keep-alive} comment. */
+  public Duration streamKeepAlive() {
+    return streamKeepAlive;
   }
 
   /** The key callers must present, or null when the facade is open. */
@@ -99,6 +106,7 @@ public final class FacadeOptions {
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofMinutes(5);
+    private Duration streamKeepAlive = Duration.ofSeconds(15);
     private int maxThreads = 512;
     private boolean insecure;
     private Clock clock = Clock.systemUTC();
@@ -146,6 +154,18 @@ public final class FacadeOptions {
         throw new IllegalArgumentException("idleTimeout must be positive");
       }
       this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * Sets how long a stream may be silent before an SSE {@code : keep-alive} comment is sent (default 15 s).
+     * It also bounds how long a client that hung up during a silence keeps the upstream call open.
+     */
+    public Builder streamKeepAlive(Duration interval) {
+      if (interval == null || interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("streamKeepAlive must be positive");
+      }
+      this.streamKeepAlive = interval;
       return this;
     }
 

@@ -7,7 +7,10 @@ import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.LiteLlmConfigReader;
 import io.llmrouter.core.config.LoadedConfig;
 import io.llmrouter.core.config.SecretRef;
+import io.llmrouter.core.state.JsonFileStateStore;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.nio.file.Path;
 
 /**
@@ -19,15 +22,25 @@ public final class ConfigRouterLoader implements RouterLoader {
   static final String MASTER_KEY_VAR = "LLM_ROUTER_MASTER_KEY";
 
   private final Env processEnv;
+  private final Path stateFile;
 
-  /** Uses the process environment. */
+  /** Uses the process environment; routing state in memory. */
   public ConfigRouterLoader() {
     this(Env.system());
   }
 
-  /** Uses {@code processEnv} in place of the process environment (tests). */
+  /** Uses {@code processEnv} in place of the process environment (tests); routing state in memory. */
   public ConfigRouterLoader(Env processEnv) {
+    this(processEnv, null);
+  }
+
+  /**
+   * Uses {@code processEnv}, and keeps cooldown deadlines and daily counters in {@code stateFile} so a
+   * restart does not forget that a model's daily quota is spent (null: in memory only).
+   */
+  public ConfigRouterLoader(Env processEnv, Path stateFile) {
     this.processEnv = processEnv;
+    this.stateFile = stateFile;
   }
 
   @Override
@@ -36,7 +49,16 @@ public final class ConfigRouterLoader implements RouterLoader {
     if (envFile != null && !Files.isRegularFile(envFile)) throw new ConfigException(envFile.toString(), ".env file not found");
     LoadedConfig loaded = LiteLlmConfigReader.load(config, envFile, processEnv);
     Env env = loaded.env();
-    return new Loaded(LlmRouter.builder(loaded.config()).env(env).build(), masterKey(loaded, env));
+    Secret masterKey = masterKey(loaded, env);
+    LlmRouter.Builder b = LlmRouter.builder(loaded.config()).env(env);
+    if (stateFile != null) {
+      try {
+        b.stateStore(JsonFileStateStore.open(stateFile, Clock.systemUTC()));
+      } catch (UncheckedIOException e) {
+        throw new ConfigException(stateFile.toString(), "cannot read the state file: " + e.getCause().getMessage());
+      }
+    }
+    return new Loaded(b.build(), masterKey);
   }
 
   private static Secret masterKey(LoadedConfig loaded, Env env) {

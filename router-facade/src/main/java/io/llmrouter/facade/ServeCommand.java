@@ -1,6 +1,7 @@
 package io.llmrouter.facade;
 
 import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.core.config.Env;
 import io.llmrouter.api.Router;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -53,31 +54,40 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Seconds in-flight requests get to finish on SIGTERM (default: ${DEFAULT-VALUE})")
   int shutdownGraceSeconds;
 
+  @Option(names = "--state-file", paramLabel = "FILE",
+      description = "Where cooldown deadlines and daily counters persist across restarts "
+          + "(default: .llm-router-state.json beside the config)")
+  Path stateFile;
+
+  @Option(names = "--no-state-file", description = "Keep routing state in memory only: a restart forgets cooldowns")
+  boolean noStateFile;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  private final Supplier<RouterLoader> loader;
+  private final Function<Path, RouterLoader> loader;
   private final boolean installSignalHandlers;
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile FacadeServer server;
 
-  /** The command as the CLI runs it: the registered {@link RouterLoader}, SIGTERM/SIGINT handled. */
+  /** The command as the CLI runs it: config reader and engine, state in a file, SIGTERM/SIGINT handled. */
   public ServeCommand() {
-    this(ConfigRouterLoader::new, true);
+    this(state -> new ConfigRouterLoader(Env.system(), state), true);
   }
 
   /** A command over {@code loader} that leaves the JVM's signal handling alone (tests, embedding). */
   public ServeCommand(RouterLoader loader) {
-    this(() -> loader, false);
+    this(state -> loader, false);
   }
 
   /** A command over {@code loader} that handles SIGTERM/SIGINT itself when asked to (a launcher's main). */
   ServeCommand(RouterLoader loader, boolean installSignalHandlers) {
-    this(() -> loader, installSignalHandlers);
+    this(state -> loader, installSignalHandlers);
   }
 
-  private ServeCommand(Supplier<RouterLoader> loader, boolean installSignalHandlers) {
+  /** A command whose loader is made for the state file the options name (null: in memory). */
+  ServeCommand(Function<Path, RouterLoader> loader, boolean installSignalHandlers) {
     this.loader = loader;
     this.installSignalHandlers = installSignalHandlers;
   }
@@ -93,7 +103,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     RouterLoader.Loaded loaded;
     try {
-      loaded = loader.get().load(config, envFile);
+      Path state = noStateFile ? null
+          : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
+      loaded = loader.apply(state).load(config, envFile);
     } catch (LlmRouterException e) {
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;

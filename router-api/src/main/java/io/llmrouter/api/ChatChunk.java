@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,10 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,7 +20,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = ChatChunk.Builder.class)
 @JsonPropertyOrder({"id", "object", "created", "model", "choices", "usage", "system_fingerprint"})
-public final class ChatChunk {
+public final class ChatChunk extends ExtensibleJson {
   private final String id;
   private final String object;
   private final Long created;
@@ -33,9 +28,9 @@ public final class ChatChunk {
   private final List<ChunkChoice> choices;
   private final Usage usage;
   private final String systemFingerprint;
-  private final Map<String, JsonNode> extra;
 
   private ChatChunk(Builder b) {
+    super(b.extra);
     this.id = b.id;
     this.object = b.object;
     this.created = b.created;
@@ -43,7 +38,6 @@ public final class ChatChunk {
     this.choices = b.choices == null ? null : List.copyOf(b.choices);
     this.usage = b.usage;
     this.systemFingerprint = b.systemFingerprint;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -61,7 +55,7 @@ public final class ChatChunk {
     b.choices = choices;
     b.usage = usage;
     b.systemFingerprint = systemFingerprint;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -107,34 +101,23 @@ public final class ChatChunk {
     return systemFingerprint;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof ChatChunk)) return false;
     ChatChunk that = (ChatChunk) o;
-    return Objects.equals(id, that.id) && Objects.equals(object, that.object) && Objects.equals(created, that.created) && Objects.equals(model, that.model) && Objects.equals(choices, that.choices) && Objects.equals(usage, that.usage) && Objects.equals(systemFingerprint, that.systemFingerprint) && extra.equals(that.extra);
+    return Objects.equals(id, that.id) && Objects.equals(object, that.object) && Objects.equals(created, that.created) && Objects.equals(model, that.model) && Objects.equals(choices, that.choices) && Objects.equals(usage, that.usage) && Objects.equals(systemFingerprint, that.systemFingerprint) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, object, created, model, choices, usage, systemFingerprint, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(id, object, created, model, choices, usage, systemFingerprint, extra());
   }
 
   /** Builds a {@link ChatChunk}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private String id;
     private String object;
     private Long created;
@@ -142,7 +125,6 @@ public final class ChatChunk {
     private List<ChunkChoice> choices;
     private Usage usage;
     private String systemFingerprint;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -157,7 +139,7 @@ public final class ChatChunk {
     @JsonProperty("id")
     private Builder jsonId(String id) {
       this.id = id;
-      if (id == null) extra.put("id", NullNode.getInstance()); else extra.remove("id");
+      keepNull("id", id);
       return this;
     }
 
@@ -172,7 +154,7 @@ public final class ChatChunk {
     @JsonProperty("object")
     private Builder jsonObject(String object) {
       this.object = object;
-      if (object == null) extra.put("object", NullNode.getInstance()); else extra.remove("object");
+      keepNull("object", object);
       return this;
     }
 
@@ -187,7 +169,7 @@ public final class ChatChunk {
     @JsonProperty("created")
     private Builder jsonCreated(Long created) {
       this.created = created;
-      if (created == null) extra.put("created", NullNode.getInstance()); else extra.remove("created");
+      keepNull("created", created);
       return this;
     }
 
@@ -202,7 +184,7 @@ public final class ChatChunk {
     @JsonProperty("model")
     private Builder jsonModel(String model) {
       this.model = model;
-      if (model == null) extra.put("model", NullNode.getInstance()); else extra.remove("model");
+      keepNull("model", model);
       return this;
     }
 
@@ -217,7 +199,7 @@ public final class ChatChunk {
     @JsonProperty("choices")
     private Builder jsonChoices(List<ChunkChoice> choices) {
       this.choices = choices;
-      if (choices == null) extra.put("choices", NullNode.getInstance()); else extra.remove("choices");
+      keepNull("choices", choices);
       return this;
     }
 
@@ -238,7 +220,7 @@ public final class ChatChunk {
     @JsonProperty("usage")
     private Builder jsonUsage(Usage usage) {
       this.usage = usage;
-      if (usage == null) extra.put("usage", NullNode.getInstance()); else extra.remove("usage");
+      keepNull("usage", usage);
       return this;
     }
 
@@ -253,27 +235,7 @@ public final class ChatChunk {
     @JsonProperty("system_fingerprint")
     private Builder jsonSystemFingerprint(String systemFingerprint) {
       this.systemFingerprint = systemFingerprint;
-      if (systemFingerprint == null) extra.put("system_fingerprint", NullNode.getInstance()); else extra.remove("system_fingerprint");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("system_fingerprint", systemFingerprint);
       return this;
     }
 

@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,10 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,21 +21,20 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = ChatMessage.Builder.class)
 @JsonPropertyOrder({"role", "content", "name", "tool_calls", "tool_call_id"})
-public final class ChatMessage {
+public final class ChatMessage extends ExtensibleJson {
   private final String role;
   private final JsonNode content;
   private final String name;
   private final List<ToolCall> toolCalls;
   private final String toolCallId;
-  private final Map<String, JsonNode> extra;
 
   private ChatMessage(Builder b) {
+    super(b.extra);
     this.role = b.role;
     this.content = b.content;
     this.name = b.name;
     this.toolCalls = b.toolCalls == null ? null : List.copyOf(b.toolCalls);
     this.toolCallId = b.toolCallId;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -56,7 +50,7 @@ public final class ChatMessage {
     b.name = name;
     b.toolCalls = toolCalls;
     b.toolCallId = toolCallId;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -113,40 +107,28 @@ public final class ChatMessage {
     return builder().role("assistant").content(text).build();
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof ChatMessage)) return false;
     ChatMessage that = (ChatMessage) o;
-    return Objects.equals(role, that.role) && Objects.equals(content, that.content) && Objects.equals(name, that.name) && Objects.equals(toolCalls, that.toolCalls) && Objects.equals(toolCallId, that.toolCallId) && extra.equals(that.extra);
+    return Objects.equals(role, that.role) && Objects.equals(content, that.content) && Objects.equals(name, that.name) && Objects.equals(toolCalls, that.toolCalls) && Objects.equals(toolCallId, that.toolCallId) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(role, content, name, toolCalls, toolCallId, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(role, content, name, toolCalls, toolCallId, extra());
   }
 
   /** Builds a {@link ChatMessage}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private String role;
     private JsonNode content;
     private String name;
     private List<ToolCall> toolCalls;
     private String toolCallId;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -161,7 +143,7 @@ public final class ChatMessage {
     @JsonProperty("role")
     private Builder jsonRole(String role) {
       this.role = role;
-      if (role == null) extra.put("role", NullNode.getInstance()); else extra.remove("role");
+      keepNull("role", role);
       return this;
     }
 
@@ -189,7 +171,7 @@ public final class ChatMessage {
     @JsonProperty("name")
     private Builder jsonName(String name) {
       this.name = name;
-      if (name == null) extra.put("name", NullNode.getInstance()); else extra.remove("name");
+      keepNull("name", name);
       return this;
     }
 
@@ -204,7 +186,7 @@ public final class ChatMessage {
     @JsonProperty("tool_calls")
     private Builder jsonToolCalls(List<ToolCall> toolCalls) {
       this.toolCalls = toolCalls;
-      if (toolCalls == null) extra.put("tool_calls", NullNode.getInstance()); else extra.remove("tool_calls");
+      keepNull("tool_calls", toolCalls);
       return this;
     }
 
@@ -225,27 +207,7 @@ public final class ChatMessage {
     @JsonProperty("tool_call_id")
     private Builder jsonToolCallId(String toolCallId) {
       this.toolCallId = toolCallId;
-      if (toolCallId == null) extra.put("tool_call_id", NullNode.getInstance()); else extra.remove("tool_call_id");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("tool_call_id", toolCallId);
       return this;
     }
 

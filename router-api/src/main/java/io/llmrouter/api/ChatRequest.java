@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,10 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,7 +22,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = ChatRequest.Builder.class)
 @JsonPropertyOrder({"model", "messages", "tools", "tool_choice", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stream", "stop", "n", "user", "response_format", "stream_options", "fallbacks", "disable_fallbacks", "timeout"})
-public final class ChatRequest {
+public final class ChatRequest extends ExtensibleJson {
   private final String model;
   private final List<ChatMessage> messages;
   private final List<Tool> tools;
@@ -45,9 +40,9 @@ public final class ChatRequest {
   private final List<String> fallbacks;
   private final Boolean disableFallbacks;
   private final Double timeout;
-  private final Map<String, JsonNode> extra;
 
   private ChatRequest(Builder b) {
+    super(b.extra);
     this.model = b.model;
     this.messages = b.messages == null ? null : List.copyOf(b.messages);
     this.tools = b.tools == null ? null : List.copyOf(b.tools);
@@ -65,7 +60,6 @@ public final class ChatRequest {
     this.fallbacks = b.fallbacks == null ? null : List.copyOf(b.fallbacks);
     this.disableFallbacks = b.disableFallbacks;
     this.timeout = b.timeout;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -93,7 +87,7 @@ public final class ChatRequest {
     b.fallbacks = fallbacks;
     b.disableFallbacks = disableFallbacks;
     b.timeout = timeout;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -199,34 +193,23 @@ public final class ChatRequest {
     return timeout;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof ChatRequest)) return false;
     ChatRequest that = (ChatRequest) o;
-    return Objects.equals(model, that.model) && Objects.equals(messages, that.messages) && Objects.equals(tools, that.tools) && Objects.equals(toolChoice, that.toolChoice) && Objects.equals(temperature, that.temperature) && Objects.equals(topP, that.topP) && Objects.equals(maxTokens, that.maxTokens) && Objects.equals(maxCompletionTokens, that.maxCompletionTokens) && Objects.equals(stream, that.stream) && Objects.equals(stop, that.stop) && Objects.equals(n, that.n) && Objects.equals(user, that.user) && Objects.equals(responseFormat, that.responseFormat) && Objects.equals(streamOptions, that.streamOptions) && Objects.equals(fallbacks, that.fallbacks) && Objects.equals(disableFallbacks, that.disableFallbacks) && Objects.equals(timeout, that.timeout) && extra.equals(that.extra);
+    return Objects.equals(model, that.model) && Objects.equals(messages, that.messages) && Objects.equals(tools, that.tools) && Objects.equals(toolChoice, that.toolChoice) && Objects.equals(temperature, that.temperature) && Objects.equals(topP, that.topP) && Objects.equals(maxTokens, that.maxTokens) && Objects.equals(maxCompletionTokens, that.maxCompletionTokens) && Objects.equals(stream, that.stream) && Objects.equals(stop, that.stop) && Objects.equals(n, that.n) && Objects.equals(user, that.user) && Objects.equals(responseFormat, that.responseFormat) && Objects.equals(streamOptions, that.streamOptions) && Objects.equals(fallbacks, that.fallbacks) && Objects.equals(disableFallbacks, that.disableFallbacks) && Objects.equals(timeout, that.timeout) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(model, messages, tools, toolChoice, temperature, topP, maxTokens, maxCompletionTokens, stream, stop, n, user, responseFormat, streamOptions, fallbacks, disableFallbacks, timeout, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(model, messages, tools, toolChoice, temperature, topP, maxTokens, maxCompletionTokens, stream, stop, n, user, responseFormat, streamOptions, fallbacks, disableFallbacks, timeout, extra());
   }
 
   /** Builds a {@link ChatRequest}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private String model;
     private List<ChatMessage> messages;
     private List<Tool> tools;
@@ -244,7 +227,6 @@ public final class ChatRequest {
     private List<String> fallbacks;
     private Boolean disableFallbacks;
     private Double timeout;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -259,7 +241,7 @@ public final class ChatRequest {
     @JsonProperty("model")
     private Builder jsonModel(String model) {
       this.model = model;
-      if (model == null) extra.put("model", NullNode.getInstance()); else extra.remove("model");
+      keepNull("model", model);
       return this;
     }
 
@@ -274,7 +256,7 @@ public final class ChatRequest {
     @JsonProperty("messages")
     private Builder jsonMessages(List<ChatMessage> messages) {
       this.messages = messages;
-      if (messages == null) extra.put("messages", NullNode.getInstance()); else extra.remove("messages");
+      keepNull("messages", messages);
       return this;
     }
 
@@ -295,7 +277,7 @@ public final class ChatRequest {
     @JsonProperty("tools")
     private Builder jsonTools(List<Tool> tools) {
       this.tools = tools;
-      if (tools == null) extra.put("tools", NullNode.getInstance()); else extra.remove("tools");
+      keepNull("tools", tools);
       return this;
     }
 
@@ -329,7 +311,7 @@ public final class ChatRequest {
     @JsonProperty("temperature")
     private Builder jsonTemperature(Double temperature) {
       this.temperature = temperature;
-      if (temperature == null) extra.put("temperature", NullNode.getInstance()); else extra.remove("temperature");
+      keepNull("temperature", temperature);
       return this;
     }
 
@@ -344,7 +326,7 @@ public final class ChatRequest {
     @JsonProperty("top_p")
     private Builder jsonTopP(Double topP) {
       this.topP = topP;
-      if (topP == null) extra.put("top_p", NullNode.getInstance()); else extra.remove("top_p");
+      keepNull("top_p", topP);
       return this;
     }
 
@@ -359,7 +341,7 @@ public final class ChatRequest {
     @JsonProperty("max_tokens")
     private Builder jsonMaxTokens(Integer maxTokens) {
       this.maxTokens = maxTokens;
-      if (maxTokens == null) extra.put("max_tokens", NullNode.getInstance()); else extra.remove("max_tokens");
+      keepNull("max_tokens", maxTokens);
       return this;
     }
 
@@ -374,7 +356,7 @@ public final class ChatRequest {
     @JsonProperty("max_completion_tokens")
     private Builder jsonMaxCompletionTokens(Integer maxCompletionTokens) {
       this.maxCompletionTokens = maxCompletionTokens;
-      if (maxCompletionTokens == null) extra.put("max_completion_tokens", NullNode.getInstance()); else extra.remove("max_completion_tokens");
+      keepNull("max_completion_tokens", maxCompletionTokens);
       return this;
     }
 
@@ -389,7 +371,7 @@ public final class ChatRequest {
     @JsonProperty("stream")
     private Builder jsonStream(Boolean stream) {
       this.stream = stream;
-      if (stream == null) extra.put("stream", NullNode.getInstance()); else extra.remove("stream");
+      keepNull("stream", stream);
       return this;
     }
 
@@ -417,7 +399,7 @@ public final class ChatRequest {
     @JsonProperty("n")
     private Builder jsonN(Integer n) {
       this.n = n;
-      if (n == null) extra.put("n", NullNode.getInstance()); else extra.remove("n");
+      keepNull("n", n);
       return this;
     }
 
@@ -432,7 +414,7 @@ public final class ChatRequest {
     @JsonProperty("user")
     private Builder jsonUser(String user) {
       this.user = user;
-      if (user == null) extra.put("user", NullNode.getInstance()); else extra.remove("user");
+      keepNull("user", user);
       return this;
     }
 
@@ -461,7 +443,7 @@ public final class ChatRequest {
     @JsonProperty("fallbacks")
     private Builder jsonFallbacks(List<String> fallbacks) {
       this.fallbacks = fallbacks;
-      if (fallbacks == null) extra.put("fallbacks", NullNode.getInstance()); else extra.remove("fallbacks");
+      keepNull("fallbacks", fallbacks);
       return this;
     }
 
@@ -482,7 +464,7 @@ public final class ChatRequest {
     @JsonProperty("disable_fallbacks")
     private Builder jsonDisableFallbacks(Boolean disableFallbacks) {
       this.disableFallbacks = disableFallbacks;
-      if (disableFallbacks == null) extra.put("disable_fallbacks", NullNode.getInstance()); else extra.remove("disable_fallbacks");
+      keepNull("disable_fallbacks", disableFallbacks);
       return this;
     }
 
@@ -497,27 +479,7 @@ public final class ChatRequest {
     @JsonProperty("timeout")
     private Builder jsonTimeout(Double timeout) {
       this.timeout = timeout;
-      if (timeout == null) extra.put("timeout", NullNode.getInstance()); else extra.remove("timeout");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("timeout", timeout);
       return this;
     }
 

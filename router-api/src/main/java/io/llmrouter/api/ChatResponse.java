@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,10 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,7 +21,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = ChatResponse.Builder.class)
 @JsonPropertyOrder({"id", "object", "created", "model", "choices", "usage", "system_fingerprint"})
-public final class ChatResponse {
+public final class ChatResponse extends ExtensibleJson {
   private final String id;
   private final String object;
   private final Long created;
@@ -34,10 +29,10 @@ public final class ChatResponse {
   private final List<Choice> choices;
   private final Usage usage;
   private final String systemFingerprint;
-  private final Map<String, JsonNode> extra;
   private final Route route;
 
   private ChatResponse(Builder b) {
+    super(b.extra);
     this.id = b.id;
     this.object = b.object;
     this.created = b.created;
@@ -45,7 +40,6 @@ public final class ChatResponse {
     this.choices = b.choices == null ? null : List.copyOf(b.choices);
     this.usage = b.usage;
     this.systemFingerprint = b.systemFingerprint;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
     this.route = b.route;
   }
 
@@ -64,7 +58,7 @@ public final class ChatResponse {
     b.choices = choices;
     b.usage = usage;
     b.systemFingerprint = systemFingerprint;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     b.route = route;
     return b;
   }
@@ -111,22 +105,16 @@ public final class ChatResponse {
     return systemFingerprint;
   }
 
-  /** Returns the text of the first choice's message, or null. */
-  public String text() {
-    if (choices == null || choices.isEmpty() || choices.get(0).message() == null) return null;
-    return choices.get(0).message().text();
-  }
-
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   /** Returns how the router served this response; null on a raw provider response. Not part of the JSON. */
   @JsonIgnore
   public Route route() {
     return route;
+  }
+
+  /** Returns the text of the first choice's message, or null. */
+  public String text() {
+    if (choices == null || choices.isEmpty() || choices.get(0).message() == null) return null;
+    return choices.get(0).message().text();
   }
 
   @Override
@@ -134,23 +122,18 @@ public final class ChatResponse {
     if (this == o) return true;
     if (!(o instanceof ChatResponse)) return false;
     ChatResponse that = (ChatResponse) o;
-    return Objects.equals(id, that.id) && Objects.equals(object, that.object) && Objects.equals(created, that.created) && Objects.equals(model, that.model) && Objects.equals(choices, that.choices) && Objects.equals(usage, that.usage) && Objects.equals(systemFingerprint, that.systemFingerprint) && extra.equals(that.extra);
+    return Objects.equals(id, that.id) && Objects.equals(object, that.object) && Objects.equals(created, that.created) && Objects.equals(model, that.model) && Objects.equals(choices, that.choices) && Objects.equals(usage, that.usage) && Objects.equals(systemFingerprint, that.systemFingerprint) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, object, created, model, choices, usage, systemFingerprint, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(id, object, created, model, choices, usage, systemFingerprint, extra());
   }
 
   /** Builds a {@link ChatResponse}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private String id;
     private String object;
     private Long created;
@@ -158,7 +141,6 @@ public final class ChatResponse {
     private List<Choice> choices;
     private Usage usage;
     private String systemFingerprint;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
     private Route route;
 
     private Builder() {}
@@ -174,7 +156,7 @@ public final class ChatResponse {
     @JsonProperty("id")
     private Builder jsonId(String id) {
       this.id = id;
-      if (id == null) extra.put("id", NullNode.getInstance()); else extra.remove("id");
+      keepNull("id", id);
       return this;
     }
 
@@ -189,7 +171,7 @@ public final class ChatResponse {
     @JsonProperty("object")
     private Builder jsonObject(String object) {
       this.object = object;
-      if (object == null) extra.put("object", NullNode.getInstance()); else extra.remove("object");
+      keepNull("object", object);
       return this;
     }
 
@@ -204,7 +186,7 @@ public final class ChatResponse {
     @JsonProperty("created")
     private Builder jsonCreated(Long created) {
       this.created = created;
-      if (created == null) extra.put("created", NullNode.getInstance()); else extra.remove("created");
+      keepNull("created", created);
       return this;
     }
 
@@ -219,7 +201,7 @@ public final class ChatResponse {
     @JsonProperty("model")
     private Builder jsonModel(String model) {
       this.model = model;
-      if (model == null) extra.put("model", NullNode.getInstance()); else extra.remove("model");
+      keepNull("model", model);
       return this;
     }
 
@@ -234,7 +216,7 @@ public final class ChatResponse {
     @JsonProperty("choices")
     private Builder jsonChoices(List<Choice> choices) {
       this.choices = choices;
-      if (choices == null) extra.put("choices", NullNode.getInstance()); else extra.remove("choices");
+      keepNull("choices", choices);
       return this;
     }
 
@@ -255,7 +237,7 @@ public final class ChatResponse {
     @JsonProperty("usage")
     private Builder jsonUsage(Usage usage) {
       this.usage = usage;
-      if (usage == null) extra.put("usage", NullNode.getInstance()); else extra.remove("usage");
+      keepNull("usage", usage);
       return this;
     }
 
@@ -270,27 +252,7 @@ public final class ChatResponse {
     @JsonProperty("system_fingerprint")
     private Builder jsonSystemFingerprint(String systemFingerprint) {
       this.systemFingerprint = systemFingerprint;
-      if (systemFingerprint == null) extra.put("system_fingerprint", NullNode.getInstance()); else extra.remove("system_fingerprint");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("system_fingerprint", systemFingerprint);
       return this;
     }
 

@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,9 +8,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,19 +19,18 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = Choice.Builder.class)
 @JsonPropertyOrder({"index", "message", "finish_reason", "logprobs"})
-public final class Choice {
+public final class Choice extends ExtensibleJson {
   private final Integer index;
   private final ChatMessage message;
   private final String finishReason;
   private final JsonNode logprobs;
-  private final Map<String, JsonNode> extra;
 
   private Choice(Builder b) {
+    super(b.extra);
     this.index = b.index;
     this.message = b.message;
     this.finishReason = b.finishReason;
     this.logprobs = b.logprobs;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -51,7 +45,7 @@ public final class Choice {
     b.message = message;
     b.finishReason = finishReason;
     b.logprobs = logprobs;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -79,39 +73,27 @@ public final class Choice {
     return logprobs;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof Choice)) return false;
     Choice that = (Choice) o;
-    return Objects.equals(index, that.index) && Objects.equals(message, that.message) && Objects.equals(finishReason, that.finishReason) && Objects.equals(logprobs, that.logprobs) && extra.equals(that.extra);
+    return Objects.equals(index, that.index) && Objects.equals(message, that.message) && Objects.equals(finishReason, that.finishReason) && Objects.equals(logprobs, that.logprobs) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, message, finishReason, logprobs, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(index, message, finishReason, logprobs, extra());
   }
 
   /** Builds a {@link Choice}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private Integer index;
     private ChatMessage message;
     private String finishReason;
     private JsonNode logprobs;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -126,7 +108,7 @@ public final class Choice {
     @JsonProperty("index")
     private Builder jsonIndex(Integer index) {
       this.index = index;
-      if (index == null) extra.put("index", NullNode.getInstance()); else extra.remove("index");
+      keepNull("index", index);
       return this;
     }
 
@@ -141,7 +123,7 @@ public final class Choice {
     @JsonProperty("message")
     private Builder jsonMessage(ChatMessage message) {
       this.message = message;
-      if (message == null) extra.put("message", NullNode.getInstance()); else extra.remove("message");
+      keepNull("message", message);
       return this;
     }
 
@@ -156,7 +138,7 @@ public final class Choice {
     @JsonProperty("finish_reason")
     private Builder jsonFinishReason(String finishReason) {
       this.finishReason = finishReason;
-      if (finishReason == null) extra.put("finish_reason", NullNode.getInstance()); else extra.remove("finish_reason");
+      keepNull("finish_reason", finishReason);
       return this;
     }
 
@@ -164,26 +146,6 @@ public final class Choice {
     @JsonProperty("logprobs")
     public Builder logprobs(JsonNode logprobs) {
       this.logprobs = logprobs;
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
       return this;
     }
 

@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,9 +8,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,15 +19,14 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = FunctionCall.Builder.class)
 @JsonPropertyOrder({"name", "arguments"})
-public final class FunctionCall {
+public final class FunctionCall extends ExtensibleJson {
   private final String name;
   private final String arguments;
-  private final Map<String, JsonNode> extra;
 
   private FunctionCall(Builder b) {
+    super(b.extra);
     this.name = b.name;
     this.arguments = b.arguments;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -45,7 +39,7 @@ public final class FunctionCall {
     Builder b = new Builder();
     b.name = name;
     b.arguments = arguments;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -61,37 +55,25 @@ public final class FunctionCall {
     return arguments;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof FunctionCall)) return false;
     FunctionCall that = (FunctionCall) o;
-    return Objects.equals(name, that.name) && Objects.equals(arguments, that.arguments) && extra.equals(that.extra);
+    return Objects.equals(name, that.name) && Objects.equals(arguments, that.arguments) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, arguments, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(name, arguments, extra());
   }
 
   /** Builds a {@link FunctionCall}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private String name;
     private String arguments;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -106,7 +88,7 @@ public final class FunctionCall {
     @JsonProperty("name")
     private Builder jsonName(String name) {
       this.name = name;
-      if (name == null) extra.put("name", NullNode.getInstance()); else extra.remove("name");
+      keepNull("name", name);
       return this;
     }
 
@@ -121,27 +103,7 @@ public final class FunctionCall {
     @JsonProperty("arguments")
     private Builder jsonArguments(String arguments) {
       this.arguments = arguments;
-      if (arguments == null) extra.put("arguments", NullNode.getInstance()); else extra.remove("arguments");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("arguments", arguments);
       return this;
     }
 

@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,9 +8,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,19 +19,18 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = FunctionDefinition.Builder.class)
 @JsonPropertyOrder({"name", "description", "parameters", "strict"})
-public final class FunctionDefinition {
+public final class FunctionDefinition extends ExtensibleJson {
   private final String name;
   private final String description;
   private final JsonNode parameters;
   private final Boolean strict;
-  private final Map<String, JsonNode> extra;
 
   private FunctionDefinition(Builder b) {
+    super(b.extra);
     this.name = b.name;
     this.description = b.description;
     this.parameters = b.parameters;
     this.strict = b.strict;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -51,7 +45,7 @@ public final class FunctionDefinition {
     b.description = description;
     b.parameters = parameters;
     b.strict = strict;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -79,39 +73,27 @@ public final class FunctionDefinition {
     return strict;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof FunctionDefinition)) return false;
     FunctionDefinition that = (FunctionDefinition) o;
-    return Objects.equals(name, that.name) && Objects.equals(description, that.description) && Objects.equals(parameters, that.parameters) && Objects.equals(strict, that.strict) && extra.equals(that.extra);
+    return Objects.equals(name, that.name) && Objects.equals(description, that.description) && Objects.equals(parameters, that.parameters) && Objects.equals(strict, that.strict) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, description, parameters, strict, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(name, description, parameters, strict, extra());
   }
 
   /** Builds a {@link FunctionDefinition}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private String name;
     private String description;
     private JsonNode parameters;
     private Boolean strict;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -126,7 +108,7 @@ public final class FunctionDefinition {
     @JsonProperty("name")
     private Builder jsonName(String name) {
       this.name = name;
-      if (name == null) extra.put("name", NullNode.getInstance()); else extra.remove("name");
+      keepNull("name", name);
       return this;
     }
 
@@ -141,7 +123,7 @@ public final class FunctionDefinition {
     @JsonProperty("description")
     private Builder jsonDescription(String description) {
       this.description = description;
-      if (description == null) extra.put("description", NullNode.getInstance()); else extra.remove("description");
+      keepNull("description", description);
       return this;
     }
 
@@ -163,27 +145,7 @@ public final class FunctionDefinition {
     @JsonProperty("strict")
     private Builder jsonStrict(Boolean strict) {
       this.strict = strict;
-      if (strict == null) extra.put("strict", NullNode.getInstance()); else extra.remove("strict");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("strict", strict);
       return this;
     }
 

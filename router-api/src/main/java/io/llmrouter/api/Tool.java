@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,9 +8,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,15 +19,14 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = Tool.Builder.class)
 @JsonPropertyOrder({"type", "function"})
-public final class Tool {
+public final class Tool extends ExtensibleJson {
   private final String type;
   private final FunctionDefinition function;
-  private final Map<String, JsonNode> extra;
 
   private Tool(Builder b) {
+    super(b.extra);
     this.type = b.type;
     this.function = b.function;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -45,7 +39,7 @@ public final class Tool {
     Builder b = new Builder();
     b.type = type;
     b.function = function;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -61,37 +55,25 @@ public final class Tool {
     return function;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof Tool)) return false;
     Tool that = (Tool) o;
-    return Objects.equals(type, that.type) && Objects.equals(function, that.function) && extra.equals(that.extra);
+    return Objects.equals(type, that.type) && Objects.equals(function, that.function) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(type, function, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(type, function, extra());
   }
 
   /** Builds a {@link Tool}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private String type;
     private FunctionDefinition function;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -106,7 +88,7 @@ public final class Tool {
     @JsonProperty("type")
     private Builder jsonType(String type) {
       this.type = type;
-      if (type == null) extra.put("type", NullNode.getInstance()); else extra.remove("type");
+      keepNull("type", type);
       return this;
     }
 
@@ -121,27 +103,7 @@ public final class Tool {
     @JsonProperty("function")
     private Builder jsonFunction(FunctionDefinition function) {
       this.function = function;
-      if (function == null) extra.put("function", NullNode.getInstance()); else extra.remove("function");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("function", function);
       return this;
     }
 

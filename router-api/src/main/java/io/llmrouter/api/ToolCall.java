@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,9 +8,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,19 +20,18 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = ToolCall.Builder.class)
 @JsonPropertyOrder({"index", "id", "type", "function"})
-public final class ToolCall {
+public final class ToolCall extends ExtensibleJson {
   private final Integer index;
   private final String id;
   private final String type;
   private final FunctionCall function;
-  private final Map<String, JsonNode> extra;
 
   private ToolCall(Builder b) {
+    super(b.extra);
     this.index = b.index;
     this.id = b.id;
     this.type = b.type;
     this.function = b.function;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -52,7 +46,7 @@ public final class ToolCall {
     b.id = id;
     b.type = type;
     b.function = function;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -80,39 +74,27 @@ public final class ToolCall {
     return function;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof ToolCall)) return false;
     ToolCall that = (ToolCall) o;
-    return Objects.equals(index, that.index) && Objects.equals(id, that.id) && Objects.equals(type, that.type) && Objects.equals(function, that.function) && extra.equals(that.extra);
+    return Objects.equals(index, that.index) && Objects.equals(id, that.id) && Objects.equals(type, that.type) && Objects.equals(function, that.function) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(index, id, type, function, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(index, id, type, function, extra());
   }
 
   /** Builds a {@link ToolCall}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private Integer index;
     private String id;
     private String type;
     private FunctionCall function;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -127,7 +109,7 @@ public final class ToolCall {
     @JsonProperty("index")
     private Builder jsonIndex(Integer index) {
       this.index = index;
-      if (index == null) extra.put("index", NullNode.getInstance()); else extra.remove("index");
+      keepNull("index", index);
       return this;
     }
 
@@ -142,7 +124,7 @@ public final class ToolCall {
     @JsonProperty("id")
     private Builder jsonId(String id) {
       this.id = id;
-      if (id == null) extra.put("id", NullNode.getInstance()); else extra.remove("id");
+      keepNull("id", id);
       return this;
     }
 
@@ -157,7 +139,7 @@ public final class ToolCall {
     @JsonProperty("type")
     private Builder jsonType(String type) {
       this.type = type;
-      if (type == null) extra.put("type", NullNode.getInstance()); else extra.remove("type");
+      keepNull("type", type);
       return this;
     }
 
@@ -172,27 +154,7 @@ public final class ToolCall {
     @JsonProperty("function")
     private Builder jsonFunction(FunctionCall function) {
       this.function = function;
-      if (function == null) extra.put("function", NullNode.getInstance()); else extra.remove("function");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("function", function);
       return this;
     }
 

@@ -1,8 +1,6 @@
 package io.llmrouter.api;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -10,9 +8,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
-import com.fasterxml.jackson.databind.node.NullNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,17 +20,16 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = Usage.Builder.class)
 @JsonPropertyOrder({"prompt_tokens", "completion_tokens", "total_tokens"})
-public final class Usage {
+public final class Usage extends ExtensibleJson {
   private final Integer promptTokens;
   private final Integer completionTokens;
   private final Integer totalTokens;
-  private final Map<String, JsonNode> extra;
 
   private Usage(Builder b) {
+    super(b.extra);
     this.promptTokens = b.promptTokens;
     this.completionTokens = b.completionTokens;
     this.totalTokens = b.totalTokens;
-    this.extra = b.extra.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
   }
 
   /** Returns a new, empty builder. */
@@ -49,7 +43,7 @@ public final class Usage {
     b.promptTokens = promptTokens;
     b.completionTokens = completionTokens;
     b.totalTokens = totalTokens;
-    b.extra.putAll(extra);
+    b.extra.putAll(extra());
     return b;
   }
 
@@ -71,38 +65,26 @@ public final class Usage {
     return totalTokens;
   }
 
-  /** Returns the JSON fields this type does not model, in arrival order; never null. */
-  @JsonAnyGetter
-  public Map<String, JsonNode> extra() {
-    return extra;
-  }
-
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
     if (!(o instanceof Usage)) return false;
     Usage that = (Usage) o;
-    return Objects.equals(promptTokens, that.promptTokens) && Objects.equals(completionTokens, that.completionTokens) && Objects.equals(totalTokens, that.totalTokens) && extra.equals(that.extra);
+    return Objects.equals(promptTokens, that.promptTokens) && Objects.equals(completionTokens, that.completionTokens) && Objects.equals(totalTokens, that.totalTokens) && extra().equals(that.extra());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(promptTokens, completionTokens, totalTokens, extra);
-  }
-
-  @Override
-  public String toString() {
-    return Json.write(this);
+    return Objects.hash(promptTokens, completionTokens, totalTokens, extra());
   }
 
   /** Builds a {@link Usage}. Not thread-safe. */
   @JsonPOJOBuilder(withPrefix = "")
   @JsonAutoDetect(setterVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class Builder {
+  public static final class Builder extends ExtensibleJson.Builder<Builder> {
     private Integer promptTokens;
     private Integer completionTokens;
     private Integer totalTokens;
-    private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -117,7 +99,7 @@ public final class Usage {
     @JsonProperty("prompt_tokens")
     private Builder jsonPromptTokens(Integer promptTokens) {
       this.promptTokens = promptTokens;
-      if (promptTokens == null) extra.put("prompt_tokens", NullNode.getInstance()); else extra.remove("prompt_tokens");
+      keepNull("prompt_tokens", promptTokens);
       return this;
     }
 
@@ -132,7 +114,7 @@ public final class Usage {
     @JsonProperty("completion_tokens")
     private Builder jsonCompletionTokens(Integer completionTokens) {
       this.completionTokens = completionTokens;
-      if (completionTokens == null) extra.put("completion_tokens", NullNode.getInstance()); else extra.remove("completion_tokens");
+      keepNull("completion_tokens", completionTokens);
       return this;
     }
 
@@ -147,27 +129,7 @@ public final class Usage {
     @JsonProperty("total_tokens")
     private Builder jsonTotalTokens(Integer totalTokens) {
       this.totalTokens = totalTokens;
-      if (totalTokens == null) extra.put("total_tokens", NullNode.getInstance()); else extra.remove("total_tokens");
-      return this;
-    }
-
-    /** Sets (or, with a null value, removes) a field this type does not model. */
-    @JsonAnySetter
-    public Builder extra(String name, JsonNode value) {
-      if (value == null) extra.remove(name); else extra.put(name, value);
-      return this;
-    }
-
-    /** Replaces all extra fields. */
-    public Builder extra(Map<String, JsonNode> values) {
-      extra.clear();
-      extra.putAll(values);
-      return this;
-    }
-
-    /** Removes an extra field. */
-    public Builder removeExtra(String name) {
-      extra.remove(name);
+      keepNull("total_tokens", totalTokens);
       return this;
     }
 

@@ -535,6 +535,9 @@ final class RouterEngine implements Router {
         } else {
           if (!groupErr.retriable() && !settings.retryPolicy().containsKey(ErrorKind.of(groupErr).retriesKey)) return groupErr;
           long hint = hintMillis(groupErr, now);
+          // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
+          // could only come after the cooldown, and the fallback can answer now.
+          if (canFallBack && hint == 0 && lastFailed != null && lastFailed.breaker.coolingUntil(now) > 0) return groupErr;
           long base = hint > 0 ? hint : now + backoff(retries);
           if (lastFailed != null) base = Math.max(base, lastFailed.availableAt(now, rs.estTokens, false));
           target = Math.min(base, rs.selEarliest);

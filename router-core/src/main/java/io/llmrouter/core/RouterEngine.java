@@ -538,6 +538,9 @@ final class RouterEngine implements Router {
           // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
           // could only come after the cooldown, and the fallback can answer now.
           if (canFallBack && hint == 0 && lastFailed != null && lastFailed.breaker.coolingUntil(now) > 0) return groupErr;
+          // A day-scope limit (Groq's TPD, a daily cap) does not clear within a retry: waiting for its hint would
+          // spend the request's deadline and leave nothing for the fallbacks.
+          if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return groupErr;
           long base = hint > 0 ? hint : now + backoff(retries);
           if (lastFailed != null) base = Math.max(base, lastFailed.availableAt(now, rs.estTokens, false));
           target = Math.min(base, rs.selEarliest);

@@ -82,6 +82,7 @@ import java.util.random.RandomGenerator;
 final class RouterEngine implements Router {
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
   private static final long MAX_BACKOFF_MILLIS = 8_000;
+  static final long TRANSIENT_COOLDOWN_CAP_MILLIS = 60_000;
   private static final int MAX_PREFETCH_CHUNKS = 16;
 
   enum Strategy { SHUFFLE, LEAST_BUSY, LATENCY, USAGE }
@@ -435,7 +436,7 @@ final class RouterEngine implements Router {
     HashSet<String> visited = null;
     boolean firstChoice = true;
     while (true) {
-      LlmRouterException err = runGroup(g, rs, call, firstChoice);
+      LlmRouterException err = runGroup(g, rs, call, firstChoice, fallbackLeft(g, rs, queue, visited));
       if (err == null) return (T) rs.result;
       firstChoice = false;
       if (rs.deadlineHit || rs.disableFallbacks) break;
@@ -483,8 +484,26 @@ final class RouterEngine implements Router {
     return settings.defaultFallbacks();
   }
 
-  /** Serves one group with its retries. @return null on success (rs.result set), else the error that ended it */
-  private <T> LlmRouterException runGroup(ModelGroup g, RequestState rs, Call<T> call, boolean firstChoice) {
+  // True when a limit or a failure in g would move the request to another group: then it never waits in g.
+  private boolean fallbackLeft(ModelGroup g, RequestState rs, ArrayDeque<String[]> queue, HashSet<String> visited) {
+    if (rs.disableFallbacks || rs.fallbacks().size() >= settings.maxFallbacks()) return false;
+    if (queue != null && !queue.isEmpty()) return true;
+    List<String> next = g.name.equals(rs.requested) && rs.original.fallbacks() != null ? rs.original.fallbacks()
+        : settings.fallbacks().getOrDefault(g.name, settings.defaultFallbacks());
+    for (String n : next) if (!n.equals(rs.requested) && (visited == null || !visited.contains(n))) return true;
+    return false;
+  }
+
+  /**
+   * Serves one group with its retries. After a failed call the group retries, waiting for the provider's
+   * hint when it fits the deadline. But a group whose every deployment was skipped for a limit or a
+   * cooldown before any call waits for its own windows only when no fallback group is left: waiting for a
+   * full window (or a dead server's cooldown) while the next group could answer now makes the caller wait,
+   * or time out, for nothing (LiteLLM too falls back at once when no deployment of the group is healthy).
+   *
+   * @return null on success (rs.result set), else the error that ended it
+   */
+  private <T> LlmRouterException runGroup(ModelGroup g, RequestState rs, Call<T> call, boolean firstChoice, boolean canFallBack) {
     if (firstChoice) {
       LlmRouterException mock = mockFailure(g, rs);
       if (mock != null) return mock;
@@ -516,11 +535,18 @@ final class RouterEngine implements Router {
         long target;
         if (!owed) {
           if (rs.considered > 0 && rs.contextSkips == rs.considered) return localContextError(g, rs);
+          if (canFallBack) return groupErr != null ? groupErr : noneAdmissible(g);
           if (groupErr != null || retries >= numRetries(rs)) return groupErr != null ? groupErr : noneAdmissible(g);
           target = rs.selEarliest;
         } else {
           if (!groupErr.retriable() && !settings.retryPolicy().containsKey(ErrorKind.of(groupErr).retriesKey)) return groupErr;
           long hint = hintMillis(groupErr, now);
+          // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
+          // could only come after the cooldown, and the fallback can answer now.
+          if (canFallBack && hint == 0 && lastFailed != null && lastFailed.breaker.coolingUntil(now) > 0) return groupErr;
+          // A day-scope limit (Groq's TPD, a daily cap) does not clear within a retry: waiting for its hint would
+          // spend the request's deadline and leave nothing for the fallbacks.
+          if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return groupErr;
           long base = hint > 0 ? hint : now + backoff(retries);
           if (lastFailed != null) base = Math.max(base, lastFailed.availableAt(now, rs.estTokens, false));
           target = Math.min(base, rs.selEarliest);
@@ -714,7 +740,12 @@ final class RouterEngine implements Router {
       if (d.breaker.onNeutral(probe)) cooldownEnded(d);
       until = 0;
     } else {
-      until = d.breaker.recordFailure(now, kind, settings.allowedFails(), kindAllowed, cooldownMillis, probe);
+      // A 5xx, a timeout or a refused connection says nothing about how long the outage lasts: cap the
+      // cooldown so the half-open probe finds a recovered server within a minute. cooldown_time is sized
+      // for daily caps (the guide's 86400 s); applied blindly it would keep a local vLLM that was down for
+      // minutes out of the pool for a day.
+      until = d.breaker.recordFailure(now, kind, settings.allowedFails(), kindAllowed,
+          Math.min(cooldownMillis, TRANSIENT_COOLDOWN_CAP_MILLIS), probe);
     }
     if (until > 0) {
       Instant at = Instant.ofEpochMilli(until);
@@ -855,6 +886,10 @@ final class RouterEngine implements Router {
         if (t.permit) d.parallel.release();
         if (t.probe) d.breaker.abortProbe();
         long until = rs.scratch[1] == Long.MAX_VALUE ? 0 : rs.scratch[1];
+        // Larger than the deployment's whole tpm: it can never fit, like a prompt over the context window.
+        // Counting it as such sends the request to context_window_fallbacks, as LiteLLM does with Groq's
+        // 413 "Request too large" (which this local check pre-empts).
+        if (rs.scratch[0] == RateWindow.OVER_TPM && rs.scratch[1] == Long.MAX_VALUE) rs.contextSkips++;
         return rs.scratch[0] == RateWindow.OVER_RPM
             ? skip(g, d, rs, Kind.OVER_RPM, until, "rpm " + d.config.rpm())
             : skip(g, d, rs, Kind.OVER_TPM, until, "tpm " + d.config.tpm() + ", request ~" + rs.estTokens + " tokens");

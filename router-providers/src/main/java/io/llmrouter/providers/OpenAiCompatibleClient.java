@@ -111,6 +111,7 @@ public final class OpenAiCompatibleClient implements ProviderClient {
         .followRedirects(false)
         .followSslRedirects(false)
         .connectTimeout(b.connectTimeout)
+        .socketFactory(new NoDelaySocketFactory())
         .addNetworkInterceptor(chain -> hideZeroRetryAfter(chain.proceed(chain.request())))
         .build();
   }
@@ -533,6 +534,48 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     /** Builds the client. */
     public OpenAiCompatibleClient build() {
       return new OpenAiCompatibleClient(this);
+    }
+  }
+
+  /**
+   * Plain sockets with {@code TCP_NODELAY}. Without it, a request body larger than one segment (a prompt of
+   * ~8 KB and up) ends with a small segment that Nagle's algorithm holds until the server's delayed ACK,
+   * about 40 ms later: measured against the simulator on loopback, 44 ms per such request instead of 1 ms.
+   * TLS sockets are layered over these, so HTTPS calls get it too.
+   */
+  private static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+    private final javax.net.SocketFactory plain = javax.net.SocketFactory.getDefault();
+
+    private static java.net.Socket noDelay(java.net.Socket s) throws java.io.IOException {
+      s.setTcpNoDelay(true);
+      return s;
+    }
+
+    @Override
+    public java.net.Socket createSocket() throws java.io.IOException {
+      return noDelay(plain.createSocket());
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+      return noDelay(plain.createSocket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port, java.net.InetAddress localHost, int localPort)
+        throws java.io.IOException {
+      return noDelay(plain.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+      return noDelay(plain.createSocket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress localAddress, int localPort)
+        throws java.io.IOException {
+      return noDelay(plain.createSocket(address, port, localAddress, localPort));
     }
   }
 }

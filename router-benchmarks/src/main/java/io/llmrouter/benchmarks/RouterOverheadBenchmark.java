@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>Run (from the repository root):
  * <pre>
- * mvn -q -o -pl router-benchmarks -am package -DskipTests
+ * mvn -q -pl router-benchmarks -am package -DskipTests
  * java -jar router-benchmarks/target/benchmarks.jar RouterOverheadBenchmark -f 1 -wi 2 -i 3
  * </pre>
  */

@@ -36,7 +36,7 @@ public final class Json {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e.getOriginalMessage() + locationOf(e), e);
+      throw new IllegalArgumentException(describe(e), e);
     }
   }
 
@@ -58,6 +58,21 @@ public final class Json {
   public static JsonNode text(String s) {
     return TextNode.valueOf(s);
   }
+
+  /**
+   * A parse error for people: where it is and what is wrong, without Jackson's internal source
+   * descriptions ({@code [Source: REDACTED ...]}), e.g. {@code at line 1, column 45: Unexpected close
+   * marker '}': expected ']' (for Array starting at line 1, column 44)}.
+   */
+  public static String describe(JsonProcessingException e) {
+    String what = e.getOriginalMessage() == null ? "invalid JSON" : e.getOriginalMessage();
+    what = SOURCE_REF.matcher(what).replaceAll("line $1, column $2");
+    String where = locationOf(e).strip();
+    return where.isEmpty() ? what : where + ": " + what;
+  }
+
+  private static final java.util.regex.Pattern SOURCE_REF =
+      java.util.regex.Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
 
   /** Returns " at line L, column C" for a parse error, or an empty string. */
   public static String locationOf(JsonProcessingException e) {

@@ -50,4 +50,13 @@ class JsonRoundTripTest {
     ChatChunk c = Json.read(json, ChatChunk.class);
     assertThat(Json.tree(Json.write(c))).isEqualTo(Json.tree(json));
   }
+
+  @Test
+  void parseErrorsSayWhereAndWhatWithoutJacksonInternals() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.read("{\"model\": \"m\", \"messages\": [}", ChatRequest.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("at line 1, column 29: Unexpected close marker '}'")
+        .hasMessageContaining("(for Array starting at line 1, column 28)")
+        .hasMessageNotContaining("Source:");
+  }
 }

@@ -166,7 +166,7 @@ final class FacadeHandler extends Handler.Abstract {
       chatRequest = Json.mapper().readValue(body, ChatRequest.class);
     } catch (JsonProcessingException e) {
       send(response, ex, ApiError.badRequest("invalid_json", null,
-          "Malformed JSON in request body" + Json.locationOf(e) + ": " + e.getOriginalMessage()));
+          "Malformed JSON in request body " + Json.describe(e)));
       return;
     }
     if (chatRequest.model() == null || chatRequest.model().isBlank()) {

@@ -41,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
@@ -152,8 +153,30 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   @Override
   public ProviderResponse<ChatResponse> chat(ProviderCall call) {
     Target t = target(call.endpoint());
-    Duration timeout = timeoutOf(call.timeout());
     Request req = t.post("/chat/completions", body(call, t.dialect, false), false);
+    JsonReply reply = fetchJson(t, req, timeoutOf(call.timeout()), "completion", OpenAiCompatibleClient::isError);
+    ChatResponse value;
+    try {
+      value = Json.mapper().treeToValue(reply.tree(), ChatResponse.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw reply.malformed(t, "completion does not match the chat.completion shape", e);
+    }
+    if (value.choices() == null) throw reply.malformed(t, "completion has no choices", null);
+    return new ProviderResponse<>(value, reply.status(), RateHeaders.rateRelated(reply.headers()), reply.signal());
+  }
+
+  /** A 2xx JSON answer that is not an error body, with what its headers said. */
+  private record JsonReply(int status, Map<String, String> headers, RateSignal signal, String text, JsonNode tree) {
+    ProviderException malformed(Target t, String what, Exception cause) {
+      return t.malformed(status, headers, text, signal, what, cause);
+    }
+  }
+
+  /**
+   * One whole-body JSON exchange: the call under a whole-call timeout, the rate signal, and every failure
+   * typed by the dialect (an error status, an error body with a 2xx, non-JSON, a broken connection).
+   */
+  private JsonReply fetchJson(Target t, Request req, Duration timeout, String what, Predicate<JsonNode> errorBody) {
     Call c = client(timeout).newCall(req);
     c.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     Response r = null;
@@ -164,16 +187,9 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       RateSignal signal = t.dialect.signal(headers, now);
       String text = readBody(r);
       if (!r.isSuccessful()) throw t.classify(r.code(), headers, text, signal, now, false);
-      JsonNode tree = parseJson(text, t, r.code(), headers, signal, "completion");
-      if (isError(tree)) throw t.classify(r.code(), headers, text, signal, now, false);
-      ChatResponse value;
-      try {
-        value = Json.mapper().treeToValue(tree, ChatResponse.class);
-      } catch (IOException | IllegalArgumentException e) {
-        throw t.malformed(r.code(), headers, text, signal, "completion does not match the chat.completion shape", e);
-      }
-      if (value.choices() == null) throw t.malformed(r.code(), headers, text, signal, "completion has no choices", null);
-      return new ProviderResponse<>(value, r.code(), RateHeaders.rateRelated(headers), signal);
+      JsonNode tree = parseJson(text, t, r.code(), headers, signal, what);
+      if (errorBody.test(tree)) throw t.classify(r.code(), headers, text, signal, now, false);
+      return new JsonReply(r.code(), headers, signal, text, tree);
     } catch (IOException e) {
       throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
     } finally {
@@ -226,28 +242,12 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   @Override
   public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
     Target t = target(endpoint);
-    Duration to = timeoutOf(timeout);
     Request req = t.request(t.dialect.modelsUrl(t.base)).get().build();
-    Call c = client(to).newCall(req);
-    c.timeout().timeout(to.toNanos(), TimeUnit.NANOSECONDS);
-    Response r = null;
-    try {
-      r = c.execute();
-      Instant now = clock.instant();
-      Map<String, String> headers = headerMap(r.headers());
-      RateSignal signal = t.dialect.signal(headers, now);
-      String text = readBody(r);
-      if (!r.isSuccessful()) throw t.classify(r.code(), headers, text, signal, now, false);
-      JsonNode tree = parseJson(text, t, r.code(), headers, signal, "model list");
-      if (tree.isObject() && (tree.has("error") || Boolean.FALSE.equals(bool(tree.get("success"))))) {
-        throw t.classify(r.code(), headers, text, signal, now, false);
-      }
-      return new ProviderResponse<>(List.copyOf(t.dialect.parseModels(tree)), r.code(), RateHeaders.rateRelated(headers), signal);
-    } catch (IOException e) {
-      throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
-    } finally {
-      if (r != null) r.close();
-    }
+    // Cloudflare's listing answers in its v4 envelope: success:false is an error with a 200.
+    JsonReply reply = fetchJson(t, req, timeoutOf(timeout), "model list",
+        tree -> tree.isObject() && (tree.has("error") || Boolean.FALSE.equals(bool(tree.get("success")))));
+    return new ProviderResponse<>(List.copyOf(t.dialect.parseModels(reply.tree())), reply.status(),
+        RateHeaders.rateRelated(reply.headers()), reply.signal());
   }
 
   @Override

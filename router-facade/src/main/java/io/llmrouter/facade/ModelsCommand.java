@@ -1,10 +1,10 @@
 package io.llmrouter.facade;
 
+import io.llmrouter.core.Sleeper;
 import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderClientFactory;
 import io.llmrouter.core.catalog.CatalogPlan;
-import io.llmrouter.core.catalog.CatalogSleeper;
 import io.llmrouter.core.catalog.ConfigDocument;
 import io.llmrouter.core.catalog.ConfigTextValidator;
 import io.llmrouter.core.catalog.FailureCache;
@@ -105,7 +105,7 @@ public final class ModelsCommand implements Callable<Integer> {
   private final Supplier<ProviderClient> clients;
   private final Env baseEnv;
   private final Clock clock;
-  private final CatalogSleeper sleeper;
+  private final Sleeper sleeper;
   private final InputStream in;
   private final PrintStream out;
   private final PrintStream err;
@@ -116,7 +116,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
   /** The production command: provider client from {@link ServiceLoader}, process environment, real time. */
   public ModelsCommand() {
-    this(ModelsCommand::loadClient, Env.system(), Clock.systemUTC(), CatalogSleeper.system(), System.in, System.out, System.err,
+    this(ModelsCommand::loadClient, Env.system(), Clock.systemUTC(), Sleeper.system(), System.in, System.out, System.err,
         text -> { }, SafeConfigWriter.FileOps.system(), System.console() != null);
   }
 
@@ -125,7 +125,7 @@ public final class ModelsCommand implements Callable<Integer> {
    *
    * @param validator checks the new config text before it is written; the structural check always runs first
    */
-  public ModelsCommand(Supplier<ProviderClient> clients, Env env, Clock clock, CatalogSleeper sleeper, InputStream in,
+  public ModelsCommand(Supplier<ProviderClient> clients, Env env, Clock clock, Sleeper sleeper, InputStream in,
       PrintStream out, PrintStream err, ConfigTextValidator validator, SafeConfigWriter.FileOps fileOps, boolean terminal) {
     this.clients = clients;
     this.baseEnv = env;

@@ -1,5 +1,6 @@
 package io.llmrouter.core.catalog;
 
+import io.llmrouter.core.Sleeper;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderClient;
@@ -204,7 +205,7 @@ public final class ModelCatalog {
     private FailureCache cache = FailureCache.inMemory();
     private ProbeListener listener = ProbeListener.none();
     private Clock clock = Clock.systemUTC();
-    private CatalogSleeper sleeper = CatalogSleeper.system();
+    private Sleeper sleeper = Sleeper.system();
     private Duration probeTimeout = Duration.ofSeconds(30);
     private Duration listTimeout = Duration.ofSeconds(30);
     private int maxRateLimitRetries = 2;
@@ -243,7 +244,7 @@ public final class ModelCatalog {
     }
 
     /** How waits happen (tests advance a virtual clock instead). */
-    public Builder sleeper(CatalogSleeper sleeper) {
+    public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }

@@ -1,5 +1,6 @@
 package io.llmrouter.core.catalog;
 
+import io.llmrouter.core.Sleeper;
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.RateLimitedException;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ModelProber {
   private final ProviderClient client;
   private final Clock clock;
-  private final CatalogSleeper sleeper;
+  private final Sleeper sleeper;
   private final Duration timeout;
   private final int maxRateLimitRetries;
   private final Duration maxRetryWait;
@@ -44,7 +45,7 @@ public final class ModelProber {
    * @param maxRateLimitRetries how often a per-minute 429 is retried (0: never)
    * @param maxRetryWait the longest retry hint still worth waiting for
    */
-  public ModelProber(ProviderClient client, Clock clock, CatalogSleeper sleeper, Duration timeout,
+  public ModelProber(ProviderClient client, Clock clock, Sleeper sleeper, Duration timeout,
       int maxRateLimitRetries, Duration maxRetryWait) {
     this.client = Objects.requireNonNull(client, "client");
     this.clock = Objects.requireNonNull(clock, "clock");

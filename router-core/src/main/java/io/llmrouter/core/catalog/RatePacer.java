@@ -1,5 +1,6 @@
 package io.llmrouter.core.catalog;
 
+import io.llmrouter.core.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +12,11 @@ import java.time.Instant;
  */
 final class RatePacer {
   private final Clock clock;
-  private final CatalogSleeper sleeper;
+  private final Sleeper sleeper;
   private final Duration interval;
   private Instant next = Instant.EPOCH;
 
-  RatePacer(Clock clock, CatalogSleeper sleeper, int rpm) {
+  RatePacer(Clock clock, Sleeper sleeper, int rpm) {
     this.clock = clock;
     this.sleeper = sleeper;
     this.interval = rpm <= 0 ? Duration.ZERO : Duration.ofMillis(Math.max(1, 60_000L / rpm));

@@ -1,5 +1,6 @@
 package io.llmrouter.core.catalog;
 
+import io.llmrouter.core.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,7 @@ final class TestClock extends Clock {
     now = new AtomicReference<>(start);
   }
 
-  CatalogSleeper sleeper() {
+  Sleeper sleeper() {
     return d -> {
       sleeps.add(d);
       now.accumulateAndGet(null, (cur, x) -> cur.plus(d));

@@ -7,15 +7,14 @@ import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.api.spi.ProviderClient;
-import io.llmrouter.api.spi.ProviderInfo;
 import io.llmrouter.api.spi.ProviderResponse;
-import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.core.catalog.SafeConfigWriter;
 import io.llmrouter.core.catalog.StructuralConfigValidator;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.facade.ModelsCommand;
 import io.llmrouter.providers.OpenAiCompatibleClient;
 import io.llmrouter.testkit.Fault;
+import io.llmrouter.testkit.ForwardingProviderClient;
 import io.llmrouter.testkit.ProviderSimulator;
 import io.llmrouter.testkit.SimModel;
 import io.llmrouter.testkit.SimProvider;
@@ -34,7 +33,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -245,29 +243,18 @@ class ModelsCommandOverSimulatorTest {
   }
 
   /** The real client, counting probes in flight per provider; optionally adds ids to a provider's listing. */
-  static final class Counting implements ProviderClient {
-    final ProviderClient real;
+  static final class Counting extends ForwardingProviderClient {
     final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> max = new ConcurrentHashMap<>();
     final List<String> probedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Map<String, List<String>> listOverride = new ConcurrentHashMap<>();
 
     Counting(ProviderClient real) {
-      this.real = real;
+      super(real);
     }
 
     int maxInFlight(String provider) {
       return max.getOrDefault(provider, new AtomicInteger()).get();
-    }
-
-    @Override
-    public Set<String> prefixes() {
-      return real.prefixes();
-    }
-
-    @Override
-    public ProviderInfo info(String prefix) {
-      return real.info(prefix);
     }
 
     @Override
@@ -277,20 +264,15 @@ class ModelsCommandOverSimulatorTest {
       int now = inFlight.computeIfAbsent(p, k -> new AtomicInteger()).incrementAndGet();
       max.computeIfAbsent(p, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
       try {
-        return real.chat(call);
+        return delegate().chat(call);
       } finally {
         inFlight.get(p).decrementAndGet();
       }
     }
 
     @Override
-    public ProviderStream stream(ProviderCall call) {
-      return real.stream(call);
-    }
-
-    @Override
     public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
-      ProviderResponse<List<ModelListing>> r = real.listModels(endpoint, timeout);
+      ProviderResponse<List<ModelListing>> r = delegate().listModels(endpoint, timeout);
       List<String> extra = listOverride.get(endpoint.provider());
       if (extra == null) return r;
       List<ModelListing> all = new ArrayList<>(r.value());
@@ -298,11 +280,6 @@ class ModelsCommandOverSimulatorTest {
         if (all.stream().noneMatch(m -> m.id().equals(id))) all.add(new ModelListing(id, 131_072, true, null, null));
       }
       return new ProviderResponse<>(List.copyOf(all), r.status(), r.headers(), r.signal());
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 }

@@ -3,15 +3,10 @@ package io.llmrouter.facade.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrouter.api.ChatChunk;
-import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.Router;
-import io.llmrouter.api.spi.Endpoint;
-import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.api.spi.ProviderClient;
-import io.llmrouter.api.spi.ProviderInfo;
-import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.api.spi.Secret;
 import io.llmrouter.core.LlmRouter;
@@ -24,6 +19,7 @@ import io.llmrouter.facade.FacadeServer;
 import io.llmrouter.facade.ServeCommand;
 import io.llmrouter.providers.OpenAiCompatibleClient;
 import io.llmrouter.testkit.Outcome;
+import io.llmrouter.testkit.ForwardingProviderClient;
 import io.llmrouter.testkit.ProviderSimulator;
 import io.llmrouter.testkit.SimProvider;
 import io.llmrouter.testkit.VirtualClock;
@@ -43,7 +39,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -205,8 +200,7 @@ class ServeAndDisconnectOverSimulatorTest {
    * Delegates to the real client. Its streams read the whole simulated answer up front (the simulator sends it
    * at once), then hand out the first chunk freely and each later one only when the test releases a step.
    */
-  static final class Gate implements ProviderClient {
-    final ProviderClient real;
+  static final class Gate extends ForwardingProviderClient {
     final CountDownLatch closed = new CountDownLatch(1);
     final java.util.concurrent.Semaphore step = new java.util.concurrent.Semaphore(0);
     final AtomicInteger total = new AtomicInteger();
@@ -215,22 +209,7 @@ class ServeAndDisconnectOverSimulatorTest {
     volatile boolean stalled;
 
     Gate(ProviderClient real) {
-      this.real = real;
-    }
-
-    @Override
-    public Set<String> prefixes() {
-      return real.prefixes();
-    }
-
-    @Override
-    public ProviderInfo info(String prefix) {
-      return real.info(prefix);
-    }
-
-    @Override
-    public ProviderResponse<ChatResponse> chat(ProviderCall call) {
-      return real.chat(call);
+      super(real);
     }
 
     int totalChunks() {
@@ -239,7 +218,7 @@ class ServeAndDisconnectOverSimulatorTest {
 
     @Override
     public ProviderStream stream(ProviderCall call) {
-      ProviderStream upstream = real.stream(call);
+      ProviderStream upstream = delegate().stream(call);
       java.util.ArrayDeque<ChatChunk> buffered = new java.util.ArrayDeque<>();
       for (ChatChunk c = upstream.next(); c != null; c = upstream.next()) {
         buffered.add(c);
@@ -298,16 +277,6 @@ class ServeAndDisconnectOverSimulatorTest {
           step.release(1_000);
         }
       };
-    }
-
-    @Override
-    public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
-      return real.listModels(endpoint, timeout);
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 }

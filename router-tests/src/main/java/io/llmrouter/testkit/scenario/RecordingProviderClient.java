@@ -3,20 +3,16 @@ package io.llmrouter.testkit.scenario;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.RateSignal;
-import io.llmrouter.api.spi.Endpoint;
-import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.api.spi.ProviderClient;
-import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.testkit.ForwardingProviderClient;
 import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.api.spi.ProviderStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A {@link ProviderClient} decorator that records every chat call a routing policy makes: when, to which
@@ -25,7 +21,7 @@ import java.util.Set;
  *
  * <p>Thread-safety: thread-safe; the delegate must be too.
  */
-public final class RecordingProviderClient implements ProviderClient {
+public final class RecordingProviderClient extends ForwardingProviderClient {
 
   /**
    * One chat call.
@@ -39,13 +35,12 @@ public final class RecordingProviderClient implements ProviderClient {
    */
   public record Call(Instant at, String deploymentId, boolean stream, int status, String error, RateSignal signal) {}
 
-  private final ProviderClient delegate;
   private final Clock clock;
   private final List<Call> calls = new ArrayList<>();
 
   /** Records the calls made through {@code delegate}, timed by {@code clock}. */
   public RecordingProviderClient(ProviderClient delegate, Clock clock) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -57,20 +52,10 @@ public final class RecordingProviderClient implements ProviderClient {
   }
 
   @Override
-  public Set<String> prefixes() {
-    return delegate.prefixes();
-  }
-
-  @Override
-  public ProviderInfo info(String prefix) {
-    return delegate.info(prefix);
-  }
-
-  @Override
   public ProviderResponse<ChatResponse> chat(ProviderCall call) {
     Instant at = clock.instant();
     try {
-      ProviderResponse<ChatResponse> r = delegate.chat(call);
+      ProviderResponse<ChatResponse> r = delegate().chat(call);
       record(new Call(at, call.endpoint().deploymentId(), false, r.status(), null, r.signal()));
       return r;
     } catch (ProviderException e) {
@@ -86,7 +71,7 @@ public final class RecordingProviderClient implements ProviderClient {
   public ProviderStream stream(ProviderCall call) {
     Instant at = clock.instant();
     try {
-      ProviderStream s = delegate.stream(call);
+      ProviderStream s = delegate().stream(call);
       record(new Call(at, call.endpoint().deploymentId(), true, s.status(), null, s.signal()));
       return s;
     } catch (ProviderException e) {
@@ -96,16 +81,6 @@ public final class RecordingProviderClient implements ProviderClient {
       record(new Call(at, call.endpoint().deploymentId(), true, 0, e.getClass().getSimpleName(), null));
       throw e;
     }
-  }
-
-  @Override
-  public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
-    return delegate.listModels(endpoint, timeout);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 
   private void record(Call c) {

@@ -15,7 +15,7 @@ final class ProviderErrors {
     else if (e instanceof BadRequestException) out = new BadRequestException(m, c, cause);
     else if (e instanceof ContentPolicyException) out = new ContentPolicyException(m, c, cause);
     else if (e instanceof ProviderUnavailableException) out = new ProviderUnavailableException(m, c, cause);
-    else if (e instanceof TimeoutException) out = new TimeoutException(m, c, cause);
+    else if (e instanceof RequestTimeoutException) out = new RequestTimeoutException(m, c, cause);
     else if (e instanceof MalformedResponseException) out = new MalformedResponseException(m, c, cause);
     else if (e instanceof RequestTooLargeException) out = new RequestTooLargeException(m, c, cause);
     else out = new ProviderException(m, e.retriable(), c, cause);

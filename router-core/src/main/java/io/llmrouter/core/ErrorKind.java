@@ -8,7 +8,7 @@ import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelNotFoundException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RequestTooLargeException;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 
 /**
  * The error kinds LiteLLM's {@code retry_policy} and {@code allowed_fails_policy} name, mapped from this
@@ -33,7 +33,7 @@ enum ErrorKind {
 
   static ErrorKind of(LlmRouterException e) {
     if (e instanceof RateLimitedException) return RATE_LIMIT;
-    if (e instanceof TimeoutException) return TIMEOUT;
+    if (e instanceof RequestTimeoutException) return TIMEOUT;
     if (e instanceof ContentPolicyException) return CONTENT_POLICY;
     if (e instanceof AuthenticationException) return AUTHENTICATION;
     if (e instanceof ModelNotFoundException) return NOT_FOUND;

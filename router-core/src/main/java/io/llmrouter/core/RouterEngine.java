@@ -27,7 +27,7 @@ import io.llmrouter.api.RequestTooLargeException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.StreamListener;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.UnknownModelException;
 import io.llmrouter.api.Usage;
 import io.llmrouter.api.spi.Endpoint;
@@ -710,7 +710,7 @@ final class RouterEngine implements Router {
     long now = clock.millis();
     d.applySignal(e.rateSignal());
     // A refused call consumed no tokens; a timed-out one may have.
-    if (!(e instanceof TimeoutException)) d.window.correct(t.tokens, 0);
+    if (!(e instanceof RequestTimeoutException)) d.window.correct(t.tokens, 0);
     t.release();
     d.recordLatency(Math.max(now - start, 1) * 10.0);
     boolean fatal = !e.retriable() && !(e instanceof AuthenticationException) && !(e instanceof ModelNotFoundException)
@@ -994,14 +994,14 @@ final class RouterEngine implements Router {
   }
 
   private static LlmRouterException deadlineError(RequestState rs) {
-    return new TimeoutException("request deadline of " + rs.deadlineSeconds + " s reached",
+    return new RequestTimeoutException("request deadline of " + rs.deadlineSeconds + " s reached",
         new ErrorContext(0, null, null, Map.of(), null, null));
   }
 
   private LlmRouterException finalError(RequestState rs) {
     LlmRouterException last = rs.lastError;
     if (rs.deadlineHit) {
-      return new TimeoutException("request deadline of " + rs.deadlineSeconds + " s reached after " + rs.attempts.size()
+      return new RequestTimeoutException("request deadline of " + rs.deadlineSeconds + " s reached after " + rs.attempts.size()
           + " attempts" + (last == null ? "" : "; last error: " + firstLine(last)),
           new ErrorContext(0, null, null, Map.of(), null, null), last);
     }

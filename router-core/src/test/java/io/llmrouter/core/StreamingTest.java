@@ -10,7 +10,7 @@ import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.StreamListener;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.core.config.RouterConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ class StreamingTest extends EngineTestSupport {
   void failureBeforeFirstContentStillFallsBackWithoutRepeating() {
     Router router = twoTier();
     provider.stream("a", new FakeProvider.StreamScript(List.of(FakeProvider.roleChunk()),
-        new TimeoutException("stalled", FakeProvider.ctx(0, "a"))));
+        new RequestTimeoutException("stalled", FakeProvider.ctx(0, "a"))));
     try (ChatStream s = router.stream(ask("g"))) {
       assertThat(s.route().deploymentId()).isEqualTo("b");
       List<ChatChunk> got = new ArrayList<>();

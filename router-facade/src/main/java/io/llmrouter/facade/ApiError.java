@@ -14,7 +14,7 @@ import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RequestTooLargeException;
 import io.llmrouter.api.Route;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.UnknownModelException;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +107,7 @@ record ApiError(int status, String type, String code, String param, String messa
       status = 400; type = "invalid_request_error"; code = "bad_request";
     } else if (p instanceof RequestTooLargeException) {
       status = 413; type = "invalid_request_error"; code = "request_too_large";
-    } else if (p instanceof TimeoutException) {
+    } else if (p instanceof RequestTimeoutException) {
       status = 504; type = "api_error"; code = "timeout";
     } else if (p instanceof AuthenticationException) {
       status = 502; type = "api_error"; code = "upstream_authentication_failed";

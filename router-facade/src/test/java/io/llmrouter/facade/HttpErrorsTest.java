@@ -14,7 +14,7 @@ import io.llmrouter.api.NoDeploymentAvailableException.Reason;
 import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateScope;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -145,7 +145,7 @@ class HttpErrorsTest extends FacadeTestBase {
 
   @Test
   void timeoutIs504() throws Exception {
-    routerThrows(() -> new TimeoutException("no first byte within 30 s", ctx(0, Map.of())));
+    routerThrows(() -> new RequestTimeoutException("no first byte within 30 s", ctx(0, Map.of())));
 
     HttpResponse<String> r = postAuthed("/v1/chat/completions", chatBody("fast"));
 

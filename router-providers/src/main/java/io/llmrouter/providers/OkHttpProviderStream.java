@@ -26,7 +26,7 @@ import okio.BufferedSource;
  * {@code [DONE]} or at a clean end of body after at least one chunk (some servers omit {@code [DONE]});
  * an error event ({@code data: {"error":...}}, or a chunk whose {@code finish_reason} is {@code "error"})
  * is thrown as the dialect's typed exception; a broken connection as
- * {@link io.llmrouter.api.ProviderUnavailableException}, a stall as {@link io.llmrouter.api.TimeoutException},
+ * {@link io.llmrouter.api.ProviderUnavailableException}, a stall as {@link io.llmrouter.api.RequestTimeoutException},
  * an unreadable event or an empty stream as {@link io.llmrouter.api.MalformedResponseException}.
  *
  * <p>Each {@link #next()} must produce an event within the call's timeout: the socket read timeout bounds

@@ -13,7 +13,7 @@ import io.llmrouter.api.MalformedResponseException;
 import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateSignal;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
@@ -464,7 +464,7 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       String where = midStream ? " during the stream" : status == 0 ? " before a response" : " while reading the body";
       String detail = mask(String.valueOf(e.getMessage()));
       if (e instanceof SocketTimeoutException || (e instanceof InterruptedIOException && !Thread.currentThread().isInterrupted())) {
-        return new TimeoutException(dialect.prefix() + ": timed out" + where + " (" + detail + ")", ctx, e);
+        return new RequestTimeoutException(dialect.prefix() + ": timed out" + where + " (" + detail + ")", ctx, e);
       }
       if (e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
         return new ProviderUnavailableException(dialect.prefix() + ": cannot connect to " + base + " (" + detail + ")", ctx, e);

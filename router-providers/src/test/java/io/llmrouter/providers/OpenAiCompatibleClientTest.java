@@ -16,7 +16,7 @@ import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateScope;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
@@ -243,7 +243,7 @@ class OpenAiCompatibleClientTest {
   void slowResponseTimesOut() {
     server.enqueue(new MockResponse().setBody(COMPLETION).setHeadersDelay(3, TimeUnit.SECONDS));
     assertThatThrownBy(() -> client.chat(call(groq(), hello(), Duration.ofMillis(300))))
-        .isInstanceOfSatisfying(TimeoutException.class, e -> assertThat(e.retriable()).isTrue());
+        .isInstanceOfSatisfying(RequestTimeoutException.class, e -> assertThat(e.retriable()).isTrue());
   }
 
   @Test
@@ -357,7 +357,7 @@ class OpenAiCompatibleClientTest {
         .throttleBody(first.length(), 2, TimeUnit.SECONDS));
     try (ProviderStream s = client.stream(call(groq(), hello(), Duration.ofMillis(400)))) {
       assertThat(s.next()).isNotNull();
-      assertThatThrownBy(s::next).isInstanceOf(TimeoutException.class);
+      assertThatThrownBy(s::next).isInstanceOf(RequestTimeoutException.class);
     }
   }
 

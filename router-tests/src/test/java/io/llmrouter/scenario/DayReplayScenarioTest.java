@@ -55,7 +55,7 @@ class DayReplayScenarioTest {
     assertThat(ours.outcomes()).hasSize(ours.day().requests().size()).doesNotContainNull();
     // A failure is a typed router error, never a stray exception: demand exceeds the free tiers at peak.
     assertThat(ours.outcomes()).filteredOn(o -> !o.ok()).allSatisfy(o -> assertThat(o.error())
-        .matches("(NoDeploymentAvailableException|ContextWindowExceededException|TimeoutException): .*"));
+        .matches("(NoDeploymentAvailableException|ContextWindowExceededException|RequestTimeoutException): .*"));
     assertThat(ours.events().size()).as("the simulator saw the day").isGreaterThanOrEqualTo((int) ours.served());
   }
 

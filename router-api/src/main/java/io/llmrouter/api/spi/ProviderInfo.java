@@ -1,20 +1,68 @@
 package io.llmrouter.api.spi;
 
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What a dialect knows about its provider, for configuration checks, health checks and catalog work.
+ * What a dialect knows about its provider, for configuration checks, endpoint resolution, health checks
+ * and catalog work. The router (not the provider client) reads the environment: it looks up every name in
+ * {@link #apiKeyEnvs()} and {@link #apiBaseEnvs()} in order and passes what it found in the {@link Endpoint}.
  *
  * @param prefix the LiteLLM model prefix ({@code groq})
- * @param defaultApiBase the default base URL, or null when a deployment must give {@code api_base}
- * @param apiKeyEnv the environment variable LiteLLM reads the key from ({@code NVIDIA_NIM_API_KEY}), or null
- * @param apiBaseEnv the environment variable that overrides the base URL ({@code GROQ_API_BASE})
+ * @param defaultApiBase the default base URL, or null when a deployment must give {@code api_base}; it may
+ *     hold {@code ${NAME}} placeholders filled from the environment (Cloudflare's account id), see
+ *     {@link #defaultApiBase(Function)}
+ * @param apiKeyEnvs the environment variables holding the key, LiteLLM's name first, then aliases ({@code
+ *     HUGGINGFACE_API_KEY}, {@code HF_TOKEN}); empty when the provider takes no key
+ * @param apiBaseEnvs the environment variables overriding the base URL, primary ({@code GROQ_API_BASE}) first
  * @param keyRequired whether calls fail without a key
  * @param rejectedParams request parameters the provider rejects (removed when {@code drop_params} is on)
  */
 public record ProviderInfo(
-    String prefix, String defaultApiBase, String apiKeyEnv, String apiBaseEnv, boolean keyRequired, Set<String> rejectedParams) {
+    String prefix, String defaultApiBase, List<String> apiKeyEnvs, List<String> apiBaseEnvs, boolean keyRequired,
+    Set<String> rejectedParams) {
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
   public ProviderInfo {
+    apiKeyEnvs = apiKeyEnvs == null ? List.of() : List.copyOf(apiKeyEnvs);
+    apiBaseEnvs = apiBaseEnvs == null ? List.of() : List.copyOf(apiBaseEnvs);
     rejectedParams = Set.copyOf(rejectedParams);
+  }
+
+  /** One key variable (or none when null) and one base-URL variable. */
+  public ProviderInfo(String prefix, String defaultApiBase, String apiKeyEnv, String apiBaseEnv, boolean keyRequired,
+      Set<String> rejectedParams) {
+    this(prefix, defaultApiBase, apiKeyEnv == null ? List.of() : List.of(apiKeyEnv),
+        apiBaseEnv == null ? List.of() : List.of(apiBaseEnv), keyRequired, rejectedParams);
+  }
+
+  /** The primary key variable (LiteLLM's name), or null when the provider takes no key. */
+  public String apiKeyEnv() {
+    return apiKeyEnvs.isEmpty() ? null : apiKeyEnvs.get(0);
+  }
+
+  /** The primary base-URL variable, or null. */
+  public String apiBaseEnv() {
+    return apiBaseEnvs.isEmpty() ? null : apiBaseEnvs.get(0);
+  }
+
+  /**
+   * The default base URL with its {@code ${NAME}} placeholders filled from {@code env}; null when there is
+   * no default or a placeholder's variable is unset or blank.
+   */
+  public String defaultApiBase(Function<String, String> env) {
+    if (defaultApiBase == null || defaultApiBase.indexOf('$') < 0) return defaultApiBase;
+    Matcher m = PLACEHOLDER.matcher(defaultApiBase);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String v = env.apply(m.group(1));
+      if (v == null || v.isBlank()) return null;
+      m.appendReplacement(sb, Matcher.quoteReplacement(v.strip()));
+    }
+    m.appendTail(sb);
+    return sb.toString();
   }
 }

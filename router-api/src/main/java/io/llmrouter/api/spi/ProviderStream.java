@@ -22,7 +22,7 @@ public interface ProviderStream extends AutoCloseable {
    * Returns the next chunk, or null when the stream ended ({@code [DONE]} or a clean end of body).
    *
    * @throws io.llmrouter.api.ProviderException for an error event in the stream, a broken or stalled
-   *     connection ({@link io.llmrouter.api.TimeoutException}), or a malformed event
+   *     connection ({@link io.llmrouter.api.RequestTimeoutException}), or a malformed event
    */
   ChatChunk next();
 

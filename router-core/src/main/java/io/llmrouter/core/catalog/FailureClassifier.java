@@ -5,7 +5,7 @@ import io.llmrouter.api.ModelNotFoundException;
 import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateLimitedException;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,7 +55,7 @@ public final class FailureClassifier {
 
   private static ProbeOutcome.Kind kind(int status, ProviderException pe, String text) {
     if (pe instanceof RateLimitedException || pe instanceof ProviderUnavailableException
-        || pe instanceof TimeoutException || status == 429 || status >= 500 || status == 0) {
+        || pe instanceof RequestTimeoutException || status == 429 || status >= 500 || status == 0) {
       return ProbeOutcome.Kind.TRANSIENT;
     }
     if (status == 401 || (pe instanceof AuthenticationException && status != 403)) {

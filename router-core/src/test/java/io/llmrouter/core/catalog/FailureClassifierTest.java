@@ -10,7 +10,7 @@ import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateScope;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class FailureClassifierTest {
         Arguments.of("groq", new RateLimitedException("slow down", ctx(429, "groq", "rate limit"), RateScope.MINUTE, Duration.ofSeconds(2), null), ProbeOutcome.Kind.TRANSIENT),
         Arguments.of("groq", new ProviderUnavailableException("down", ctx(503, "groq", "model not found in pool")), ProbeOutcome.Kind.TRANSIENT),
         Arguments.of("groq", new ProviderException("odd", true, ctx(502, "groq", "bad gateway"), null), ProbeOutcome.Kind.TRANSIENT),
-        Arguments.of("nvidia_nim", new TimeoutException("slow", ctx(0, "nvidia_nim", null)), ProbeOutcome.Kind.TRANSIENT),
+        Arguments.of("nvidia_nim", new RequestTimeoutException("slow", ctx(0, "nvidia_nim", null)), ProbeOutcome.Kind.TRANSIENT),
         Arguments.of("nvidia_nim", new ProviderException("connection reset", true, ctx(0, "nvidia_nim", null), null), ProbeOutcome.Kind.TRANSIENT),
         Arguments.of("openrouter", new AuthenticationException("auth", ctx(401, "openrouter", "{\"error\":{\"message\":\"User not found.\",\"code\":401}}")), ProbeOutcome.Kind.TRANSIENT),
         Arguments.of("groq", new AuthenticationException("auth", ctx(401, "groq", "Invalid API Key")), ProbeOutcome.Kind.TRANSIENT),

@@ -16,7 +16,7 @@ import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateScope;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.RequestTooLargeException;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderInfo;
 import io.llmrouter.providers.ratelimit.Durations;
@@ -239,7 +239,7 @@ public abstract class Dialect {
       case BAD_REQUEST -> new BadRequestException(message, ctx);
       case CONTENT_POLICY -> new ContentPolicyException(message, ctx);
       case UNAVAILABLE -> new ProviderUnavailableException(message, ctx);
-      case TIMEOUT -> new TimeoutException(message, ctx);
+      case TIMEOUT -> new RequestTimeoutException(message, ctx);
       case MALFORMED -> new MalformedResponseException(message, ctx);
     };
   }

@@ -13,7 +13,7 @@ import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateScope;
 import io.llmrouter.api.RequestTooLargeException;
-import io.llmrouter.api.TimeoutException;
+import io.llmrouter.api.RequestTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -172,7 +172,7 @@ class ErrorMappingTest {
         c("200 partial failure on a choice", 200,
             "{\"id\":\"gen-1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"par\"},\"finish_reason\":\"error\",\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\",\"metadata\":{\"error_type\":\"rate_limit_exceeded\"}}}]}",
             RateLimitedException.class),
-        c("504 typed timeout", 504, "{\"error\":{\"code\":504,\"message\":\"timed out\",\"metadata\":{\"error_type\":\"timeout\"}}}", TimeoutException.class),
+        c("504 typed timeout", 504, "{\"error\":{\"code\":504,\"message\":\"timed out\",\"metadata\":{\"error_type\":\"timeout\"}}}", RequestTimeoutException.class),
         c("503 overloaded", 503, "{\"error\":{\"code\":503,\"message\":\"overloaded\",\"metadata\":{\"error_type\":\"provider_overloaded\"}}}",
             ProviderUnavailableException.class));
   }
@@ -415,7 +415,7 @@ class ErrorMappingTest {
             "{\"result\":null,\"success\":false,\"errors\":[{\"code\":7003,\"message\":\"Could not route to /client/v4/accounts/x/ai/v1/chat/completions, perhaps your object identifier is invalid?\"}],\"messages\":[]}",
             AuthenticationException.class),
         c("3006 too large", 413, "{\"success\":false,\"errors\":[{\"code\":3006,\"message\":\"Request too large\"}]}", RequestTooLargeException.class),
-        c("3007 timeout", 408, "{\"success\":false,\"errors\":[{\"code\":3007,\"message\":\"Timeout\"}]}", TimeoutException.class),
+        c("3007 timeout", 408, "{\"success\":false,\"errors\":[{\"code\":3007,\"message\":\"Timeout\"}]}", RequestTimeoutException.class),
         c("7009 upstream unavailable", 502, "{\"success\":false,\"errors\":[{\"code\":7009,\"message\":\"Upstream service unavailable\"}]}",
             ProviderUnavailableException.class),
         c("5016 model agreement", 403, "{\"success\":false,\"errors\":[{\"code\":5016,\"message\":\"Model agreement required\"}]}",

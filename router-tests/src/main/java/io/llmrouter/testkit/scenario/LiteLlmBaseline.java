@@ -291,9 +291,9 @@ public final class LiteLlmBaseline implements ChatPolicy {
   // deployment_callback_on_failure -> _set_cooldown_deployments with the allowed_fails policy.
   private void onFailure(DeploymentConfig d, ProviderException e) {
     int status = e.status();
-    boolean connectionError = status == 0 && !(e instanceof io.llmrouter.api.TimeoutException);
+    boolean connectionError = status == 0 && !(e instanceof io.llmrouter.api.RequestTimeoutException);
     if (connectionError) return; // "APIConnectionError" never cools a deployment
-    int effective = e instanceof io.llmrouter.api.TimeoutException ? 408 : status;
+    int effective = e instanceof io.llmrouter.api.RequestTimeoutException ? 408 : status;
     boolean cools = effective == 429 || effective == 401 || effective == 408 || effective == 404 || effective >= 500;
     if (!cools) return;
     long now = clock.millis();

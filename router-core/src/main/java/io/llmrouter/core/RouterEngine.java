@@ -90,6 +90,7 @@ final class RouterEngine implements Router {
   private final RouterConfig config;
   private final RouterSettings settings;
   private final Env env;
+  private final io.llmrouter.core.config.EndpointResolver resolver;
   private final Clock clock;
   private final Sleeper sleeper;
   private final ProviderClient client;
@@ -127,6 +128,7 @@ final class RouterEngine implements Router {
     this.config = config;
     this.settings = config.router();
     this.env = env;
+    this.resolver = new io.llmrouter.core.config.EndpointResolver(env);
     this.clock = clock;
     this.sleeper = sleeper;
     this.client = client;
@@ -184,11 +186,7 @@ final class RouterEngine implements Router {
     } catch (RuntimeException e) {
       noDialect = "no provider dialect for '" + dc.provider() + "'";
     }
-    String base = dc.apiBase();
-    if (base == null && info != null) {
-      String fromEnv = info.apiBaseEnv() == null ? null : env.get(info.apiBaseEnv());
-      base = fromEnv != null && !fromEnv.isEmpty() ? fromEnv : info.defaultApiBase();
-    }
+    String base = resolver.apiBase(info, dc.apiBase());
     Map<String, String> headers = new LinkedHashMap<>();
     Object eh = dc.extraParams().get("extra_headers");
     if (eh instanceof Map<?, ?> m) {
@@ -912,44 +910,16 @@ final class RouterEngine implements Router {
 
   /** The name of the unset key variable of {@code d}, or null when it has what it needs. */
   private String keyMissing(Deployment d) {
-    SecretRef ref = d.config.apiKey();
-    if (ref != null) {
-      if (ref.envVar() == null) return null;
-      String v = env.get(ref.envVar());
-      return v == null || v.isEmpty() ? ref.envVar() : null;
-    }
-    ProviderInfo info = d.info;
-    if (info != null && info.keyRequired() && info.apiKeyEnv() != null) {
-      String v = env.get(info.apiKeyEnv());
-      return v == null || v.isEmpty() ? info.apiKeyEnv() : null;
-    }
-    return null;
+    return resolver.missingKey(d.info, d.config.apiKey());
   }
 
   // Resolved at call time, so a key set after start-up is picked up and an unset one stops only this deployment.
   private Secret resolveKey(Deployment d) {
-    SecretRef ref = d.config.apiKey();
-    if (ref != null) {
-      Optional<Secret> s = ref.resolve(env);
-      return s.orElse(null);
-    }
-    ProviderInfo info = d.info;
-    if (info != null && info.apiKeyEnv() != null) {
-      String v = env.get(info.apiKeyEnv());
-      if (v != null && !v.isEmpty()) return Secret.of(v);
-    }
-    return null;
+    return resolver.apiKey(d.info, d.config.apiKey()).orElse(null);
   }
 
   private static Endpoint endpoint(Deployment d, Secret key) {
-    // The router's Env (a .env file, a test's map) may set <PREFIX>_API_BASE; the provider client only sees the
-    // process environment, so the base resolved here must travel in the endpoint. The dialect default stays null
-    // so the client keeps its own default logic.
-    String base = d.config.apiBase();
-    if (base == null && d.info != null && d.effectiveApiBase != null && !d.effectiveApiBase.equals(d.info.defaultApiBase())) {
-      base = d.effectiveApiBase;
-    }
-    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), base, key, d.extraHeaders);
+    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ class ApiBaseFromRouterEnvTest {
   }
 
   @Test
-  void configApiBaseStillWinsAndNoBaseLeavesTheClientItsDefault() {
+  void configApiBaseStillWinsAndNoBaseSendsTheDialectDefault() {
     try (Router r = router(Map.of("GROQ_API_KEY", "k", "GROQ_API_BASE", "http://127.0.0.1:9/openai/v1"),
         DeploymentBuilder.of("g", "groq/m").apiBase("http://10.0.0.1:8000/v1"))) {
       r.chat(ask());
@@ -95,7 +95,8 @@ class ApiBaseFromRouterEnvTest {
     }
     try (Router r = router(Map.of("GROQ_API_KEY", "k"), DeploymentBuilder.of("g", "groq/m"))) {
       r.chat(ask());
-      assertThat(endpoints.get(1).apiBase()).isNull();
+      // The client reads no environment any more (issue 9): the router sends the dialect default itself.
+      assertThat(endpoints.get(1).apiBase()).isEqualTo("https://api.groq.example/openai/v1");
     }
   }
 }

@@ -35,14 +35,25 @@ public record ErrorContext(
     return new ErrorContext(status, provider, deploymentId, headers, body, signal);
   }
 
-  /** Copies {@code headers} with lower-case names and without any credential header. */
+  /**
+   * Copies {@code headers} with lower-case names and without any credential header. A map that is already
+   * clean is only copied (an immutable one is returned as is), so redacting twice costs nothing.
+   */
   public static Map<String, String> redact(Map<String, String> headers) {
     if (headers == null || headers.isEmpty()) return Map.of();
+    if (clean(headers)) return Map.copyOf(headers);
     Map<String, String> out = new TreeMap<>();
     headers.forEach((k, v) -> {
       String name = k.toLowerCase(Locale.ROOT);
       if (!SECRET_HEADERS.contains(name)) out.put(name, v);
     });
     return Map.copyOf(out);
+  }
+
+  private static boolean clean(Map<String, String> headers) {
+    for (String k : headers.keySet()) {
+      if (k == null || SECRET_HEADERS.contains(k) || !k.equals(k.toLowerCase(Locale.ROOT))) return false;
+    }
+    return true;
   }
 }

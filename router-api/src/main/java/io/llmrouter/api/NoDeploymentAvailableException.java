@@ -59,7 +59,11 @@ public class NoDeploymentAvailableException extends LlmRouterException {
     return lastError;
   }
 
-  /** True when every reason is a limit or cooldown (the caller should wait), not a hard failure. */
+  /**
+   * True when every reason is a limit or cooldown (the caller should wait), not a hard failure: also when
+   * every deployment was called and answered with a rate limit ({@link Kind#RATE_LIMITED}). The HTTP
+   * facade answers such a chain with 429.
+   */
   public boolean allRateLimited() {
     return !reasons.isEmpty() && reasons.stream().allMatch(r -> r.kind().isLimit());
   }
@@ -97,6 +101,8 @@ public class NoDeploymentAvailableException extends LlmRouterException {
     CONTEXT_TOO_SMALL("prompt exceeds context window"),
     MISSING_KEY("api key variable not set"),
     FAILED("failed"),
+    /** The deployment was called and answered with a rate limit (429, a spent daily quota). */
+    RATE_LIMITED("rate limited by the provider"),
     MOCK("mock_testing field");
 
     final String text;
@@ -107,7 +113,8 @@ public class NoDeploymentAvailableException extends LlmRouterException {
 
     /** True for limits and cooldowns, which pass with time. */
     public boolean isLimit() {
-      return this == COOLING || this == OVER_RPM || this == OVER_TPM || this == QUOTA_EXHAUSTED || this == MAX_PARALLEL;
+      return this == COOLING || this == OVER_RPM || this == OVER_TPM || this == QUOTA_EXHAUSTED || this == MAX_PARALLEL
+          || this == RATE_LIMITED;
     }
   }
 }

@@ -3,6 +3,8 @@ package io.llmrouter.core;
 import io.llmrouter.api.Attempt;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.NoDeploymentAvailableException;
+import io.llmrouter.api.RequestEnd;
+import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.RouterListener;
 import java.time.Instant;
 import java.util.List;
@@ -34,28 +36,39 @@ final class Listeners implements RouterListener {
   }
 
   @Override
-  public void onAttemptStart(String modelGroup, String deploymentId) {
-    if (all.length > 0) each(l -> l.onAttemptStart(modelGroup, deploymentId));
+  public void onRequestStart(RequestHandle request) {
+    if (all.length > 0) each(l -> l.onRequestStart(request));
   }
 
   @Override
-  public void onAttemptEnd(Attempt attempt) {
-    if (all.length > 0) each(l -> l.onAttemptEnd(attempt));
+  public void onRequestEnd(RequestHandle request, RequestEnd end) {
+    if (all.length > 0) each(l -> l.onRequestEnd(request, end));
   }
 
   @Override
-  public void onRetry(String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
-    if (all.length > 0) each(l -> l.onRetry(modelGroup, attemptNumber, delayMillis, cause));
+  public void onAttemptStart(RequestHandle request, String modelGroup, String deploymentId) {
+    if (all.length > 0) each(l -> l.onAttemptStart(request, modelGroup, deploymentId));
   }
 
   @Override
-  public void onFallback(String fromGroup, String toGroup, String kind, LlmRouterException cause) {
-    if (all.length > 0) each(l -> l.onFallback(fromGroup, toGroup, kind, cause));
+  public void onAttemptEnd(RequestHandle request, Attempt attempt) {
+    if (all.length > 0) each(l -> l.onAttemptEnd(request, attempt));
   }
 
   @Override
-  public void onAdmissionSkip(String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why, Instant until) {
-    if (all.length > 0) each(l -> l.onAdmissionSkip(modelGroup, deploymentId, why, until));
+  public void onRetry(RequestHandle request, String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
+    if (all.length > 0) each(l -> l.onRetry(request, modelGroup, attemptNumber, delayMillis, cause));
+  }
+
+  @Override
+  public void onFallback(RequestHandle request, String fromGroup, String toGroup, String kind, LlmRouterException cause) {
+    if (all.length > 0) each(l -> l.onFallback(request, fromGroup, toGroup, kind, cause));
+  }
+
+  @Override
+  public void onAdmissionSkip(RequestHandle request, String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why,
+      Instant until) {
+    if (all.length > 0) each(l -> l.onAdmissionSkip(request, modelGroup, deploymentId, why, until));
   }
 
   @Override

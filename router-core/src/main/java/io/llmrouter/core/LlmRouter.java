@@ -6,6 +6,7 @@ import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderClientFactory;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.core.state.DeploymentStateFactory;
 import io.llmrouter.core.state.InMemoryStateStore;
 import io.llmrouter.core.state.StateStore;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.ServiceLoader;
 import java.util.random.RandomGenerator;
 
@@ -53,7 +55,9 @@ public final class LlmRouter {
     private ProviderClient providerClient;
     private final List<RouterListener> listeners = new ArrayList<>();
     private StateStore stateStore;
+    private DeploymentStateFactory deploymentStates;
     private RandomGenerator random;
+    private Executor executor;
 
     private Builder(RouterConfig config) {
       this.config = config;
@@ -102,6 +106,26 @@ public final class LlmRouter {
       return this;
     }
 
+    /**
+     * Where each deployment's limits live (rpm/tpm windows, provider quotas, cooldown and probe, daily
+     * counts); default {@link DeploymentStateFactory#inMemory} over the {@linkplain #stateStore state store}.
+     * A shared implementation lets several router instances spend one budget.
+     */
+    public Builder deploymentStates(DeploymentStateFactory factory) {
+      this.deploymentStates = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Runs {@code chatAsync} and callback streams. Default: a bounded pool of the router's own (64 daemon
+     * threads, 10,000 queued tasks, then refusal), shut down and awaited by {@link Router#close()}. An
+     * executor given here is used as is and never shut down by the router.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
     /** The random source of weighted selection; default a thread-local generator. Must be thread-safe. */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
@@ -131,8 +155,9 @@ public final class LlmRouter {
       if (config.litellm().setVerbose() && all.stream().noneMatch(l -> l instanceof Slf4jRouterListener)) {
         all.add(new Slf4jRouterListener());
       }
+      StateStore store = stateStore != null ? stateStore : new InMemoryStateStore();
       return new RouterEngine(config, env != null ? env : Env.system(), c, sleeper != null ? sleeper : Sleeper.system(),
-          client, owns, all, stateStore != null ? stateStore : new InMemoryStateStore(), random);
+          client, owns, all, store, deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store), random, executor);
     }
   }
 }

@@ -4,22 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrouter.api.Attempt;
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
-import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.InvalidRequestException;
+import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.NoDeploymentAvailableException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Everything the router knows about one request while serving it: the cleaned upstream request, its
- * deadline and token estimate, the mock_testing switches, and what happened so far. Confined to the
- * request's thread.
+ * The facts of one request (the cleaned upstream request, its deadline and token estimate, the
+ * mock_testing switches, its listener handle) and its log (attempts and skips, why each deployment did not
+ * serve, the fallbacks taken). Results and per-step diagnostics travel as return values, never through
+ * here. Confined to the request's thread.
  */
 final class RequestState {
   /** Tokens assumed for the completion when the request sets no cap. */
   static final int DEFAULT_COMPLETION_TOKENS = 256;
 
+  /** Request fields only the router reads; they never go upstream (the one list, used by {@link #clean}). */
+  static final Set<String> ROUTER_ONLY_FIELDS = Set.of("num_retries", "drop_params", "request_timeout", "max_fallbacks",
+      "context_window_fallbacks", "content_policy_fallbacks", "fallbacks", "disable_fallbacks", "timeout");
+
+  final RequestHandle handle;
   final ChatRequest original;
   final ChatRequest upstream;
   final String requested;
@@ -36,21 +44,11 @@ final class RequestState {
   final boolean mockRateLimit;
 
   final List<Attempt> attempts = new ArrayList<>(2);
-  final long[] scratch = new long[2];
   Map<String, NoDeploymentAvailableException.Reason> reasons;
-  List<String> fallbacks;
-  LlmRouterException lastError;
-  boolean deadlineHit;
-  Object result;
-  Ticket served;
-  Map<String, String> scratchHeaders;
+  private List<String> fallbacks;
 
-  // Per selection pass.
-  long selEarliest;
-  int considered;
-  int contextSkips;
-
-  RequestState(ChatRequest original, long now, double defaultTimeoutSeconds) {
+  RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds) {
+    this.handle = handle;
     this.original = original;
     this.requested = original.model();
     this.deadlineSeconds = original.timeout() != null && original.timeout() > 0 ? original.timeout() : defaultTimeoutSeconds;
@@ -62,7 +60,10 @@ final class RequestState {
     this.mockContentPolicy = truthy(extra.get("mock_testing_content_policy_fallbacks"));
     this.mockRateLimit = truthy(extra.get("mock_testing_rate_limit_error"));
     JsonNode nr = extra.get("num_retries");
-    this.requestNumRetries = nr != null && nr.canConvertToInt() && nr.asInt() >= 0 ? nr.asInt() : null;
+    if (nr != null && !nr.isNull() && !(nr.isIntegralNumber() && nr.canConvertToInt() && nr.asInt() >= 0)) {
+      throw new InvalidRequestException("num_retries", "'num_retries' must be a non-negative integer");
+    }
+    this.requestNumRetries = nr != null && !nr.isNull() ? nr.asInt() : null;
     this.requestDropParams = truthy(extra.get("drop_params"));
     this.disableFallbacks = Boolean.TRUE.equals(original.disableFallbacks());
     this.promptTokens = estimatePromptTokens(original);
@@ -79,7 +80,13 @@ final class RequestState {
     reasons.put(key, r);
   }
 
-  List<String> fallbacks() {
+  /** The fallback groups moved to so far, in order; immutable-empty when none (no allocation). */
+  List<String> fallbacksSoFar() {
+    return fallbacks == null ? List.of() : fallbacks;
+  }
+
+  /** The fallback groups moved to so far, in order, for the planner to append to. */
+  List<String> fallbacksTaken() {
     if (fallbacks == null) fallbacks = new ArrayList<>(2);
     return fallbacks;
   }
@@ -104,10 +111,9 @@ final class RequestState {
     return n.isNumber() && n.asInt() != 0;
   }
 
-  /** Router-only fields never go upstream. */
+  /** Router-only fields never go upstream: the list above, and LiteLLM's {@code mock_*} switches. */
   static boolean routerOnly(String key) {
-    return key.startsWith("mock_") || key.equals("num_retries") || key.equals("drop_params") || key.equals("request_timeout")
-        || key.equals("max_fallbacks") || key.equals("context_window_fallbacks") || key.equals("content_policy_fallbacks");
+    return key.startsWith("mock_") || ROUTER_ONLY_FIELDS.contains(key);
   }
 
   static ChatRequest clean(ChatRequest r) {

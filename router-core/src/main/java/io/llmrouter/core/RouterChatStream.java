@@ -8,8 +8,9 @@ import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Usage;
 import io.llmrouter.api.spi.ProviderStream;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A committed stream: the chunks read while choosing the deployment, then the rest of the upstream
@@ -18,9 +19,16 @@ import java.util.Map;
  * from another thread to cancel.
  */
 final class RouterChatStream implements ChatStream {
-  private final RouterEngine engine;
+  /** Told once, when the stream ends, closes or fails: the bookkeeping of the committed call. */
+  interface OnEnd {
+    void ended(Usage usage, long contentChars, ProviderException error);
+  }
+
+  /** An upstream stream with the chunks read before committing to it. */
+  record Opened(ProviderStream stream, List<ChatChunk> prefetched, boolean ended) {}
+
+  private final OnEnd onEnd;
   private final Ticket ticket;
-  private final RequestState rs;
   private final ProviderStream upstream;
   // Concurrent: close() may clear it from another thread (a server whose client hung up) while next() reads.
   private final ConcurrentLinkedQueue<ChatChunk> buffered;
@@ -30,10 +38,9 @@ final class RouterChatStream implements ChatStream {
   private Usage usage;
   private long contentChars;
 
-  RouterChatStream(RouterEngine engine, Ticket ticket, RequestState rs, RouterEngine.Opened opened, Route route) {
-    this.engine = engine;
+  RouterChatStream(Ticket ticket, Opened opened, Route route, OnEnd onEnd) {
+    this.onEnd = onEnd;
     this.ticket = ticket;
-    this.rs = rs;
     this.upstream = opened.stream();
     this.buffered = new ConcurrentLinkedQueue<>(opened.prefetched());
     this.upstreamEnded = opened.ended();
@@ -59,7 +66,7 @@ final class RouterChatStream implements ChatStream {
       throw pe;
     } catch (RuntimeException e) {
       if (done) return null; // closed by another thread while reading
-      ProviderException pe = new ProviderUnavailableException("stream broke: " + RouterEngine.firstLine(e),
+      ProviderException pe = new ProviderUnavailableException("stream broke: " + RouterErrors.firstLine(e),
           new ErrorContext(0, ticket.deployment.config.provider(), ticket.deployment.id, Map.of(), null, null), e);
       finish(pe);
       throw pe;
@@ -88,7 +95,7 @@ final class RouterChatStream implements ChatStream {
     if (done) return;
     done = true;
     upstream.close();
-    engine.streamEnded(ticket, rs, usage, contentChars, error);
+    onEnd.ended(usage, contentChars, error);
   }
 
   @Override

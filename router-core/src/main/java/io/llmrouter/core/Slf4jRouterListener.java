@@ -3,6 +3,8 @@ package io.llmrouter.core;
 import io.llmrouter.api.Attempt;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.NoDeploymentAvailableException;
+import io.llmrouter.api.RequestEnd;
+import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.RouterListener;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -27,30 +29,37 @@ public final class Slf4jRouterListener implements RouterListener {
   }
 
   @Override
-  public void onAttemptStart(String modelGroup, String deploymentId) {
-    log.debug("attempt {} -> {}", modelGroup, deploymentId);
+  public void onAttemptStart(RequestHandle request, String modelGroup, String deploymentId) {
+    log.debug("#{} attempt {} -> {}", request.id(), modelGroup, deploymentId);
   }
 
   @Override
-  public void onAttemptEnd(Attempt a) {
+  public void onAttemptEnd(RequestHandle request, Attempt a) {
     if (a.outcome() == Attempt.Outcome.SKIPPED) return;
-    log.debug("attempt {} -> {}: {} status={} in {} ms{}", a.modelGroup(), a.deploymentId(), a.outcome(), a.status(),
+    log.debug("#{} attempt {} -> {}: {} status={} in {} ms{}", request.id(), a.modelGroup(), a.deploymentId(), a.outcome(), a.status(),
         a.duration().toMillis(), a.error() == null ? "" : " error=" + a.error());
   }
 
   @Override
-  public void onRetry(String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
-    log.debug("retry {} #{} after {} ms: {}", modelGroup, attemptNumber, delayMillis, RouterEngine.firstLine(cause));
+  public void onRetry(RequestHandle request, String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
+    log.debug("#{} retry {} #{} after {} ms: {}", request.id(), modelGroup, attemptNumber, delayMillis, RouterErrors.firstLine(cause));
   }
 
   @Override
-  public void onFallback(String fromGroup, String toGroup, String kind, LlmRouterException cause) {
-    log.debug("fallback {} -> {} ({}): {}", fromGroup, toGroup, kind, RouterEngine.firstLine(cause));
+  public void onFallback(RequestHandle request, String fromGroup, String toGroup, String kind, LlmRouterException cause) {
+    log.debug("#{} fallback {} -> {} ({}): {}", request.id(), fromGroup, toGroup, kind, RouterErrors.firstLine(cause));
   }
 
   @Override
-  public void onAdmissionSkip(String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why, Instant until) {
-    log.debug("skip {} / {}: {}{}", modelGroup, deploymentId, why, until == null ? "" : " until " + until);
+  public void onAdmissionSkip(RequestHandle request, String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why, Instant until) {
+    log.debug("#{} skip {} / {}: {}{}", request.id(), modelGroup, deploymentId, why, until == null ? "" : " until " + until);
+  }
+
+  @Override
+  public void onRequestEnd(RequestHandle request, RequestEnd end) {
+    if (!log.isDebugEnabled()) return;
+    log.debug("#{} {} {} in {} ms after {} attempts{}", request.id(), request.requestedGroup(), end.outcome(),
+        end.duration().toMillis(), end.attempts().size(), end.error() == null ? "" : ": " + RouterErrors.firstLine(end.error()));
   }
 
   @Override

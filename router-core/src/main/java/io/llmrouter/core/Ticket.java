@@ -1,15 +1,17 @@
 package io.llmrouter.core;
 
 import io.llmrouter.api.spi.Secret;
+import io.llmrouter.core.state.Reservation;
 
 /**
  * What admission took for one call to one deployment (a token reservation, a parallel-request permit,
- * the half-open probe, an in-flight slot), released exactly once when the call ends. Confined to the
- * request's thread (a stream hands it to the reader).
+ * the half-open probe, an in-flight slot), released exactly once when the call ends. It is itself the
+ * {@link Admission} decision "admit" and the {@link Selector}'s pick, so the hot path allocates nothing
+ * else. Confined to the request's thread (a stream hands it to the reader).
  */
-final class Ticket {
+final class Ticket implements Admission.Decision, Selector.Selection {
   final Deployment deployment;
-  RateWindow.TokenEntry tokens;
+  Reservation.Granted tokens;
   boolean probe;
   boolean permit;
   Secret apiKey;

@@ -31,7 +31,7 @@ abstract class EngineTestSupport {
   RouterListener recorder() {
     return new RouterListener() {
       @Override
-      public void onFallback(String from, String to, String kind, io.llmrouter.api.LlmRouterException cause) {
+      public void onFallback(io.llmrouter.api.RequestHandle request, String from, String to, String kind, io.llmrouter.api.LlmRouterException cause) {
         events.add("fallback " + from + "->" + to + " " + kind);
       }
 
@@ -46,7 +46,7 @@ abstract class EngineTestSupport {
       }
 
       @Override
-      public void onRetry(String group, int n, long delay, io.llmrouter.api.LlmRouterException cause) {
+      public void onRetry(io.llmrouter.api.RequestHandle request, String group, int n, long delay, io.llmrouter.api.LlmRouterException cause) {
         events.add("retry " + group + " #" + n + " " + delay + "ms");
       }
 

@@ -13,6 +13,7 @@ import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RequestTooLargeException;
 import io.llmrouter.api.Route;
+import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.RouterListener;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ProviderCall;
@@ -109,6 +110,10 @@ public final class LiteLlmBaseline implements ChatPolicy {
     for (DeploymentConfig d : config.deployments()) groups.computeIfAbsent(d.modelName(), k -> new ArrayList<>()).add(d);
   }
 
+  // The request being served on this thread, for the listener events.
+  private final ThreadLocal<RequestHandle> current = new ThreadLocal<>();
+  private final java.util.concurrent.atomic.AtomicLong requestIds = new java.util.concurrent.atomic.AtomicLong();
+
   @Override
   public String name() {
     return "LiteLLM baseline";
@@ -116,6 +121,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
 
   @Override
   public Served serve(ChatRequest request) {
+    current.set(new RequestHandle(requestIds.incrementAndGet(), request.model(), clock.instant()));
     List<String> entered = new ArrayList<>();
     Set<String> attempted = new HashSet<>();
     attempted.add(request.model());
@@ -144,7 +150,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
     LlmRouterException last = err;
     for (String fb : next) {
       if (!groups.containsKey(fb) || !attempted.add(fb)) continue;
-      for (RouterListener l : listeners) l.onFallback(group, fb, kind, last);
+      for (RouterListener l : listeners) l.onFallback(current.get(), group, fb, kind, last);
       entered.add(fb);
       Object fr = withFallbacks(fb, request, depth + 1, entered, attempted);
       if (fr instanceof Served) return fr;
@@ -171,7 +177,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
       }
       if (attempt >= retries || !shouldRetry(group, deps, last)) return last;
       long wait = sleepBeforeRetry(group, deps, last, retries - attempt - 1, retries);
-      for (RouterListener l : listeners) l.onRetry(group, attempt + 1, wait, last);
+      for (RouterListener l : listeners) l.onRetry(current.get(), group, attempt + 1, wait, last);
       try {
         sleeper.sleep(Duration.ofMillis(wait));
       } catch (InterruptedException ie) {
@@ -208,7 +214,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
   }
 
   private Served call(String group, DeploymentConfig d, ChatRequest request, List<String> entered) {
-    for (RouterListener l : listeners) l.onAttemptStart(group, d.id());
+    for (RouterListener l : listeners) l.onAttemptStart(current.get(), group, d.id());
     Instant start = clock.instant();
     Endpoint ep = new Endpoint(d.id(), d.provider(), d.providerModel(), d.apiBase(),
         d.apiKey() == null ? null : d.apiKey().resolve(env).orElse(null), Map.of());
@@ -244,7 +250,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
 
   private void attemptEnd(String group, DeploymentConfig d, Attempt.Outcome outcome, int status, String error, Instant start) {
     Attempt a = new Attempt(group, d.id(), d.providerModel(), outcome, status, error, start, Duration.between(start, clock.instant()));
-    for (RouterListener l : listeners) l.onAttemptEnd(a);
+    for (RouterListener l : listeners) l.onAttemptEnd(current.get(), a);
   }
 
   // simple-shuffle over the deployments not cooling, weighted by rpm when the first one declares it.
@@ -255,7 +261,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
       long until = coolingUntil(d.id(), now);
       if (until == 0) ok.add(d);
       else for (RouterListener l : listeners) {
-        l.onAdmissionSkip(group, d.id(), NoDeploymentAvailableException.Kind.COOLING, Instant.ofEpochMilli(until));
+        l.onAdmissionSkip(current.get(), group, d.id(), NoDeploymentAvailableException.Kind.COOLING, Instant.ofEpochMilli(until));
       }
     }
     if (ok.isEmpty()) return null;

@@ -2,6 +2,7 @@ package io.llmrouter.testkit.scenario;
 
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.NoDeploymentAvailableException;
+import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.RouterListener;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,12 +35,12 @@ public final class ReportListener implements RouterListener {
   private final List<Fallback> fallbacks = new ArrayList<>();
 
   @Override
-  public void onAdmissionSkip(String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why, Instant until) {
+  public void onAdmissionSkip(RequestHandle request, String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why, Instant until) {
     if (why.isLimit()) limitSkips.computeIfAbsent(modelGroup, k -> new AtomicLong()).incrementAndGet();
   }
 
   @Override
-  public void onFallback(String fromGroup, String toGroup, String kind, LlmRouterException cause) {
+  public void onFallback(RequestHandle request, String fromGroup, String toGroup, String kind, LlmRouterException cause) {
     fallbacksFrom.computeIfAbsent(fromGroup, k -> new AtomicLong()).incrementAndGet();
     synchronized (fallbacks) {
       fallbacks.add(new Fallback(fromGroup, toGroup, kind));

@@ -1,4 +1,4 @@
-package io.llmrouter.core;
+package io.llmrouter.core.state;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -10,14 +10,13 @@ import java.util.ArrayDeque;
  *
  * <p>The request window is an exact log of the last {@code rpm} admission times in a ring buffer (O(1)
  * per admission); the token window a queue of reservations whose amounts are corrected from actual
- * usage. One small lock per deployment: contention stays per deployment, never global. The time is read
- * inside the lock so the log stays ordered under concurrency.
+ * usage. One small lock per deployment: contention stays per deployment, never global.
  */
 final class RateWindow {
   static final long WINDOW_MILLIS = 60_000;
 
   /** A token reservation; corrected once the real usage is known. */
-  static final class TokenEntry {
+  static final class TokenEntry extends Reservation.Granted {
     final long at;
     long tokens;
 
@@ -26,9 +25,6 @@ final class RateWindow {
       this.tokens = tokens;
     }
   }
-
-  /** Outcome codes of {@link #tryReserve}. */
-  static final int OK = 0, OVER_RPM = 1, OVER_TPM = 2;
 
   private final int rpm;
   private final long tpm;
@@ -50,28 +46,20 @@ final class RateWindow {
   }
 
   /**
-   * Tries to reserve one request and {@code estTokens} tokens now.
+   * Tries to reserve one request and {@code estTokens} tokens now. The time is read inside the lock so
+   * the log stays ordered under concurrency.
    *
-   * @param out out[0] receives the outcome code, out[1] the instant (epoch ms) the refused window frees
-   * @return the token reservation (null when tpm is unlimited or refused)
+   * @return the grant (to correct later), or the refusal with the instant the refused window frees
    */
-  synchronized TokenEntry tryReserve(Clock clock, long estTokens, long[] out) {
+  synchronized Reservation tryReserve(Clock clock, long estTokens) {
     long now = clock.millis();
     if (rpm > 0 && count == rpm) {
       long oldest = ring[head];
-      if (now - oldest < WINDOW_MILLIS) {
-        out[0] = OVER_RPM;
-        out[1] = oldest + WINDOW_MILLIS;
-        return null;
-      }
+      if (now - oldest < WINDOW_MILLIS) return new Reservation.Refused(Reservation.Limit.RPM, oldest + WINDOW_MILLIS);
     }
     if (tpm > 0) {
       evict(now);
-      if (tokenSum + estTokens > tpm) {
-        out[0] = OVER_TPM;
-        out[1] = tokenFreeAt(estTokens, now);
-        return null;
-      }
+      if (tokenSum + estTokens > tpm) return new Reservation.Refused(Reservation.Limit.TPM, tokenFreeAt(estTokens, now));
     }
     if (rpm > 0) {
       if (count == rpm) {
@@ -82,19 +70,18 @@ final class RateWindow {
         count++;
       }
     }
-    out[0] = OK;
     if (tpm > 0) {
       TokenEntry e = new TokenEntry(now, estTokens);
       tokens.addLast(e);
       tokenSum += estTokens;
       return e;
     }
-    return null;
+    return Reservation.Granted.NO_TOKENS;
   }
 
   /** Replaces a reservation's estimate by the actual amount. */
-  synchronized void correct(TokenEntry e, long actual) {
-    if (e == null || actual < 0) return;
+  synchronized void correct(Reservation.Granted g, long actual) {
+    if (!(g instanceof TokenEntry e) || actual < 0) return;
     // An entry already evicted from the window no longer counts; changing it would corrupt the sum.
     if (tokens.isEmpty() || tokens.peekFirst().at > e.at) return;
     tokenSum += actual - e.tokens;

@@ -1,4 +1,7 @@
-package io.llmrouter.core;
+package io.llmrouter.core.state;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One deployment's cooldown state: a circuit breaker with absolute deadlines.
@@ -10,7 +13,6 @@ package io.llmrouter.core;
  * volatile fields and takes no lock.
  */
 final class Breaker {
-  static final long PASS = 0, PROBE_BUSY = -1;
   private static final long FAIL_WINDOW_MILLIS = 60_000;
 
   private volatile long openUntil;
@@ -19,27 +21,22 @@ final class Breaker {
   private boolean probeInFlight;
   private long failWindowStart;
   private int fails;
-  private final int[] kindFails = new int[ErrorKind.values().length];
+  // Failures per error kind (LiteLLM's allowed_fails_policy names); touched only on the failure path.
+  private final Map<String, Integer> kindFails = new HashMap<>(4);
 
-  /**
-   * Lets a request through or says why not.
-   *
-   * @return {@link #PASS} (with {@code ticket.probe} set when this is the half-open probe),
-   *     {@link #PROBE_BUSY} when another probe is in flight, else the epoch ms the cooldown ends
-   */
-  long tryPass(long now, Ticket ticket) {
-    if (openUntil == 0 && !halfOpen) return PASS;
+  /** Lets a request through (as the half-open probe when the deadline has passed) or says why not. */
+  CooldownPass tryPass(long now) {
+    if (openUntil == 0 && !halfOpen) return CooldownPass.PASS;
     synchronized (this) {
-      if (openUntil != 0 && now < openUntil) return openUntil;
+      if (openUntil != 0 && now < openUntil) return CooldownPass.cooling(openUntil);
       if (openUntil != 0) {
         openUntil = 0;
         halfOpen = true;
       }
-      if (!halfOpen) return PASS;
-      if (probeInFlight) return PROBE_BUSY;
+      if (!halfOpen) return CooldownPass.PASS;
+      if (probeInFlight) return CooldownPass.PROBE_BUSY;
       probeInFlight = true;
-      ticket.probe = true;
-      return PASS;
+      return CooldownPass.PROBE;
     }
   }
 
@@ -53,7 +50,7 @@ final class Breaker {
     if (!probe && !counting && !halfOpen) return false;
     synchronized (this) {
       fails = 0;
-      java.util.Arrays.fill(kindFails, 0);
+      kindFails.clear();
       counting = false;
       if (probe || halfOpen) {
         boolean wasHalfOpen = halfOpen;
@@ -88,16 +85,16 @@ final class Breaker {
    *
    * @return the new deadline when the breaker opened, else 0
    */
-  synchronized long recordFailure(long now, ErrorKind kind, int allowed, Integer kindAllowed, long cooldownMillis, boolean probe) {
+  synchronized long recordFailure(long now, String kind, int allowed, Integer kindAllowed, long cooldownMillis, boolean probe) {
     if (now - failWindowStart >= FAIL_WINDOW_MILLIS) {
       failWindowStart = now;
       fails = 0;
-      java.util.Arrays.fill(kindFails, 0);
+      kindFails.clear();
     }
     fails++;
-    kindFails[kind.ordinal()]++;
+    int ofKind = kindFails.merge(kind, 1, Integer::sum);
     counting = true;
-    boolean trip = probe || (kindAllowed != null ? kindFails[kind.ordinal()] > kindAllowed : fails > allowed);
+    boolean trip = probe || (kindAllowed != null ? ofKind > kindAllowed : fails > allowed);
     if (!trip || cooldownMillis <= 0) {
       if (probe) {
         probeInFlight = false;
@@ -106,7 +103,7 @@ final class Breaker {
       return 0;
     }
     fails = 0;
-    java.util.Arrays.fill(kindFails, 0);
+    kindFails.clear();
     return open(now + cooldownMillis, probe);
   }
 

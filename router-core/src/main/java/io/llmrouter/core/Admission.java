@@ -1,0 +1,81 @@
+package io.llmrouter.core;
+
+import io.llmrouter.api.NoDeploymentAvailableException.Kind;
+import io.llmrouter.core.config.RouterSettings;
+import io.llmrouter.core.state.CooldownPass;
+import io.llmrouter.core.state.Reservation;
+import java.time.Clock;
+
+/**
+ * Decides whether one deployment takes one request now, cheapest check first: dialect, health, context
+ * window, key, the provider's announced quota, the cooldown breaker (with its single half-open probe),
+ * max_parallel_requests, then the rpm/tpm reservation. A refused check undoes what earlier ones took (the
+ * probe, the permit), so a skip leaves nothing behind.
+ */
+final class Admission {
+  /** Admit (the {@link Ticket}) or {@link Skip}. */
+  sealed interface Decision permits Ticket, Skip {}
+
+  /**
+   * Not now.
+   *
+   * @param until epoch ms the reason ends, 0 when unknown or never
+   * @param contextSkip the request can never fit this deployment (prompt over max_input_tokens, or more
+   *     tokens than its whole tpm): counted for context_window_fallbacks
+   */
+  record Skip(Kind kind, long until, String detail, boolean contextSkip) implements Decision {}
+
+  private final DeploymentRegistry registry;
+  private final Clock clock;
+  private final boolean preCallChecks;
+
+  Admission(DeploymentRegistry registry, RouterSettings settings, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+    this.preCallChecks = settings.enablePreCallChecks();
+  }
+
+  Decision admit(Deployment d, RequestState rs, boolean useHealth, long now) {
+    if (d.noDialect != null) return new Skip(Kind.FAILED, 0, d.noDialect, false);
+    if (useHealth && d.unhealthy()) return new Skip(Kind.UNHEALTHY, 0, d.healthError(), false);
+    Integer max = d.config.maxInputTokens();
+    if (preCallChecks && max != null && rs.promptTokens > max) {
+      return new Skip(Kind.CONTEXT_TOO_SMALL, 0, "~" + rs.promptTokens + " prompt tokens > max_input_tokens " + max, true);
+    }
+    String missing = registry.keyMissing(d);
+    if (missing != null) return new Skip(Kind.MISSING_KEY, 0, "variable " + missing + " is not set", false);
+    long q = d.state.quotaUntil(now);
+    if (q != 0) return new Skip(Kind.QUOTA_EXHAUSTED, q, "provider reported remaining 0", false);
+    CooldownPass pass = d.state.tryPass(now);
+    if (!pass.passes()) {
+      return new Skip(Kind.COOLING, pass.until(), pass.status() == CooldownPass.Status.PROBE_BUSY ? "half-open: probe in flight" : null, false);
+    }
+    Ticket t = new Ticket(d);
+    t.probe = pass.status() == CooldownPass.Status.PROBE;
+    if (d.parallel != null) {
+      if (!d.parallel.tryAcquire()) {
+        if (t.probe) d.state.abortProbe();
+        return new Skip(Kind.MAX_PARALLEL, 0, null, false);
+      }
+      t.permit = true;
+    }
+    if (!d.state.windowsUnlimited()) {
+      Reservation r = d.state.reserve(clock, rs.estTokens);
+      if (r instanceof Reservation.Refused no) {
+        if (t.permit) d.parallel.release();
+        if (t.probe) d.state.abortProbe();
+        long until = no.never() ? 0 : no.freeAt();
+        // Larger than the deployment's whole tpm: it can never fit, like a prompt over the context window.
+        // Counting it as such sends the request to context_window_fallbacks, as LiteLLM does with Groq's
+        // 413 "Request too large" (which this local check pre-empts).
+        return no.limit() == Reservation.Limit.RPM
+            ? new Skip(Kind.OVER_RPM, until, "rpm " + d.config.rpm(), false)
+            : new Skip(Kind.OVER_TPM, until, "tpm " + d.config.tpm() + ", request ~" + rs.estTokens + " tokens", no.never());
+      }
+      t.tokens = (Reservation.Granted) r;
+    }
+    d.inFlight.incrementAndGet();
+    t.apiKey = registry.key(d);
+    return t;
+  }
+}

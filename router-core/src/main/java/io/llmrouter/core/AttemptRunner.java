@@ -1,0 +1,139 @@
+package io.llmrouter.core;
+
+import io.llmrouter.api.Attempt;
+import io.llmrouter.api.AuthenticationException;
+import io.llmrouter.api.ErrorContext;
+import io.llmrouter.api.ModelNotFoundException;
+import io.llmrouter.api.NoDeploymentAvailableException.Kind;
+import io.llmrouter.api.NoDeploymentAvailableException.Reason;
+import io.llmrouter.api.ProviderException;
+import io.llmrouter.api.ProviderUnavailableException;
+import io.llmrouter.api.RateLimitedException;
+import io.llmrouter.api.RateSignal;
+import io.llmrouter.api.RequestTimeoutException;
+import io.llmrouter.api.RequestTooLargeException;
+import io.llmrouter.api.Usage;
+import io.llmrouter.api.spi.ProviderCall;
+import io.llmrouter.core.config.RouterConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+
+/**
+ * One call to an admitted deployment, bounded by the per-attempt timeout (the deployment's own, never
+ * past the request's deadline), and its bookkeeping: the daily counter, the provider's rate signal, the
+ * token correction, the breaker, latency, the attempt log and the listeners. Any failure comes back as a
+ * typed {@link ProviderException} naming the deployment, never as a raw exception.
+ */
+final class AttemptRunner {
+  /** The shape of one provider call: chat returns a response, stream an opened stream. */
+  interface Call<T> {
+    Served<T> invoke(ProviderCall call);
+
+    /** True when the ticket outlives the call (a stream keeps its slot until it ends). */
+    boolean holdsTicket();
+  }
+
+  /** What a successful call produced. */
+  record Served<T>(T value, int status, Map<String, String> headers, RateSignal signal, Usage usage) {}
+
+  /** An attempt's result: {@link Success} or {@link Failure}. */
+  sealed interface Result<T> permits Success, Failure {}
+
+  /** Served by {@code ticket}'s deployment. */
+  record Success<T>(T value, Ticket ticket, Map<String, String> headers) implements Result<T> {}
+
+  /** Failed; already recorded (attempt log, cooldown). */
+  record Failure<T>(ProviderException error) implements Result<T> {}
+
+  private final DeploymentRegistry registry;
+  private final CooldownPolicy cooldowns;
+  private final Listeners listeners;
+  private final Clock clock;
+  private final long defaultTimeoutMillis;
+  private final boolean dropParams;
+
+  AttemptRunner(RouterConfig config, DeploymentRegistry registry, CooldownPolicy cooldowns, Listeners listeners, Clock clock,
+      long defaultTimeoutMillis) {
+    this.registry = registry;
+    this.cooldowns = cooldowns;
+    this.listeners = listeners;
+    this.clock = clock;
+    this.defaultTimeoutMillis = defaultTimeoutMillis;
+    this.dropParams = config.litellm().dropParams();
+  }
+
+  <T> Result<T> run(ModelGroup g, Ticket t, RequestState rs, Call<T> call) {
+    Deployment d = t.deployment;
+    long start = clock.millis();
+    d.state.incrementDaily(LocalDate.ofEpochDay(Math.floorDiv(start, 86_400_000L)));
+    listeners.onAttemptStart(rs.handle, g.name, d.id);
+    Duration timeout = timeout(d, rs, start);
+    boolean drop = rs.requestDropParams || dropParams || Boolean.TRUE.equals(d.config.extraParams().get("drop_params"));
+    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout, drop);
+    Served<T> served;
+    try {
+      served = call.invoke(pc);
+    } catch (ProviderException e) {
+      return failed(g, t, rs, e.deploymentId() == null ? e.withDeployment(d.id) : e, start);
+    } catch (RuntimeException e) {
+      return failed(g, t, rs, new ProviderUnavailableException("provider client failed: " + RouterErrors.firstLine(e),
+          new ErrorContext(0, d.config.provider(), d.id, Map.of(), null, null), e), start);
+    }
+    long end = clock.millis();
+    d.state.applySignal(served.signal());
+    if (served.usage() != null && served.usage().totalTokens() != null && t.tokens != null) {
+      d.state.correct(t.tokens, served.usage().totalTokens());
+    }
+    if (!call.holdsTicket()) t.release();
+    cooldowns.onSuccess(d, t.probe);
+    d.recordLatency(end - start);
+    Attempt a = new Attempt(g.name, d.id, d.config.providerModel(), Attempt.Outcome.SUCCESS, served.status(), null,
+        Instant.ofEpochMilli(start), Duration.ofMillis(end - start));
+    rs.attempts.add(a);
+    listeners.onAttemptEnd(rs.handle, a);
+    return new Success<>(served.value(), t, served.headers());
+  }
+
+  private Duration timeout(Deployment d, RequestState rs, long now) {
+    Duration own = d.config.timeout() != null ? d.config.timeout() : Duration.ofMillis(defaultTimeoutMillis);
+    Duration left = Duration.ofMillis(Math.max(1, rs.deadline - now));
+    return own.compareTo(left) <= 0 ? own : left;
+  }
+
+  private <T> Failure<T> failed(ModelGroup g, Ticket t, RequestState rs, ProviderException e, long start) {
+    Deployment d = t.deployment;
+    long now = clock.millis();
+    d.state.applySignal(e.rateSignal());
+    // A refused call consumed no tokens; a timed-out one may have.
+    if (!(e instanceof RequestTimeoutException) && t.tokens != null) d.state.correct(t.tokens, 0);
+    t.release();
+    d.recordLatency(Math.max(now - start, 1) * 10.0);
+    boolean fatal = !e.retriable() && !(e instanceof AuthenticationException) && !(e instanceof ModelNotFoundException)
+        && !(e instanceof RequestTooLargeException);
+    Attempt a = new Attempt(g.name, d.id, d.config.providerModel(), fatal ? Attempt.Outcome.FAILED_FATAL : Attempt.Outcome.FAILED,
+        e.status(), RouterErrors.describe(e), Instant.ofEpochMilli(start), Duration.ofMillis(now - start));
+    rs.attempts.add(a);
+    listeners.onAttemptEnd(rs.handle, a);
+    long until = cooldowns.onFailure(d, e, now, t.probe);
+    Kind kind = e instanceof RateLimitedException ? Kind.RATE_LIMITED : Kind.FAILED;
+    rs.reason(new Reason(g.name, d.id, kind, until > 0 ? Instant.ofEpochMilli(until) : null, RouterErrors.describe(e)));
+    return new Failure<>(e);
+  }
+
+  /** Bookkeeping when a committed stream ends. */
+  void streamEnded(Ticket t, RequestState rs, Usage usage, long contentChars, ProviderException error) {
+    Deployment d = t.deployment;
+    if (t.tokens != null) {
+      if (usage != null && usage.totalTokens() != null) d.state.correct(t.tokens, usage.totalTokens());
+      else d.state.correct(t.tokens, rs.promptTokens + contentChars / 4);
+    }
+    t.release();
+    if (error != null) {
+      d.state.applySignal(error.rateSignal());
+      cooldowns.onFailure(d, error, clock.millis(), false);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.llmrouter.core;
+
+import io.llmrouter.api.AuthenticationException;
+import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.ModelNotFoundException;
+import io.llmrouter.api.ProviderException;
+import io.llmrouter.api.RateLimitedException;
+import io.llmrouter.api.RateSignal;
+import io.llmrouter.core.config.RouterSettings;
+import io.llmrouter.core.state.StateStore;
+import java.time.Instant;
+
+/**
+ * What a failure does to a deployment's availability. Deadlines are absolute and never shortened: a
+ * provider's own reset time wins; a long-scope limit (a day) without one cools for {@code cooldown_time};
+ * a minute-scope limit and transient failures count against {@code allowed_fails} per minute; a transient
+ * failure's cooldown is capped so the half-open probe finds a recovered server within a minute. Every
+ * deadline goes to the {@link StateStore} (restarts keep it) and to the listeners.
+ */
+final class CooldownPolicy {
+  static final long TRANSIENT_COOLDOWN_CAP_MILLIS = 60_000;
+
+  private final RouterSettings settings;
+  private final long cooldownMillis;
+  private final StateStore store;
+  private final Listeners listeners;
+
+  CooldownPolicy(RouterSettings settings, StateStore store, Listeners listeners) {
+    this.settings = settings;
+    this.cooldownMillis = settings.cooldownTime() == null ? 0 : settings.cooldownTime().toMillis();
+    this.store = store;
+    this.listeners = listeners;
+  }
+
+  /** Applies the rules to a failure of {@code d}. @return the deadline in force when it cooled, else 0 */
+  long onFailure(Deployment d, ProviderException e, long now, boolean probe) {
+    ErrorKind kind = ErrorKind.of(e);
+    Integer kindAllowed = settings.allowedFailsPolicy().get(kind.allowedFailsKey);
+    long until;
+    if (e instanceof RateLimitedException r) {
+      long known = providerHint(r, now);
+      if (known > now) until = d.state.open(known, probe);
+      else if (r.scope().isLong()) until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
+      else until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed, cooldownMillis, probe);
+    } else if (e instanceof AuthenticationException || e instanceof ModelNotFoundException) {
+      until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
+    } else if ((kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.CONTENT_POLICY) && kindAllowed == null) {
+      // The request's fault, not the deployment's; a probe that gets this far proves the deployment answers.
+      if (d.state.onNeutral(probe)) ended(d);
+      until = 0;
+    } else {
+      // A 5xx, a timeout or a refused connection says nothing about how long the outage lasts: cap the
+      // cooldown so the half-open probe finds a recovered server within a minute. cooldown_time is sized
+      // for daily caps (the guide's 86400 s); applied blindly it would keep a local vLLM that was down for
+      // minutes out of the pool for a day.
+      until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed,
+          Math.min(cooldownMillis, TRANSIENT_COOLDOWN_CAP_MILLIS), probe);
+    }
+    if (until > 0) {
+      Instant at = Instant.ofEpochMilli(until);
+      String why = RouterErrors.describe(e);
+      store.putCooldown(d.id, at, why);
+      listeners.onCooldownStart(d.id, at, why);
+    }
+    return until;
+  }
+
+  /** A call of {@code d} succeeded. */
+  void onSuccess(Deployment d, boolean probe) {
+    if (d.state.onSuccess(probe)) ended(d);
+  }
+
+  private void ended(Deployment d) {
+    store.clearCooldown(d.id);
+    listeners.onCooldownEnd(d.id);
+  }
+
+  /** The provider's own word on when to come back, as epoch ms; 0 when it said nothing. */
+  static long providerHint(LlmRouterException e, long now) {
+    if (!(e instanceof ProviderException pe)) return 0;
+    Instant at = null;
+    if (pe instanceof RateLimitedException r) {
+      if (r.resetAt() != null) at = r.resetAt();
+      else if (r.retryAfter() != null) at = Instant.ofEpochMilli(now).plus(r.retryAfter());
+    }
+    RateSignal s = pe.rateSignal();
+    if (at == null && s != null && s.retryAfter() != null) at = s.retryAt();
+    if (at == null && s != null) at = exhaustedReset(s);
+    return at == null ? 0 : at.toEpochMilli();
+  }
+
+  private static Instant exhaustedReset(RateSignal s) {
+    Instant at = null;
+    if (s.requests() != null && s.requests().exhausted() && s.requests().resetAt() != null) at = s.requests().resetAt();
+    if (s.tokens() != null && s.tokens().exhausted() && s.tokens().resetAt() != null) {
+      Instant t = s.tokens().resetAt();
+      if (at == null || t.isAfter(at)) at = t;
+    }
+    return at;
+  }
+}

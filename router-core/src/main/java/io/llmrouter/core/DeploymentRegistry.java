@@ -1,0 +1,113 @@
+package io.llmrouter.core;
+
+import io.llmrouter.api.spi.Endpoint;
+import io.llmrouter.api.spi.ProviderClient;
+import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.api.spi.Secret;
+import io.llmrouter.core.config.DeploymentConfig;
+import io.llmrouter.core.config.EndpointResolver;
+import io.llmrouter.core.config.Env;
+import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.core.config.SecretRef;
+import io.llmrouter.core.state.DeploymentStateFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The deployments and model groups of one configuration, and the only reader of the {@link Env}: it
+ * resolves each deployment's base URL and extra headers once, and its key at call time (so a key set
+ * after start-up is picked up and an unset one stops only its deployment), all through one
+ * {@link EndpointResolver} that tries every variable a dialect declares. Immutable after construction.
+ */
+final class DeploymentRegistry {
+  private final EndpointResolver resolver;
+  private final Map<String, ModelGroup> groups;
+  private final List<ModelGroup> groupList;
+  private final List<Deployment> deployments;
+
+  DeploymentRegistry(RouterConfig config, Env env, ProviderClient client, DeploymentStateFactory states) {
+    this.resolver = new EndpointResolver(env);
+    Map<String, List<Deployment>> byGroup = new LinkedHashMap<>();
+    List<Deployment> all = new ArrayList<>();
+    for (DeploymentConfig dc : config.deployments()) {
+      Deployment d = newDeployment(dc, client, states);
+      all.add(d);
+      byGroup.computeIfAbsent(dc.modelName(), k -> new ArrayList<>()).add(d);
+    }
+    Map<String, ModelGroup> gm = new HashMap<>();
+    List<ModelGroup> gl = new ArrayList<>();
+    byGroup.forEach((name, ds) -> {
+      ModelGroup g = new ModelGroup(name, ds);
+      gm.put(name, g);
+      gl.add(g);
+    });
+    this.groups = Map.copyOf(gm);
+    this.groupList = List.copyOf(gl);
+    this.deployments = List.copyOf(all);
+  }
+
+  private Deployment newDeployment(DeploymentConfig dc, ProviderClient client, DeploymentStateFactory states) {
+    ProviderInfo info = null;
+    String noDialect = null;
+    try {
+      info = client.info(dc.provider());
+    } catch (RuntimeException e) {
+      noDialect = "no provider dialect for '" + dc.provider() + "'";
+    }
+    String base = resolver.apiBase(info, dc.apiBase());
+    Map<String, String> headers = new LinkedHashMap<>();
+    Object eh = dc.extraParams().get("extra_headers");
+    if (eh instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> {
+        // A header such as an api-key given as os.environ/NAME arrives as a SecretRef: send its value, never the reference.
+        String value = v instanceof SecretRef ref ? ref.resolve(resolver.env()).map(Secret::reveal).orElse(null) : String.valueOf(v);
+        if (value != null) headers.put(String.valueOf(k), value);
+      });
+    }
+    return new Deployment(dc, info, noDialect, base, Map.copyOf(headers), states.create(dc));
+  }
+
+  /** The group named {@code name}, or null. */
+  ModelGroup group(String name) {
+    return groups.get(name);
+  }
+
+  boolean has(String name) {
+    return groups.containsKey(name);
+  }
+
+  List<ModelGroup> groups() {
+    return groupList;
+  }
+
+  List<Deployment> deployments() {
+    return deployments;
+  }
+
+  /** The unset key variable(s) of {@code d} ("A" or "A or B"), or null when it has what it needs. */
+  String keyMissing(Deployment d) {
+    return resolver.missingKey(d.info, d.config.apiKey());
+  }
+
+  /** The key to send now, or null when none is configured or set. */
+  Secret key(Deployment d) {
+    return resolver.apiKey(d.info, d.config.apiKey()).orElse(null);
+  }
+
+  /** Where and how to call {@code d}: the client receives everything resolved and reads no environment. */
+  Endpoint endpoint(Deployment d, Secret key) {
+    return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders);
+  }
+
+  /**
+   * Epoch ms at which {@code d} would admit a request of {@code estTokens}: {@code now} when it would now,
+   * {@link Long#MAX_VALUE} when waiting cannot help (no dialect, no key).
+   */
+  long availableAt(Deployment d, long now, long estTokens) {
+    if (d.noDialect != null || keyMissing(d) != null) return Long.MAX_VALUE;
+    return d.state.availableAt(now, estTokens);
+  }
+}

@@ -1,0 +1,190 @@
+package io.llmrouter.core;
+
+import io.llmrouter.api.AuthenticationException;
+import io.llmrouter.api.ContentPolicyException;
+import io.llmrouter.api.ContextWindowExceededException;
+import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.ModelNotFoundException;
+import io.llmrouter.api.ProviderException;
+import io.llmrouter.api.RateLimitedException;
+import io.llmrouter.api.RequestTooLargeException;
+import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.core.config.RouterSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Serves one group with its retries ({@code num_retries}, {@code retry_policy}). After a failed call the
+ * group retries at once on another deployment, or waits for the provider's hint (else a backoff) when it
+ * fits the deadline. A group whose every deployment was skipped for a limit or a cooldown before any call
+ * waits for its own windows only when no fallback group is left: waiting for a full window (or a dead
+ * server's cooldown) while the next group could answer now makes the caller wait, or time out, for
+ * nothing (LiteLLM too falls back at once when no deployment of the group is healthy).
+ */
+final class GroupRetry {
+  private static final long MAX_BACKOFF_MILLIS = 8_000;
+
+  /** How serving one group ended: {@link Served} or {@link Failed}. */
+  sealed interface GroupOutcome<T> permits Served, Failed {}
+
+  /** A deployment of the group served. */
+  record Served<T>(AttemptRunner.Success<T> success) implements GroupOutcome<T> {}
+
+  /**
+   * The group could not serve.
+   *
+   * @param error why the group gave up (what a fallback is chosen by)
+   * @param lastError the last error a call, a pre-call check or a mock produced in this group, or null
+   * @param deadlineHit the request ran out of time: no fallback may follow
+   */
+  record Failed<T>(LlmRouterException error, LlmRouterException lastError, boolean deadlineHit) implements GroupOutcome<T> {}
+
+  private final RouterConfig config;
+  private final RouterSettings settings;
+  private final Selector selector;
+  private final AttemptRunner attempts;
+  private final FallbackPlanner planner;
+  private final MockTesting mocks;
+  private final DeploymentRegistry registry;
+  private final Listeners listeners;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final long retryAfterFloor;
+
+  GroupRetry(RouterConfig config, Selector selector, AttemptRunner attempts, FallbackPlanner planner, MockTesting mocks,
+      DeploymentRegistry registry, Listeners listeners, Clock clock, Sleeper sleeper) {
+    this.config = config;
+    this.settings = config.router();
+    this.selector = selector;
+    this.attempts = attempts;
+    this.planner = planner;
+    this.mocks = mocks;
+    this.registry = registry;
+    this.listeners = listeners;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.retryAfterFloor = settings.retryAfter() == null ? 0 : settings.retryAfter().toMillis();
+  }
+
+  <T> GroupOutcome<T> serve(ModelGroup g, RequestState rs, AttemptRunner.Call<T> call, boolean firstChoice, boolean canFallBack) {
+    if (firstChoice) {
+      LlmRouterException mock = mocks.failure(g, rs);
+      if (mock != null) return new Failed<>(mock, mock, false);
+    }
+    boolean mockRate = firstChoice && rs.mockRateLimit;
+    int retries = 0;
+    boolean owed = false;
+    LlmRouterException groupErr = null;
+    LlmRouterException last = null;
+    Deployment lastFailed = null;
+    List<Deployment> excluded = null;
+    while (true) {
+      long now = clock.millis();
+      if (now >= rs.deadline) return new Failed<>(groupErr != null ? groupErr : RouterErrors.deadline(rs), last, true);
+      if (mockRate) {
+        mockRate = false;
+        LlmRouterException e = mocks.rateLimit(g, rs);
+        groupErr = e;
+        last = e;
+        if (retries >= allowedRetries(e, g, rs)) return new Failed<>(e, last, false);
+        retries++;
+        owed = true;
+        continue;
+      }
+      Selector.Selection pick = selector.select(g, rs, excluded);
+      if (pick instanceof Selector.NoneAdmitted none) {
+        long target;
+        if (!owed) {
+          if (none.allTooSmall()) {
+            LlmRouterException e = RouterErrors.contextTooLarge(g, rs);
+            return new Failed<>(e, e, false);
+          }
+          if (canFallBack || groupErr != null || retries >= numRetries(rs)) return failed(g, groupErr, last);
+          target = none.earliest();
+        } else {
+          if (!groupErr.retriable() && !settings.retryPolicy().containsKey(ErrorKind.of(groupErr).retriesKey)) return failed(g, groupErr, last);
+          long hint = CooldownPolicy.providerHint(groupErr, now);
+          // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
+          // could only come after the cooldown, and the fallback can answer now.
+          if (canFallBack && hint == 0 && lastFailed != null && lastFailed.state.coolingUntil(now) > 0) return failed(g, groupErr, last);
+          // A day-scope limit (Groq's TPD, a daily cap) does not clear within a retry: waiting for its hint would
+          // spend the request's deadline and leave nothing for the fallbacks.
+          if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return failed(g, groupErr, last);
+          long base = hint > 0 ? hint : now + backoff(retries);
+          if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.estTokens));
+          target = Math.min(base, none.earliest());
+        }
+        if (target == Long.MAX_VALUE) return failed(g, groupErr, last);
+        long wait = Math.max(target - now, retryAfterFloor);
+        if (now + wait > rs.deadline) return failed(g, groupErr, last);
+        // Waiting for capacity (a limit, a rate-limit hint) is the last resort: a fallback that can serve now
+        // beats it ("route around the wall"). Retries of failures (5xx, retry_policy) keep LiteLLM's
+        // same-model-first order.
+        if ((groupErr == null || groupErr instanceof RateLimitedException) && planner.readyNow(g, rs, groupErr, now)) {
+          return failed(g, groupErr, last);
+        }
+        if (!owed) retries++;
+        listeners.onRetry(rs.handle, g.name, retries, wait, groupErr != null ? groupErr : RouterErrors.noneAdmissible(g));
+        sleep(wait);
+        owed = false;
+        excluded = null;
+        lastFailed = null;
+        continue;
+      }
+      Ticket t = (Ticket) pick;
+      if (owed) {
+        listeners.onRetry(rs.handle, g.name, retries, 0, groupErr);
+        owed = false;
+      }
+      AttemptRunner.Result<T> result = attempts.run(g, t, rs, call);
+      if (result instanceof AttemptRunner.Success<T> s) return new Served<>(s);
+      ProviderException failure = ((AttemptRunner.Failure<T>) result).error();
+      groupErr = failure;
+      last = failure;
+      lastFailed = t.deployment;
+      if (excluded == null) excluded = new ArrayList<>(2);
+      excluded.add(t.deployment);
+      // Too large for this deployment's budget: another deployment may take it; not a retry.
+      if (failure instanceof RequestTooLargeException) continue;
+      if (failure instanceof ContextWindowExceededException && !settings.retryPolicy().containsKey(ErrorKind.BAD_REQUEST.retriesKey)) return failed(g, failure, last);
+      if (failure instanceof ContentPolicyException && !settings.retryPolicy().containsKey(ErrorKind.CONTENT_POLICY.retriesKey)) return failed(g, failure, last);
+      if (retries >= allowedRetries(failure, g, rs)) return failed(g, failure, last);
+      retries++;
+      owed = true;
+    }
+  }
+
+  private static <T> Failed<T> failed(ModelGroup g, LlmRouterException groupErr, LlmRouterException last) {
+    return new Failed<>(groupErr != null ? groupErr : RouterErrors.noneAdmissible(g), last, false);
+  }
+
+  private int numRetries(RequestState rs) {
+    return rs.requestNumRetries != null ? rs.requestNumRetries : config.effectiveNumRetries();
+  }
+
+  private int allowedRetries(LlmRouterException e, ModelGroup g, RequestState rs) {
+    Integer p = settings.retryPolicy().get(ErrorKind.of(e).retriesKey);
+    if (p != null) return p;
+    if (e.retriable()) return numRetries(rs);
+    // A bad key or a missing model is one deployment's problem: another deployment of the group may work.
+    if ((e instanceof AuthenticationException || e instanceof ModelNotFoundException) && g.all.length > 1) return numRetries(rs);
+    return 0;
+  }
+
+  private static long backoff(int retries) {
+    long b = 500L << Math.min(10, Math.max(0, retries - 1));
+    return Math.min(b, MAX_BACKOFF_MILLIS);
+  }
+
+  private void sleep(long millis) {
+    if (millis <= 0) return;
+    try {
+      sleeper.sleep(Duration.ofMillis(millis));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LlmRouterException("interrupted while waiting to retry", false, e);
+    }
+  }
+}

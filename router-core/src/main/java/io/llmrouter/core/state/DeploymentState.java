@@ -1,0 +1,88 @@
+package io.llmrouter.core.state;
+
+import io.llmrouter.api.RateSignal;
+import java.time.Clock;
+import java.time.LocalDate;
+
+/**
+ * The per-deployment state admission consults and the engine updates: the rpm/tpm sliding windows with
+ * hard admission, the quotas the provider's headers announced ({@code remaining: 0 until T}), the
+ * cooldown deadline with its half-open probe, and the daily request counter. The engine talks to a
+ * deployment's limits only through this interface, so an implementation shared by several router
+ * instances (one budget for all) can replace {@link InMemoryDeploymentState} without changing the engine.
+ *
+ * <p>All times are epoch milliseconds of the router's clock, never the implementation's own. Deadlines
+ * are absolute and never shortened by a later, shorter one. Implementations are thread-safe and sit on
+ * the request path: {@link #reserve} and {@link #tryPass} must be fast when nothing limits.
+ */
+public interface DeploymentState {
+
+  /** The deployment this state belongs to. */
+  String deploymentId();
+
+  // ------------------------------------------------------------------ rpm / tpm windows
+
+  /** True when the deployment declares neither rpm nor tpm (nothing to reserve). */
+  boolean windowsUnlimited();
+
+  /**
+   * Reserves one request and {@code estTokens} tokens now, atomically, or refuses.
+   *
+   * @param clock read once, inside the reservation, so concurrent reservations stay ordered
+   */
+  Reservation reserve(Clock clock, long estTokens);
+
+  /** Replaces a granted reservation's estimate by the actual token count (0: the call consumed nothing). */
+  void correct(Reservation.Granted grant, long actualTokens);
+
+  /** Tokens reserved or used in the current 60-second window. */
+  long tokensInWindow(long now);
+
+  // ------------------------------------------------------------------ provider-announced quotas
+
+  /** Applies what a response said about limits: an exhausted window with a reset blocks until then. */
+  void applySignal(RateSignal signal);
+
+  /** Epoch ms until which the provider's own quota is exhausted, or 0. */
+  long quotaUntil(long now);
+
+  // ------------------------------------------------------------------ cooldown breaker
+
+  /** Lets a request through, as the one half-open probe when a deadline has passed, or says why not. */
+  CooldownPass tryPass(long now);
+
+  /** The probe was admitted but not sent (a later admission check refused it). */
+  void abortProbe();
+
+  /** A call succeeded. @return true when this closed a half-open breaker (the cooldown ended) */
+  boolean onSuccess(boolean probe);
+
+  /** A call failed without being the deployment's fault; a probe still proves it answers. @return true when the cooldown ended */
+  boolean onNeutral(boolean probe);
+
+  /** Cools the deployment until {@code until} unless a later deadline is live. @return the deadline now in force */
+  long open(long until, boolean probe);
+
+  /**
+   * Counts a failure of error kind {@code kind} (LiteLLM's {@code allowed_fails_policy} name); opens the
+   * breaker for {@code cooldownMillis} when the failures within a minute exceed {@code allowed} (or
+   * {@code kindAllowed} of this kind when given). A failed probe opens it at once.
+   *
+   * @return the new deadline when it opened, else 0
+   */
+  long recordFailure(long now, String kind, int allowed, Integer kindAllowed, long cooldownMillis, boolean probe);
+
+  /** Epoch ms the cooldown ends, or 0 when not cooling at {@code now}. */
+  long coolingUntil(long now);
+
+  /**
+   * Epoch ms at which a request of {@code estTokens} would pass the cooldown, the provider's quotas and
+   * the windows: {@code now} when it would now.
+   */
+  long availableAt(long now, long estTokens);
+
+  // ------------------------------------------------------------------ daily counter
+
+  /** Counts one request for the UTC {@code day}. @return the day's count */
+  long incrementDaily(LocalDate day);
+}

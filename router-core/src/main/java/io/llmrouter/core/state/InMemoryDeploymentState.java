@@ -1,0 +1,124 @@
+package io.llmrouter.core.state;
+
+import io.llmrouter.api.RateSignal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * One process's state of one deployment: an exact rpm ring and a tpm reservation queue
+ * ({@link RateWindow}), a breaker with absolute deadlines ({@link Breaker}), the header-fed quotas, and
+ * the daily counter kept in a {@link StateStore}. A cooldown deadline persisted in the store is restored
+ * at creation (an expired one leaves the breaker half-open: the first request is the probe). Each
+ * deployment has its own small locks, so requests to different deployments never contend.
+ */
+public final class InMemoryDeploymentState implements DeploymentState {
+  private final String id;
+  private final RateWindow window;
+  private final Breaker breaker = new Breaker();
+  private final StateStore store;
+  // Header-fed quotas: epoch ms until which the provider said nothing is left (0: no block).
+  private volatile long requestQuotaUntil;
+  private volatile long tokenQuotaUntil;
+
+  /**
+   * @param id the deployment id
+   * @param rpm requests per minute, null or 0 for none
+   * @param tpm tokens per minute, null or 0 for none
+   * @param store where daily counters live and cooldown deadlines were persisted
+   */
+  public InMemoryDeploymentState(String id, Integer rpm, Long tpm, StateStore store) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.window = new RateWindow(rpm, tpm);
+    this.store = Objects.requireNonNull(store, "store");
+    Instant until = store.cooldowns().get(id);
+    if (until != null) breaker.restore(until.toEpochMilli());
+  }
+
+  @Override
+  public String deploymentId() {
+    return id;
+  }
+
+  @Override
+  public boolean windowsUnlimited() {
+    return window.unlimited();
+  }
+
+  @Override
+  public Reservation reserve(Clock clock, long estTokens) {
+    return window.tryReserve(clock, estTokens);
+  }
+
+  @Override
+  public void correct(Reservation.Granted grant, long actualTokens) {
+    window.correct(grant, actualTokens);
+  }
+
+  @Override
+  public long tokensInWindow(long now) {
+    return window.tokensInWindow(now);
+  }
+
+  @Override
+  public void applySignal(RateSignal s) {
+    if (s == null) return;
+    RateSignal.Window r = s.requests();
+    if (r != null && r.exhausted() && r.resetAt() != null) requestQuotaUntil = Math.max(requestQuotaUntil, r.resetAt().toEpochMilli());
+    RateSignal.Window t = s.tokens();
+    if (t != null && t.exhausted() && t.resetAt() != null) tokenQuotaUntil = Math.max(tokenQuotaUntil, t.resetAt().toEpochMilli());
+  }
+
+  @Override
+  public long quotaUntil(long now) {
+    long u = Math.max(requestQuotaUntil, tokenQuotaUntil);
+    return u > now ? u : 0;
+  }
+
+  @Override
+  public CooldownPass tryPass(long now) {
+    return breaker.tryPass(now);
+  }
+
+  @Override
+  public void abortProbe() {
+    breaker.abortProbe();
+  }
+
+  @Override
+  public boolean onSuccess(boolean probe) {
+    return breaker.onSuccess(probe);
+  }
+
+  @Override
+  public boolean onNeutral(boolean probe) {
+    return breaker.onNeutral(probe);
+  }
+
+  @Override
+  public long open(long until, boolean probe) {
+    return breaker.open(until, probe);
+  }
+
+  @Override
+  public long recordFailure(long now, String kind, int allowed, Integer kindAllowed, long cooldownMillis, boolean probe) {
+    return breaker.recordFailure(now, kind, allowed, kindAllowed, cooldownMillis, probe);
+  }
+
+  @Override
+  public long coolingUntil(long now) {
+    return breaker.coolingUntil(now);
+  }
+
+  @Override
+  public long availableAt(long now, long estTokens) {
+    long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now)));
+    return Math.max(at, window.availableAt(now, estTokens));
+  }
+
+  @Override
+  public long incrementDaily(LocalDate day) {
+    return store.incrementDaily(id, day, 1);
+  }
+}

@@ -484,7 +484,7 @@ public final class ScriptedProvider implements ProviderClient {
       s = find(e, Kind.CHAT);
       if (s != null) step = s.nextChat();
     }
-    if (wait != null) clock.advance(wait);
+    if (wait != null) clock.advanceQuietly(wait);
     if (step == null) step = otherwise;
     return step.apply(call);
   }
@@ -502,7 +502,7 @@ public final class ScriptedProvider implements ProviderClient {
       s = find(e, Kind.STREAM);
       if (s != null) step = s.nextStream();
     }
-    if (wait != null) clock.advance(wait);
+    if (wait != null) clock.advanceQuietly(wait);
     StreamScript script = step == null ? defaultStream : step.apply(call);
     return new Stream(script, script.signal() != null ? script.signal() : RateSignal.none(clock.instant()));
   }

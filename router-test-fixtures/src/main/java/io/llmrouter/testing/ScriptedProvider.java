@@ -130,6 +130,11 @@ public final class ScriptedProvider implements ProviderClient {
   public record StreamScript(
       List<ChatChunk> chunks, int failAfter, RuntimeException failure, int status, Map<String, String> headers,
       RateSignal signal) {
+    /**
+     * Copies the chunks and headers.
+     *
+     * @throws IllegalArgumentException if {@code failAfter} is negative or beyond the chunks
+     */
     public StreamScript {
       chunks = List.copyOf(chunks);
       headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -104,11 +104,13 @@ public final class TestClock extends Clock {
     sleeps.clear();
   }
 
+  /** The current instant, to the nanosecond. */
   @Override
   public Instant instant() {
     return toInstant(nanos.get());
   }
 
+  /** The current epoch milliseconds (rounded down), without building an {@link Instant}. */
   @Override
   public long millis() {
     return Math.floorDiv(nanos.get(), NANOS_PER_MILLI);

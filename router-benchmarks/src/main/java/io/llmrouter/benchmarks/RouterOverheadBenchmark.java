@@ -1,36 +1,27 @@
 package io.llmrouter.benchmarks;
 
-import io.llmrouter.api.ChatChunk;
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
-import io.llmrouter.api.Choice;
-import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.Usage;
 import io.llmrouter.api.spi.Endpoint;
-import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
-import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderInfo;
-import io.llmrouter.api.spi.ProviderResponse;
-import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.api.spi.Secret;
 import io.llmrouter.core.LlmRouter;
 import io.llmrouter.core.config.DeploymentBuilder;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.config.RouterConfigBuilder;
-import java.time.Clock;
+import io.llmrouter.testing.ScriptedProvider;
+import io.llmrouter.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -49,8 +40,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * router's figures can be read as a ratio; the router's overhead is the difference.
  *
  * <p>Deployments are in groups of 10 (3 groups at 30 deployments, 100 at 1,000); requests rotate over
- * the groups. Every deployment declares rpm 600 and tpm 1,000,000 so admission does real work; a virtual
- * clock advances 100 ms per provider call so nothing is ever refused (refusals are a different path).
+ * the groups. Every deployment declares rpm 600 and tpm 1,000,000 so admission does real work; the
+ * provider is router-test-fixtures' {@link ScriptedProvider} with nothing scripted and recording off, on a
+ * {@link TestClock} it advances 100 ms per call (a simulated latency) so nothing is ever refused (refusals are
+ * a different path).
  *
  * <p>Run (from the repository root):
  * <pre>
@@ -66,16 +59,24 @@ public class RouterOverheadBenchmark {
   @Param({"30", "1000"})
   public int deployments;
 
+  private static final Usage USAGE = Usage.builder().promptTokens(12).completionTokens(2).totalTokens(14).build();
+
   private Router router;
-  private InMemoryProvider provider;
+  private ScriptedProvider provider;
   private ChatRequest[] requests;
   private ProviderCall baselineCall;
   private int next;
 
   @Setup(Level.Trial)
   public void setUp() {
-    VirtualClock clock = new VirtualClock();
-    provider = new InMemoryProvider(clock);
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T00:00:00Z"));
+    // Nothing scripted and recording off: each call only advances the clock and builds the response.
+    provider = new ScriptedProvider(clock, List.of(
+        new ProviderInfo("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY", "GROQ_API_BASE", true, Set.of())))
+        .recordCalls(false)
+        .latency(Duration.ofMillis(100));
+    ScriptedProvider p = provider;
+    provider.otherwise(c -> p.ok(c, "Hello", USAGE, 200, Map.of(), null));
     RouterConfigBuilder b = RouterConfig.builder().numRetries(2);
     int groups = Math.max(1, deployments / 10);
     for (int i = 0; i < deployments; i++) {
@@ -108,101 +109,5 @@ public class RouterOverheadBenchmark {
     ChatRequest r = requests[next];
     next = next + 1 == requests.length ? 0 : next + 1;
     return router.chat(r);
-  }
-
-  /** A clock the provider moves 100 ms per call. */
-  static final class VirtualClock extends Clock {
-    final AtomicLong millis = new AtomicLong(Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-  }
-
-  /** Answers every call from memory, as a real client would after parsing a small response. */
-  static final class InMemoryProvider implements ProviderClient {
-    private final VirtualClock clock;
-    private final Usage usage = Usage.builder().promptTokens(12).completionTokens(2).totalTokens(14).build();
-
-    InMemoryProvider(VirtualClock clock) {
-      this.clock = clock;
-    }
-
-    @Override
-    public Set<String> prefixes() {
-      return Set.of("groq");
-    }
-
-    @Override
-    public ProviderInfo info(String prefix) {
-      return new ProviderInfo(prefix, "https://api.groq.com/openai/v1", "GROQ_API_KEY", "GROQ_API_BASE", true, Set.of());
-    }
-
-    @Override
-    public ProviderResponse<ChatResponse> chat(ProviderCall call) {
-      long now = clock.millis.addAndGet(100);
-      ChatResponse r = ChatResponse.builder().id("chatcmpl-1").object("chat.completion").created(now / 1000)
-          .model(call.endpoint().model())
-          .choices(Choice.builder().index(0).message(ChatMessage.assistant("Hello")).finishReason("stop").build())
-          .usage(usage).build();
-      return new ProviderResponse<>(r, 200, Map.of(), RateSignal.none(Instant.ofEpochMilli(now)));
-    }
-
-    @Override
-    public ProviderStream stream(ProviderCall call) {
-      ChatResponse r = chat(call).value();
-      return new ProviderStream() {
-        private boolean sent;
-
-        @Override
-        public int status() {
-          return 200;
-        }
-
-        @Override
-        public Map<String, String> headers() {
-          return Map.of();
-        }
-
-        @Override
-        public RateSignal signal() {
-          return RateSignal.none(Instant.ofEpochMilli(clock.millis()));
-        }
-
-        @Override
-        public ChatChunk next() {
-          if (sent) return null;
-          sent = true;
-          return ChatChunk.builder().id(r.id()).model(r.model()).build();
-        }
-
-        @Override
-        public void close() {}
-      };
-    }
-
-    @Override
-    public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
-      return new ProviderResponse<>(List.of(), 200, Map.of(), RateSignal.none(Instant.ofEpochMilli(clock.millis())));
-    }
-
-    @Override
-    public void close() {}
   }
 }

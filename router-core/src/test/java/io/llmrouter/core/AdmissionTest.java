@@ -11,6 +11,7 @@ import io.llmrouter.api.RateScope;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.Router;
 import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.testing.ScriptedProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,9 +65,9 @@ class AdmissionTest extends EngineTestSupport {
     pool.shutdown();
 
     assertThat(ok.get() + refused.get()).isEqualTo(threads * perThread);
-    assertThat(provider.calls).hasSize(ok.get());
+    assertThat(provider.calls()).hasSize(ok.get());
     for (var e : rpm.entrySet()) {
-      long[] times = provider.calls.stream().filter(c -> c.deploymentId().equals(e.getKey())).mapToLong(FakeProvider.Call::at).sorted().toArray();
+      long[] times = provider.calls().stream().filter(c -> c.deploymentId().equals(e.getKey())).mapToLong(ScriptedProvider.Call::atMillis).sorted().toArray();
       assertThat(times.length).as("deployment %s was used", e.getKey()).isGreaterThan(e.getValue());
       int max = e.getValue();
       // For every call, the calls in the 60 s window starting at it.
@@ -76,7 +77,7 @@ class AdmissionTest extends EngineTestSupport {
       }
     }
     // Capacity was used, not starved: ~100 per minute over the run.
-    long minutes = (provider.calls.get(provider.calls.size() - 1).at() - provider.calls.get(0).at()) / 60_000;
+    long minutes = (provider.calls().get(provider.calls().size() - 1).atMillis() - provider.calls().get(0).atMillis()) / 60_000;
     assertThat((long) ok.get()).isGreaterThanOrEqualTo(minutes * 100);
   }
 
@@ -144,10 +145,10 @@ class AdmissionTest extends EngineTestSupport {
     router.chat(ask("g"));
     clock.advance(Duration.ofSeconds(20));
     router.chat(ask("g"));
-    assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(40));
-    assertThat(provider.calls.get(1).at() - provider.calls.get(0).at()).isEqualTo(60_000);
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(40));
+    assertThat(provider.calls().get(1).atMillis() - provider.calls().get(0).atMillis()).isEqualTo(60_000);
     // A 10-second request deadline cannot wait 60 s: it fails at once.
     assertThatThrownBy(() -> router.chat(ask("g").toBuilder().timeout(10.0).build())).isInstanceOf(NoDeploymentAvailableException.class);
-    assertThat(sleeper.sleeps).hasSize(1);
+    assertThat(clock.sleeps()).hasSize(1);
   }
 }

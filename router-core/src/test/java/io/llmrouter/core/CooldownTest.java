@@ -35,7 +35,7 @@ class CooldownTest extends EngineTestSupport {
   void noCallReachesACoolingDeployment() {
     Router router = router(RouterConfig.builder().deployment(dep("g", "a").order(1)).deployment(dep("g", "b").order(2))
         .allowedFails(1).cooldownTime(Duration.ofSeconds(30)).numRetries(1).build());
-    provider.always("a", c -> { throw new ProviderUnavailableException("503 overloaded", FakeProvider.ctx(503, "a")); });
+    provider.always("a", c -> { throw new ProviderUnavailableException("503 overloaded", ctx(503, "a")); });
     // a fails twice (the second failure exceeds allowed_fails=1) and cools for 30 s; b serves each retry.
     router.chat(ask("g"));
     router.chat(ask("g"));
@@ -52,7 +52,7 @@ class CooldownTest extends EngineTestSupport {
   void halfOpenAdmitsExactlyOneProbeThenFullTraffic() {
     Router router = router(RouterConfig.builder().deployment(dep("g", "a")).allowedFails(0)
         .cooldownTime(Duration.ofSeconds(10)).numRetries(0).build());
-    provider.fail("a", new ProviderUnavailableException("502", FakeProvider.ctx(502, "a")));
+    provider.fail("a", new ProviderUnavailableException("502", ctx(502, "a")));
     assertThatThrownBy(() -> router.chat(ask("g"))).isInstanceOf(NoDeploymentAvailableException.class);
     assertThat(refused(router).reasons()).singleElement().extracting(r -> r.kind()).isEqualTo(Kind.COOLING);
     clock.advance(Duration.ofSeconds(10));
@@ -78,10 +78,10 @@ class CooldownTest extends EngineTestSupport {
   void failedProbeCoolsAgain() {
     Router router = router(RouterConfig.builder().deployment(dep("g", "a")).allowedFails(5)
         .cooldownTime(Duration.ofSeconds(10)).numRetries(0).build());
-    provider.fail("a", new AuthenticationException("401 bad key", FakeProvider.ctx(401, "a"), null));
+    provider.fail("a", new AuthenticationException("401 bad key", ctx(401, "a"), null));
     assertThatThrownBy(() -> router.chat(ask("g"))).isInstanceOf(AuthenticationException.class);
     clock.advance(Duration.ofSeconds(10));
-    provider.fail("a", new ProviderUnavailableException("503", FakeProvider.ctx(503, "a")));
+    provider.fail("a", new ProviderUnavailableException("503", ctx(503, "a")));
     assertThatThrownBy(() -> router.chat(ask("g"))).isInstanceOf(NoDeploymentAvailableException.class);
     // One failed probe re-opens at once, despite allowed_fails=5.
     NoDeploymentAvailableException e = refused(router);
@@ -129,7 +129,7 @@ class CooldownTest extends EngineTestSupport {
     assertThatThrownBy(() -> router.chat(ask("g"))).isInstanceOf(NoDeploymentAvailableException.class);
     assertThat(refused(router).reasons().get(0).until()).isEqualTo(start.plus(Duration.ofHours(24)));
 
-    provider.fail("b", new AuthenticationException("401 invalid api key", FakeProvider.ctx(401, "b"), null));
+    provider.fail("b", new AuthenticationException("401 invalid api key", ctx(401, "b"), null));
     assertThatThrownBy(() -> router.chat(ask("h"))).isInstanceOf(AuthenticationException.class);
     assertThatThrownBy(() -> router.chat(ask("h"))).isInstanceOfSatisfying(NoDeploymentAvailableException.class,
         e -> assertThat(e.reasons().get(0)).satisfies(r -> {

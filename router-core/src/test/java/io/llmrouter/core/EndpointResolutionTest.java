@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class EndpointResolutionTest extends EngineTestSupport {
 
   private Endpoint lastEndpoint() {
-    return provider.calls.get(provider.calls.size() - 1).call().endpoint();
+    return provider.calls().get(provider.calls().size() - 1).call().endpoint();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.llmrouter.core;
 
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
+import io.llmrouter.api.ErrorContext;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateScope;
 import io.llmrouter.api.Router;
@@ -10,6 +11,9 @@ import io.llmrouter.core.config.DeploymentBuilder;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.state.StateStore;
+import io.llmrouter.testing.ScriptedProvider;
+import io.llmrouter.testing.ScriptedProvider.StreamScript;
+import io.llmrouter.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,11 +23,17 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 
-/** Shared fixtures: a virtual clock, a recording sleeper, a scripted provider, recorded events. */
+/**
+ * The engine tests' setup over the shared fixtures: a {@link TestClock} that is also the sleeper, a
+ * {@link ScriptedProvider} (prefixes groq and openrouter at {@code https://<prefix>.example/v1}; an unscripted
+ * stream sends "hi", " there" with {@code x-ratelimit-remaining-requests: 5}), recorded events.
+ */
 abstract class EngineTestSupport {
   final TestClock clock = new TestClock();
-  final RecordingSleeper sleeper = new RecordingSleeper(clock);
-  final FakeProvider provider = new FakeProvider(clock);
+  final ScriptedProvider provider = new ScriptedProvider(clock,
+      List.of(ScriptedProvider.exampleInfo("groq"), ScriptedProvider.exampleInfo("openrouter")))
+      .defaultStream(StreamScript.of(ScriptedProvider.chunk("hi"), ScriptedProvider.chunk(" there"))
+          .withHeaders(Map.of("x-ratelimit-remaining-requests", "5")));
   final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
   Env env = Env.of(Map.of("GROQ_API_KEY", "gsk-test-secret"));
   final List<Router> opened = new ArrayList<>();
@@ -62,7 +72,7 @@ abstract class EngineTestSupport {
   }
 
   Router router(RouterConfig config, StateStore store, RandomGenerator random) {
-    LlmRouter.Builder b = LlmRouter.builder(config).env(env).clock(clock).sleeper(sleeper).providerClient(provider)
+    LlmRouter.Builder b = LlmRouter.builder(config).env(env).clock(clock).sleeper(clock::sleep).providerClient(provider)
         .listener(recorder()).listener(new Slf4jRouterListener());
     if (store != null) b.stateStore(store);
     if (random != null) b.random(new SynchronizedRandom(random));
@@ -85,7 +95,12 @@ abstract class EngineTestSupport {
   }
 
   RateLimitedException rateLimited(String id, RateScope scope, Duration retryAfter, Instant resetAt) {
-    return new RateLimitedException("429 rate limited", FakeProvider.ctx(429, id), scope, retryAfter, resetAt);
+    return new RateLimitedException("429 rate limited", ctx(429, id), scope, retryAfter, resetAt);
+  }
+
+  /** The error context of a scripted failure of deployment {@code id} (provider groq). */
+  static ErrorContext ctx(int status, String id) {
+    return ScriptedProvider.errorContext(status, "groq", id);
   }
 
   /** SplittableRandom is not thread-safe; the router may share the generator across threads. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class FallbackTest extends EngineTestSupport {
 
   private ProviderUnavailableException down(String id) {
-    return new ProviderUnavailableException("500 internal error", FakeProvider.ctx(500, id));
+    return new ProviderUnavailableException("500 internal error", ctx(500, id));
   }
 
   @Test
@@ -69,7 +69,7 @@ class FallbackTest extends EngineTestSupport {
   void contextWindowFallbackOnTheError() {
     Router router = router(RouterConfig.builder().deployment(dep("small", "a")).deployment(dep("big", "b")).deployment(dep("other", "o"))
         .fallbacks("small", "other").contextWindowFallbacks("small", "big").numRetries(2).build());
-    provider.fail("a", new ContextWindowExceededException("maximum context length is 8192", FakeProvider.ctx(400, "a")));
+    provider.fail("a", new ContextWindowExceededException("maximum context length is 8192", ctx(400, "a")));
     ChatResponse r = router.chat(ask("small"));
     assertThat(r.route().servedModelGroup()).isEqualTo("big");
     assertThat(provider.order()).containsExactly("a", "b");
@@ -100,7 +100,7 @@ class FallbackTest extends EngineTestSupport {
     ChatResponse r = router.chat(ask("g1").toBuilder().fallbacks("g3").build());
     assertThat(r.route().servedModelGroup()).isEqualTo("g3");
     // Router-only fields are never sent upstream.
-    assertThat(provider.calls.get(provider.calls.size() - 1).call().request().fallbacks()).isNull();
+    assertThat(provider.calls().get(provider.calls().size() - 1).call().request().fallbacks()).isNull();
 
     provider.fail("a", down("a"));
     assertThatThrownBy(() -> router.chat(ask("g1").toBuilder().disableFallbacks(true).build()))
@@ -117,7 +117,7 @@ class FallbackTest extends EngineTestSupport {
     ChatResponse r = router.chat(ask("g1").toBuilder().extra("mock_testing_fallbacks", BooleanNode.TRUE).build());
     assertThat(r.route().servedModelGroup()).isEqualTo("g2");
     assertThat(provider.order()).containsExactly("b");
-    assertThat(provider.calls.get(0).call().request().extra()).doesNotContainKey("mock_testing_fallbacks");
+    assertThat(provider.calls().get(0).call().request().extra()).doesNotContainKey("mock_testing_fallbacks");
     assertThat(r.route().attempts().get(0).outcome()).isEqualTo(Attempt.Outcome.SKIPPED);
   }
 
@@ -128,7 +128,7 @@ class FallbackTest extends EngineTestSupport {
     for (String field : new String[] {"mock_testing_context_window_fallbacks", "mock_testing_context_fallbacks"}) {
       ChatResponse r = router.chat(ask("g1").toBuilder().extra(field, TextNode.valueOf("true")).build());
       assertThat(r.route().servedModelGroup()).as(field).isEqualTo("big");
-      assertThat(provider.calls.get(provider.calls.size() - 1).call().request().extra()).doesNotContainKey(field);
+      assertThat(provider.calls().get(provider.calls().size() - 1).call().request().extra()).doesNotContainKey(field);
     }
     assertThat(provider.order()).containsExactly("c", "c");
   }
@@ -140,13 +140,13 @@ class FallbackTest extends EngineTestSupport {
     ChatResponse retried = router.chat(ask("g1").toBuilder().extra("mock_testing_rate_limit_error", BooleanNode.TRUE).build());
     // The retry inside the group makes the real call, at once (the deployment itself is fine).
     assertThat(retried.route().deploymentId()).isEqualTo("a");
-    assertThat(sleeper.sleeps).isEmpty();
+    assertThat(clock.sleeps()).isEmpty();
     assertThat(events).contains("retry g1 #1 0ms");
     ChatResponse fellBack = router.chat(ask("g1").toBuilder().extra("mock_testing_rate_limit_error", BooleanNode.TRUE)
         .extra("num_retries", IntNode.valueOf(0)).build());
     assertThat(fellBack.route().deploymentId()).isEqualTo("b");
     assertThat(provider.order()).containsExactly("a", "b");
-    assertThat(provider.calls.get(1).call().request().extra()).isEmpty();
+    assertThat(provider.calls().get(1).call().request().extra()).isEmpty();
   }
 
   @Test
@@ -158,7 +158,7 @@ class FallbackTest extends EngineTestSupport {
     assertThat(router.chat(ask("g1")).route().deploymentId()).isEqualTo("b");
     assertThat(provider.order()).containsExactly("a", "b");
 
-    provider.fail("a", new BadRequestException("400 bad param", FakeProvider.ctx(400, "a"), null));
+    provider.fail("a", new BadRequestException("400 bad param", ctx(400, "a"), null));
     assertThat(router.chat(ask("g1")).route().deploymentId()).isEqualTo("a");
     assertThat(provider.order()).containsExactly("a", "b", "a", "a");
   }
@@ -166,7 +166,7 @@ class FallbackTest extends EngineTestSupport {
   @Test
   void nonRetryableErrorsShortCircuit() {
     Router router = router(RouterConfig.builder().deployment(dep("g1", "a")).numRetries(3).build());
-    provider.fail("a", new BadRequestException("400 unknown parameter logprobs", FakeProvider.ctx(400, "a"), null));
+    provider.fail("a", new BadRequestException("400 unknown parameter logprobs", ctx(400, "a"), null));
     assertThatThrownBy(() -> router.chat(ask("g1"))).isInstanceOf(BadRequestException.class).hasMessageContaining("logprobs");
     assertThat(provider.callsTo("a")).isEqualTo(1);
   }
@@ -179,12 +179,12 @@ class FallbackTest extends EngineTestSupport {
     provider.fail("b", rateLimited("b", RateScope.MINUTE, null, clock.instant().plusSeconds(60)));
     provider.fail("a", rateLimited("a", RateScope.MINUTE, Duration.ofSeconds(2), null));
     assertThat(router.chat(ask("g1").toBuilder().disableFallbacks(true).build()).route().deploymentId()).isEqualTo("a");
-    assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(2));
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(2));
 
     provider.fail("a", rateLimited("a", RateScope.MINUTE, Duration.ofSeconds(20), null));
     assertThatThrownBy(() -> router.chat(ask("g1").toBuilder().timeout(5.0).disableFallbacks(true).build()))
         .isInstanceOf(NoDeploymentAvailableException.class).hasMessageContaining("RateLimitedException");
-    assertThat(sleeper.sleeps).hasSize(1);
+    assertThat(clock.sleeps()).hasSize(1);
   }
 
   @Test
@@ -195,7 +195,7 @@ class FallbackTest extends EngineTestSupport {
     ChatResponse r = router.chat(ask("g1"));
     assertThat(r.route().deploymentId()).isEqualTo("b");
     assertThat(r.route().fallbacks()).containsExactly("g2");
-    assertThat(sleeper.sleeps).isEmpty();
+    assertThat(clock.sleeps()).isEmpty();
     assertThat(provider.order()).containsExactly("a", "b");
   }
 
@@ -205,14 +205,14 @@ class FallbackTest extends EngineTestSupport {
     provider.fail("a", rateLimited("a", RateScope.MINUTE, Duration.ofSeconds(30), null));
     ChatResponse r = router.chat(ask("g1"));
     assertThat(r.route().deploymentId()).isEqualTo("b");
-    assertThat(sleeper.sleeps).isEmpty();
+    assertThat(clock.sleeps()).isEmpty();
     assertThat(r.route().callCount()).isEqualTo(2);
   }
 
   @Test
   void requestTooLargeMovesToTheNextDeployment() {
     Router router = router(RouterConfig.builder().deployment(dep("g1", "a").order(1)).deployment(dep("g1", "b").order(2)).numRetries(0).build());
-    provider.fail("a", new RequestTooLargeException("413 request too large for TPM", FakeProvider.ctx(413, "a")));
+    provider.fail("a", new RequestTooLargeException("413 request too large for TPM", ctx(413, "a")));
     assertThat(router.chat(ask("g1")).route().deploymentId()).isEqualTo("b");
   }
 
@@ -270,7 +270,7 @@ class FallbackTest extends EngineTestSupport {
     ChatResponse r = router.chat(ask("g1"));
     assertThat(r.route().deploymentId()).isEqualTo("b");
     // No api_key configured: the dialect's variable (GROQ_API_KEY) is used.
-    assertThat(provider.calls.get(0).call().endpoint().apiKey().reveal()).isEqualTo("gsk-test-secret");
+    assertThat(provider.calls().get(0).call().endpoint().apiKey().reveal()).isEqualTo("gsk-test-secret");
     assertThat(r.route().apiBase()).isEqualTo("https://groq.example/v1");
   }
 }

@@ -27,7 +27,7 @@ class HealthAndStrategyTest extends EngineTestSupport {
     Router router = router(RouterConfig.builder().deployment(dep("g", "a")).deployment(dep("g", "b"))
         .deployment(dep("h", "nokey").apiKeyEnv("NOKEY_VAR"))
         .general(new GeneralSettings(null, false, Duration.ofSeconds(300), true)).build());
-    provider.listings.put("a", ep -> { throw new AuthenticationException("401 invalid key\ndetails", FakeProvider.ctx(401, "a"), null); });
+    provider.listing("a", ep -> { throw new AuthenticationException("401 invalid key\ndetails", ctx(401, "a"), null); });
     HealthReport r = router.checkHealth();
     assertThat(r.healthy()).extracting(HealthReport.Endpoint::deploymentId).containsExactly("b");
     assertThat(r.unhealthy()).extracting(HealthReport.Endpoint::error)
@@ -37,7 +37,7 @@ class HealthAndStrategyTest extends EngineTestSupport {
     for (int i = 0; i < 20; i++) assertThat(router.chat(ask("g")).route().deploymentId()).isEqualTo("b");
 
     // When every deployment is unhealthy, routing tries them anyway.
-    provider.listings.put("b", ep -> { throw new AuthenticationException("401", FakeProvider.ctx(401, "b"), null); });
+    provider.listing("b", ep -> { throw new AuthenticationException("401", ctx(401, "b"), null); });
     router.checkHealth();
     assertThat(router.chat(ask("g")).route().deploymentId()).isIn("a", "b");
   }

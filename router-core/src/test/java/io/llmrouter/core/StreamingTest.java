@@ -12,6 +12,8 @@ import io.llmrouter.api.Router;
 import io.llmrouter.api.StreamListener;
 import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.testing.ScriptedProvider;
+import io.llmrouter.testing.ScriptedProvider.StreamScript;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +35,7 @@ class StreamingTest extends EngineTestSupport {
   @Test
   void failureAtOpenFallsBackAndStreamReturnsOnceADeploymentProduced() {
     Router router = twoTier();
-    provider.stream("a", new ProviderUnavailableException("503", FakeProvider.ctx(503, "a")));
+    provider.failStream("a", new ProviderUnavailableException("503", ctx(503, "a")));
     try (ChatStream s = router.stream(ask("g"))) {
       assertThat(s.route().deploymentId()).isEqualTo("b");
       assertThat(s.route().upstreamHeaders()).containsEntry("x-ratelimit-remaining-requests", "5");
@@ -46,8 +48,8 @@ class StreamingTest extends EngineTestSupport {
   @Test
   void failureBeforeFirstContentStillFallsBackWithoutRepeating() {
     Router router = twoTier();
-    provider.stream("a", new FakeProvider.StreamScript(List.of(FakeProvider.roleChunk()),
-        new RequestTimeoutException("stalled", FakeProvider.ctx(0, "a"))));
+    provider.stream("a", StreamScript.of(ScriptedProvider.roleChunk())
+        .failing(new RequestTimeoutException("stalled", ctx(0, "a"))));
     try (ChatStream s = router.stream(ask("g"))) {
       assertThat(s.route().deploymentId()).isEqualTo("b");
       List<ChatChunk> got = new ArrayList<>();
@@ -60,8 +62,8 @@ class StreamingTest extends EngineTestSupport {
   @Test
   void errorAfterFirstContentEndsTheStreamWithATypedErrorAndNoRepeat() {
     Router router = twoTier();
-    provider.stream("a", new FakeProvider.StreamScript(List.of(FakeProvider.chunk("Hel"), FakeProvider.chunk("lo")),
-        new ProviderUnavailableException("connection reset", FakeProvider.ctx(0, "a"))));
+    provider.stream("a", StreamScript.of(ScriptedProvider.chunk("Hel"), ScriptedProvider.chunk("lo"))
+        .failing(new ProviderUnavailableException("connection reset", ctx(0, "a"))));
     List<ChatChunk> got = new ArrayList<>();
     try (ChatStream s = router.stream(ask("g"))) {
       assertThat(s.route().deploymentId()).isEqualTo("a");
@@ -72,13 +74,13 @@ class StreamingTest extends EngineTestSupport {
       assertThat(s.next()).isNull();
     }
     assertThat(text(got)).isEqualTo("Hello");
-    assertThat(provider.streams).extracting(FakeProvider.Call::deploymentId).containsExactly("a");
+    assertThat(provider.streamCalls()).extracting(ScriptedProvider.Call::deploymentId).containsExactly("a");
   }
 
   @Test
   void callbackFormDeliversOpenChunksAndExactlyOneEnd() throws Exception {
     Router router = twoTier();
-    provider.stream("a", new ProviderUnavailableException("503", FakeProvider.ctx(503, "a")));
+    provider.failStream("a", new ProviderUnavailableException("503", ctx(503, "a")));
     CompletableFuture<Route> done = new CompletableFuture<>();
     List<String> seen = new ArrayList<>();
     router.stream(ask("g"), new StreamListener() {

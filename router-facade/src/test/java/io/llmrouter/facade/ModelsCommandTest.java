@@ -3,21 +3,14 @@ package io.llmrouter.facade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ErrorContext;
 import io.llmrouter.api.ModelNotFoundException;
-import io.llmrouter.api.RateSignal;
-import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
-import io.llmrouter.api.spi.ProviderCall;
-import io.llmrouter.api.spi.ProviderClient;
-import io.llmrouter.api.spi.ProviderInfo;
-import io.llmrouter.api.spi.ProviderResponse;
-import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.core.catalog.ConfigDocument;
 import io.llmrouter.core.catalog.SafeConfigWriter;
 import io.llmrouter.core.catalog.StructuralConfigValidator;
 import io.llmrouter.core.config.Env;
+import io.llmrouter.testing.ScriptedProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,15 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -74,7 +63,7 @@ class ModelsCommandTest {
 
   @TempDir Path dir;
   Path config;
-  final Fake fake = new Fake();
+  final ScriptedProvider fake = new ScriptedProvider();
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
   final Clock clock = Clock.fixed(Instant.parse("2025-01-06T08:00:00Z"), ZoneOffset.UTC);
@@ -95,10 +84,15 @@ class ModelsCommandTest {
   static final Map<String, String> KEYS = Map.of("GROQ_API_KEY", "gsk-secret-1", "NVIDIA_NIM_API_KEY", "nvapi-secret-2", "OPENROUTER_API_KEY", "sk-or-secret-3");
 
   void scriptProviders() {
-    fake.listings.put("groq", List.of(chat("llama-3.1-8b-instant", null), chat("kimi-k2", null), chat("dead-one", null)));
-    fake.listings.put("nvidia_nim", List.of(chat("meta/llama-3.3-70b-instruct", null)));
-    fake.listings.put("openrouter", List.of(chat("nousresearch/hermes-3-llama-3.1-405b:free", true), chat("paid/model", false)));
-    fake.failures.put("dead-one", new ModelNotFoundException("nf", new ErrorContext(404, "groq", null, Map.of(), "model not found", null)));
+    fake.listing("groq", chat("llama-3.1-8b-instant", null), chat("kimi-k2", null), chat("dead-one", null));
+    fake.listing("nvidia_nim", chat("meta/llama-3.3-70b-instruct", null));
+    fake.listing("openrouter", chat("nousresearch/hermes-3-llama-3.1-405b:free", true), chat("paid/model", false));
+    fake.alwaysFail("dead-one", new ModelNotFoundException("nf", new ErrorContext(404, "groq", null, Map.of(), "model not found", null)));
+  }
+
+  /** The provider prefix of every model list so far. */
+  List<String> listedProviders() {
+    return fake.listCalls().stream().map(c -> c.endpoint().provider()).toList();
   }
 
   String output() {
@@ -112,7 +106,7 @@ class ModelsCommandTest {
     assertThat(code).isEqualTo(ModelsCommand.EXIT_NO_WORKING_MODEL);
     assertThat(output()).contains("GROQ_API_KEY is not set", "NVIDIA_NIM_API_KEY is not set", "OPENROUTER_API_KEY is not set");
     assertThat(Files.readString(config)).isEqualTo(CONFIG);
-    assertThat(fake.calls).isEmpty();
+    assertThat(fake.calls()).isEmpty();
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("config.yaml", "update_models.log");
     }
@@ -136,10 +130,10 @@ class ModelsCommandTest {
     assertThat(output()).contains("[STALE]", "groq/kimi-k2");
 
     // a second run finds nothing to do and skips the cached model
-    fake.calls.clear();
+    fake.clearCalls();
     out.reset();
     assertThat(run(KEYS, "--update", "--yes")).isZero();
-    assertThat(fake.calls).isEmpty();
+    assertThat(fake.calls()).isEmpty();
     assertThat(output()).contains("config is up to date");
   }
 
@@ -183,7 +177,7 @@ class ModelsCommandTest {
         .containsExactly("groq/llama-3.1-8b", "groq/kimi-k2", "openrouter/hermes");
     assertThat(block).contains("api_key: \"os.environ/GROQ_API_KEY\"", "rpm: 28", "tpm: 5500", "rpm: 18");
     assertThat(Files.readString(config)).isEqualTo(CONFIG);
-    assertThat(fake.listedProviders).containsExactlyInAnyOrder("groq", "openrouter");
+    assertThat(listedProviders()).containsExactlyInAnyOrder("groq", "openrouter");
   }
 
   @Test
@@ -191,8 +185,8 @@ class ModelsCommandTest {
     Files.writeString(dir.resolve("model_cache.json"),
         "{\"version\":1,\"providers\":{\"groq\":{\"old-model\":{\"failed_at\":\"2025-01-01T00:00:00Z\",\"status\":404,\"reason\":\"404\"}}}}");
     assertThat(run(Map.of(), "--fallback", "--yes")).isZero();
-    assertThat(fake.calls).isEmpty();
-    assertThat(fake.listedProviders).isEmpty();
+    assertThat(fake.calls()).isEmpty();
+    assertThat(listedProviders()).isEmpty();
     String updated = Files.readString(config);
     assertThat(updated).contains("- model_name: \"groq/old\"");
     assertThat(updated).contains("[\"nvidia/llama-3.3-70b\"]}   # primary chain");
@@ -225,49 +219,5 @@ class ModelsCommandTest {
 
   static ModelListing chat(String id, Boolean free) {
     return new ModelListing(id, 131072, true, free, JsonNodeFactory.instance.objectNode());
-  }
-
-  static final class Fake implements ProviderClient {
-    final Map<String, List<ModelListing>> listings = new HashMap<>();
-    final Map<String, RuntimeException> failures = new HashMap<>();
-    final List<String> calls = new CopyOnWriteArrayList<>();
-    final List<String> listedProviders = new CopyOnWriteArrayList<>();
-
-    @Override
-    public Set<String> prefixes() {
-      return Set.of("groq", "nvidia_nim", "openrouter", "hosted_vllm");
-    }
-
-    @Override
-    public ProviderInfo info(String prefix) {
-      return switch (prefix) {
-        case "groq" -> new ProviderInfo(prefix, "https://api.groq.com/openai/v1", "GROQ_API_KEY", "GROQ_API_BASE", true, Set.of());
-        case "nvidia_nim" -> new ProviderInfo(prefix, "https://integrate.api.nvidia.com/v1", "NVIDIA_NIM_API_KEY", "NVIDIA_NIM_API_BASE", true, Set.of());
-        case "openrouter" -> new ProviderInfo(prefix, "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "OPENROUTER_API_BASE", true, Set.of());
-        default -> new ProviderInfo(prefix, null, "HOSTED_VLLM_API_KEY", "HOSTED_VLLM_API_BASE", false, Set.of());
-      };
-    }
-
-    @Override
-    public ProviderResponse<ChatResponse> chat(ProviderCall call) {
-      calls.add(call.endpoint().model());
-      RuntimeException e = failures.get(call.endpoint().model());
-      if (e != null) throw e;
-      return new ProviderResponse<>(null, 200, Map.of(), RateSignal.none(Instant.EPOCH));
-    }
-
-    @Override
-    public ProviderStream stream(ProviderCall call) {
-      throw new IllegalStateException("not used");
-    }
-
-    @Override
-    public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
-      listedProviders.add(endpoint.provider());
-      return new ProviderResponse<>(listings.getOrDefault(endpoint.provider(), List.of()), 200, Map.of(), RateSignal.none(Instant.EPOCH));
-    }
-
-    @Override
-    public void close() {}
   }
 }

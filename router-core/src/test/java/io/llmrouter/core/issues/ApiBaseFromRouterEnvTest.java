@@ -5,26 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
-import io.llmrouter.api.Choice;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.spi.Endpoint;
-import io.llmrouter.api.spi.ModelListing;
-import io.llmrouter.api.spi.ProviderCall;
-import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderInfo;
-import io.llmrouter.api.spi.ProviderResponse;
-import io.llmrouter.api.spi.ProviderStream;
-import io.llmrouter.api.RateSignal;
 import io.llmrouter.core.LlmRouter;
 import io.llmrouter.core.config.DeploymentBuilder;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
-import java.time.Duration;
-import java.time.Instant;
+import io.llmrouter.testing.ScriptedProvider;
+import io.llmrouter.testing.TestClock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,40 +25,12 @@ import org.junit.jupiter.api.Test;
  * default URL. Found by the facade's end-to-end test over the simulator.
  */
 class ApiBaseFromRouterEnvTest {
-  final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+  final ScriptedProvider client = new ScriptedProvider(new TestClock(), List.of(
+      new ProviderInfo("groq", "https://api.groq.example/openai/v1", "GROQ_API_KEY", "GROQ_API_BASE", false, Set.of())));
 
-  final ProviderClient client = new ProviderClient() {
-    @Override
-    public Set<String> prefixes() {
-      return Set.of("groq");
-    }
-
-    @Override
-    public ProviderInfo info(String prefix) {
-      return new ProviderInfo(prefix, "https://api.groq.example/openai/v1", "GROQ_API_KEY", "GROQ_API_BASE", false, Set.of());
-    }
-
-    @Override
-    public ProviderResponse<ChatResponse> chat(ProviderCall call) {
-      endpoints.add(call.endpoint());
-      ChatResponse r = ChatResponse.builder().id("c").object("chat.completion").created(1L).model("m")
-          .choices(Choice.builder().index(0).finishReason("stop").message(ChatMessage.assistant("ok")).build()).build();
-      return new ProviderResponse<>(r, 200, Map.of(), RateSignal.none(Instant.EPOCH));
-    }
-
-    @Override
-    public ProviderStream stream(ProviderCall call) {
-      throw new IllegalStateException("not used");
-    }
-
-    @Override
-    public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
-      return new ProviderResponse<>(List.of(), 200, Map.of(), RateSignal.none(Instant.EPOCH));
-    }
-
-    @Override
-    public void close() {}
-  };
+  Endpoint endpoint(int i) {
+    return client.calls().get(i).endpoint();
+  }
 
   Router router(Map<String, String> env, DeploymentBuilder dep) {
     return LlmRouter.builder(RouterConfig.builder().deployment(dep).build()).env(Env.of(env)).providerClient(client).build();
@@ -81,8 +45,8 @@ class ApiBaseFromRouterEnvTest {
     try (Router r = router(Map.of("GROQ_API_KEY", "k", "GROQ_API_BASE", "http://127.0.0.1:9/openai/v1"),
         DeploymentBuilder.of("g", "groq/m"))) {
       ChatResponse resp = r.chat(ask());
-      assertThat(endpoints.get(0).apiBase()).isEqualTo("http://127.0.0.1:9/openai/v1");
-      assertThat(resp.route().apiBase()).isEqualTo(endpoints.get(0).apiBase());
+      assertThat(endpoint(0).apiBase()).isEqualTo("http://127.0.0.1:9/openai/v1");
+      assertThat(resp.route().apiBase()).isEqualTo(endpoint(0).apiBase());
     }
   }
 
@@ -91,12 +55,12 @@ class ApiBaseFromRouterEnvTest {
     try (Router r = router(Map.of("GROQ_API_KEY", "k", "GROQ_API_BASE", "http://127.0.0.1:9/openai/v1"),
         DeploymentBuilder.of("g", "groq/m").apiBase("http://10.0.0.1:8000/v1"))) {
       r.chat(ask());
-      assertThat(endpoints.get(0).apiBase()).isEqualTo("http://10.0.0.1:8000/v1");
+      assertThat(endpoint(0).apiBase()).isEqualTo("http://10.0.0.1:8000/v1");
     }
     try (Router r = router(Map.of("GROQ_API_KEY", "k"), DeploymentBuilder.of("g", "groq/m"))) {
       r.chat(ask());
       // The client reads no environment any more (issue 9): the router sends the dialect default itself.
-      assertThat(endpoints.get(1).apiBase()).isEqualTo("https://api.groq.example/openai/v1");
+      assertThat(endpoint(1).apiBase()).isEqualTo("https://api.groq.example/openai/v1");
     }
   }
 }

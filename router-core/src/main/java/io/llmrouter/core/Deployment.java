@@ -23,7 +23,6 @@ final class Deployment {
   final DeploymentState state;
   final Semaphore parallel;
   final AtomicInteger inFlight = new AtomicInteger();
-  final double weight;
 
   private volatile double latencyMillis;
   private volatile boolean unhealthy;
@@ -40,7 +39,6 @@ final class Deployment {
     this.extraHeaders = extraHeaders;
     this.state = state;
     this.parallel = config.maxParallelRequests() == null ? null : new Semaphore(config.maxParallelRequests());
-    this.weight = config.weight() == null ? 0 : config.weight();
   }
 
   void recordLatency(double millis) {

@@ -61,7 +61,7 @@ class ModelsCommandOverSimulatorTest {
 
   void start(ProviderSimulator.Builder b) throws IOException {
     sim = b.providers(SimProvider.GROQ, SimProvider.NVIDIA_NIM, SimProvider.OPENROUTER).build().start();
-    client = new Counting(OpenAiCompatibleClient.builder().clock(clock).env(sim.env()::get).build());
+    client = new Counting(OpenAiCompatibleClient.builder().clock(clock).build());
     original = Files.readString(GUIDE);
     config = Files.writeString(dir.resolve("config.yaml"), original);
   }

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class CerebrasDialect extends Dialect {
   /** Creates the dialect. */
   public CerebrasDialect() {
-    super("cerebras", "https://api.cerebras.ai/v1", List.of("CEREBRAS_API_KEY"), true,
+    super("cerebras", "https://api.cerebras.ai/v1", List.of("CEREBRAS_API_KEY"), baseEnv("cerebras"), true,
         Set.of("frequency_penalty", "presence_penalty", "logit_bias", "parallel_tool_calls", "service_tier"));
   }
 

@@ -6,12 +6,12 @@ import io.llmrouter.api.RateSignal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Cloudflare Workers AI through its OpenAI-compatible path ({@code cloudflare/}, key in
- * {@code CLOUDFLARE_API_KEY}). The default base URL needs {@code CLOUDFLARE_ACCOUNT_ID}; without it a
- * deployment must give {@code api_base}. Errors use the v4 envelope
+ * {@code CLOUDFLARE_API_KEY}, or {@code CLOUDFLARE_API_TOKEN}). The default base URL holds a
+ * {@code ${CLOUDFLARE_ACCOUNT_ID}} placeholder; without that variable a deployment must give {@code api_base}
+ * (or {@code CLOUDFLARE_API_BASE}). Errors use the v4 envelope
  * ({@code {"success":false,"errors":[{"code":...,"message":...}]}}) whose internal code decides: 3036/4006
  * daily neuron allocation spent (resets 00:00 UTC), 3040 out of capacity, 5007/3042 no such model,
  * 5016/5018/3041 model not allowed for the account, 3006 too large, 3007 timeout, 7003/10000/3023
@@ -19,17 +19,12 @@ import java.util.function.Function;
  * task is "Text Generation".
  */
 public final class CloudflareDialect extends Dialect {
-  private static final String TEMPLATE = "https://api.cloudflare.com/client/v4/accounts/%s/ai/v1";
+  /** The account id is filled in by the router ({@code ProviderInfo.defaultApiBase(env)}); the dialect reads no environment. */
+  static final String DEFAULT_BASE = "https://api.cloudflare.com/client/v4/accounts/${CLOUDFLARE_ACCOUNT_ID}/ai/v1";
 
   /** Creates the dialect. */
   public CloudflareDialect() {
-    super("cloudflare", null, List.of("CLOUDFLARE_API_KEY", "CLOUDFLARE_API_TOKEN"), true, Set.of());
-  }
-
-  @Override
-  public String defaultApiBase(Function<String, String> env) {
-    String account = env.apply("CLOUDFLARE_ACCOUNT_ID");
-    return account == null || account.isBlank() ? null : String.format(TEMPLATE, account.strip());
+    super("cloudflare", DEFAULT_BASE, List.of("CLOUDFLARE_API_KEY", "CLOUDFLARE_API_TOKEN"), baseEnv("cloudflare"), true, Set.of());
   }
 
   @Override

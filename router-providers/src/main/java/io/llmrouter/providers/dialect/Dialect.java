@@ -100,24 +100,40 @@ public abstract class Dialect {
 
   /**
    * @param prefix the LiteLLM prefix
-   * @param defaultApiBase the default base URL, or null when a deployment must name one
+   * @param defaultApiBase the default base URL, or null when a deployment must name one; it may hold
+   *     {@code ${NAME}} placeholders filled from the environment by the router (Cloudflare's account id)
    * @param apiKeyEnvs the key's environment variables, primary first (LiteLLM's name), then aliases
+   * @param apiBaseEnvs the base URL's environment variables, {@code <PREFIX>_API_BASE} first, then only
+   *     aliases the provider itself documents; never a key variable
    * @param keyRequired whether the provider refuses calls without a key
    * @param rejectedParams top-level request parameters removed when {@code drop_params} is on
+   * @throws IllegalArgumentException when a base variable is also a key variable, or the primary base
+   *     variable is not {@code <PREFIX>_API_BASE}
    */
-  protected Dialect(String prefix, String defaultApiBase, List<String> apiKeyEnvs, boolean keyRequired, Set<String> rejectedParams) {
+  protected Dialect(String prefix, String defaultApiBase, List<String> apiKeyEnvs, List<String> apiBaseEnvs,
+      boolean keyRequired, Set<String> rejectedParams) {
     this.prefix = prefix;
     this.defaultApiBase = defaultApiBase;
     this.apiKeyEnvs = List.copyOf(apiKeyEnvs);
-    List<String> bases = new ArrayList<>();
-    bases.add(prefix.toUpperCase(Locale.ROOT) + "_API_BASE");
-    for (String k : apiKeyEnvs) {
-      String alias = k.replaceFirst("_API_KEY$", "_API_BASE");
-      if (!bases.contains(alias)) bases.add(alias);
+    this.apiBaseEnvs = List.copyOf(apiBaseEnvs);
+    // Deriving base names from key names once turned HF_TOKEN into a base-URL variable: the token was then
+    // used as a URL. Every name is declared, and the two lists may never share one.
+    String primaryBase = prefix.toUpperCase(Locale.ROOT) + "_API_BASE";
+    if (this.apiBaseEnvs.isEmpty() || !this.apiBaseEnvs.get(0).equals(primaryBase)) {
+      throw new IllegalArgumentException(prefix + ": the first base variable must be " + primaryBase + ", got " + this.apiBaseEnvs);
     }
-    this.apiBaseEnvs = List.copyOf(bases);
+    for (String b : this.apiBaseEnvs) {
+      if (this.apiKeyEnvs.contains(b) || b.endsWith("_API_KEY") || b.endsWith("_TOKEN")) {
+        throw new IllegalArgumentException(prefix + ": " + b + " is a key variable, not a base-URL variable");
+      }
+    }
     this.keyRequired = keyRequired;
     this.rejectedParams = Set.copyOf(rejectedParams);
+  }
+
+  /** The primary base variable alone: {@code <PREFIX>_API_BASE}. */
+  protected static List<String> baseEnv(String prefix) {
+    return List.of(prefix.toUpperCase(Locale.ROOT) + "_API_BASE");
   }
 
   /** The LiteLLM prefix, such as {@code groq}. */
@@ -140,15 +156,17 @@ public abstract class Dialect {
     return keyRequired;
   }
 
-  /** The default base URL given the environment, or null when the deployment must name one. */
-  public String defaultApiBase(Function<String, String> env) {
+  /**
+   * The default base URL, or null when the deployment must name one. It may hold {@code ${NAME}}
+   * placeholders; {@link ProviderInfo#defaultApiBase(Function)} fills them. The dialect reads no environment.
+   */
+  public final String defaultApiBase() {
     return defaultApiBase;
   }
 
-  /** What this dialect knows, for configuration checks and catalog work. */
-  public ProviderInfo info(Function<String, String> env) {
-    return new ProviderInfo(prefix, defaultApiBase(env), apiKeyEnvs.isEmpty() ? null : apiKeyEnvs.get(0), apiBaseEnvs.get(0),
-        keyRequired, rejectedParams);
+  /** What this dialect knows, for endpoint resolution, configuration checks and catalog work. */
+  public ProviderInfo info() {
+    return new ProviderInfo(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams);
   }
 
   /** The URL that lists models, given the resolved base URL (no trailing slash). */

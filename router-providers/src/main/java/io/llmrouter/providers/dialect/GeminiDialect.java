@@ -22,7 +22,7 @@ public final class GeminiDialect extends Dialect {
 
   /** Creates the dialect. */
   public GeminiDialect() {
-    super("gemini", "https://generativelanguage.googleapis.com/v1beta/openai", List.of("GEMINI_API_KEY"), true,
+    super("gemini", "https://generativelanguage.googleapis.com/v1beta/openai", List.of("GEMINI_API_KEY"), baseEnv("gemini"), true,
         Set.of("frequency_penalty", "presence_penalty", "seed", "top_k", "logit_bias", "logprobs", "top_logprobs", "n",
             "thinking", "reasoning", "max_new_tokens", "extra_body"));
   }

@@ -19,7 +19,7 @@ public final class GroqDialect extends Dialect {
 
   /** Creates the dialect. */
   public GroqDialect() {
-    super("groq", "https://api.groq.com/openai/v1", List.of("GROQ_API_KEY"), true,
+    super("groq", "https://api.groq.com/openai/v1", List.of("GROQ_API_KEY"), baseEnv("groq"), true,
         Set.of("logprobs", "top_logprobs", "logit_bias"));
   }
 

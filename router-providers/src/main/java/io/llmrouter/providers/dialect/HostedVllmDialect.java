@@ -13,7 +13,7 @@ import java.util.Set;
 public final class HostedVllmDialect extends Dialect {
   /** Creates the dialect. */
   public HostedVllmDialect() {
-    super("hosted_vllm", null, List.of("HOSTED_VLLM_API_KEY"), false, Set.of());
+    super("hosted_vllm", null, List.of("HOSTED_VLLM_API_KEY"), baseEnv("hosted_vllm"), false, Set.of());
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.Set;
 public final class HuggingFaceDialect extends Dialect {
   /** Creates the dialect. */
   public HuggingFaceDialect() {
-    super("huggingface", "https://router.huggingface.co/v1", List.of("HUGGINGFACE_API_KEY", "HF_TOKEN"), true, Set.of());
+    super("huggingface", "https://router.huggingface.co/v1", List.of("HUGGINGFACE_API_KEY", "HF_TOKEN"), baseEnv("huggingface"), true, Set.of());
   }
 
   @Override

@@ -28,7 +28,7 @@ import java.util.Set;
 public final class MistralDialect extends Dialect {
   /** Creates the dialect. */
   public MistralDialect() {
-    super("mistral", "https://api.mistral.ai/v1", List.of("MISTRAL_API_KEY"), true,
+    super("mistral", "https://api.mistral.ai/v1", List.of("MISTRAL_API_KEY"), baseEnv("mistral"), true,
         Set.of("stream_options", "n", "logprobs", "top_logprobs", "logit_bias", "user", "frequency_penalty", "presence_penalty"));
   }
 

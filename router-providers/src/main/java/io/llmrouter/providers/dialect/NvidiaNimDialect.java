@@ -24,7 +24,7 @@ public final class NvidiaNimDialect extends Dialect {
 
   /** Creates the dialect. */
   public NvidiaNimDialect() {
-    super("nvidia_nim", "https://integrate.api.nvidia.com/v1", List.of("NVIDIA_NIM_API_KEY"), true,
+    super("nvidia_nim", "https://integrate.api.nvidia.com/v1", List.of("NVIDIA_NIM_API_KEY"), baseEnv("nvidia_nim"), true,
         Set.of("n", "logprobs", "top_logprobs", "logit_bias", "user", "stream_options"));
   }
 

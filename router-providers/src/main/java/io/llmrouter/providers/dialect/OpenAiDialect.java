@@ -12,7 +12,7 @@ import java.util.Set;
 public final class OpenAiDialect extends Dialect {
   /** Creates the dialect. */
   public OpenAiDialect() {
-    super("openai", null, List.of("OPENAI_API_KEY"), false, Set.of());
+    super("openai", null, List.of("OPENAI_API_KEY"), baseEnv("openai"), false, Set.of());
   }
 
   @Override

@@ -30,7 +30,7 @@ public final class OpenRouterDialect extends Dialect {
 
   /** Creates the dialect. */
   public OpenRouterDialect() {
-    super("openrouter", "https://openrouter.ai/api/v1", List.of("OPENROUTER_API_KEY"), true, Set.of());
+    super("openrouter", "https://openrouter.ai/api/v1", List.of("OPENROUTER_API_KEY"), baseEnv("openrouter"), true, Set.of());
   }
 
   @Override

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class TogetherAiDialect extends Dialect {
   /** Creates the dialect. */
   public TogetherAiDialect() {
-    super("together_ai", "https://api.together.xyz/v1", List.of("TOGETHERAI_API_KEY", "TOGETHER_AI_API_KEY", "TOGETHER_API_KEY"),
+    super("together_ai", "https://api.together.xyz/v1", List.of("TOGETHERAI_API_KEY", "TOGETHER_AI_API_KEY", "TOGETHER_API_KEY"), baseEnv("together_ai"),
         true, Set.of());
   }
 

@@ -1,0 +1,24 @@
+package io.llmrouter.providers.internal.dialect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A self-hosted vLLM server ({@code hosted_vllm/}): {@code api_base} (or {@code HOSTED_VLLM_API_BASE})
+ * names it, including the {@code /v1} suffix; the key is optional ({@code --api-key}). vLLM ignores
+ * unknown request fields, sends no rate headers, puts the integer HTTP status in {@code error.code}, and
+ * reports its context window as {@code max_model_len}. Every served model is offered for chat.
+ */
+public final class HostedVllmDialect extends Dialect {
+  /** Creates the dialect. */
+  public HostedVllmDialect() {
+    super("hosted_vllm", null, List.of("HOSTED_VLLM_API_KEY"), baseEnv("hosted_vllm"), false, Set.of());
+  }
+
+  @Override
+  protected boolean isChat(String id, JsonNode item) {
+    // The operator chose what to serve; the guide applies no filter to a local server.
+    return true;
+  }
+}

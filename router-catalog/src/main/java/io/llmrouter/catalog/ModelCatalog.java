@@ -1,10 +1,14 @@
 package io.llmrouter.catalog;
 
 import io.llmrouter.core.Sleeper;
+import io.llmrouter.core.config.EndpointResolver;
+import io.llmrouter.core.config.Env;
+import io.llmrouter.core.config.SecretRef;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
 import io.llmrouter.api.spi.Secret;
 import java.net.URI;
 import java.time.Clock;
@@ -17,17 +21,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Scans providers for working chat models: lists each provider's models, keeps chat models (the dialect's
  * filter, then {@link ChatModelFilter}), probes each model that is neither in the config nor in the
  * failure cache, and records permanent failures in the cache.
  *
- * <p>Per provider: the key comes from the variable the config's deployments name ({@code os.environ/VAR}),
- * else the dialect's key variable; a required key that is unset skips the provider and names the
- * variable. The base URL is {@code --vllm-base} (vLLM only), else the config's {@code api_base}, else
- * {@code <PREFIX>_API_BASE}, else the dialect default. A configured model counts as working while the
+ * <p>Per provider, resolved by the router's one rule ({@link EndpointResolver}, so the catalog and the
+ * engine agree): the key comes from the variable the config's deployments name ({@code os.environ/VAR}),
+ * else the first set of the dialect's key variables (aliases included); a required key that is unset skips
+ * the provider and names the variables. The base URL is {@code --vllm-base} (vLLM only), else the config's
+ * {@code api_base}, else the first set of the dialect's base variables, else the dialect default (its
+ * placeholders filled). How many probes run at once, their pace, the rpm written and the id filter come
+ * from the dialect's {@link ProviderInfo#catalog()} hints, with this catalog's overrides. A configured model counts as working while the
  * provider still lists it (OpenRouter: still lists it as free); it is "gone" otherwise. An empty or failed
  * listing never marks anything gone (a provider glitch must not empty the config).
  *
@@ -35,7 +41,7 @@ import java.util.function.Function;
  */
 public final class ModelCatalog {
   private final ProviderClient client;
-  private final Function<String, String> env;
+  private final EndpointResolver resolver;
   private final FailureCache cache;
   private final ProbeListener listener;
   private final ModelProber prober;
@@ -48,7 +54,7 @@ public final class ModelCatalog {
 
   private ModelCatalog(Builder b) {
     this.client = b.client;
-    this.env = b.env;
+    this.resolver = new EndpointResolver(b.env);
     this.cache = b.cache;
     this.listener = b.listener;
     this.clock = b.clock;
@@ -76,9 +82,9 @@ public final class ModelCatalog {
     return List.copyOf(out);
   }
 
-  /** The profile used for {@code prefix}, with this catalog's overrides applied. */
+  /** The profile used for {@code prefix} (its client's hints), with this catalog's overrides applied. */
   public ProviderProfile profile(String prefix) {
-    ProviderProfile p = ProviderProfile.forPrefix(prefix);
+    ProviderProfile p = client.prefixes().contains(prefix) ? ProviderProfile.of(client.info(prefix)) : ProviderProfile.forPrefix(prefix);
     if (concurrency.containsKey(prefix)) p = p.withConcurrency(concurrency.get(prefix));
     if (probeRpm.containsKey(prefix)) p = p.withProbeRpm(probeRpm.get(prefix));
     return p;
@@ -100,16 +106,20 @@ public final class ModelCatalog {
       return ProviderScan.skipped(prefix, ProviderScan.Status.UNKNOWN_PROVIDER, "no dialect for '" + prefix + "'; known: " + new java.util.TreeSet<>(client.prefixes()));
     }
     ProviderInfo info = client.info(prefix);
+    CatalogHints hints = ProviderProfile.hints(info);
     List<ConfigDocument.Deployment> configured = doc.deployments().stream().filter(d -> d.provider().equals(prefix)).toList();
 
-    String keyVar = configured.stream().map(ConfigDocument.Deployment::apiKeyEnv).filter(Objects::nonNull).findFirst().orElse(info.apiKeyEnv());
-    String keyValue = keyVar == null ? null : env.apply(keyVar);
-    Secret key = keyValue == null || keyValue.isBlank() ? null : Secret.of(keyValue);
-    if (key == null && info.keyRequired()) {
-      return ProviderScan.skipped(prefix, ProviderScan.Status.MISSING_KEY, keyVar == null ? "no key variable known" : keyVar);
+    String configuredVar = configured.stream().map(ConfigDocument.Deployment::apiKeyEnv).filter(Objects::nonNull).findFirst().orElse(null);
+    SecretRef configuredKey = configuredVar == null ? null : SecretRef.env(configuredVar);
+    String missing = resolver.missingKey(info, configuredKey);
+    if (missing != null) return ProviderScan.skipped(prefix, ProviderScan.Status.MISSING_KEY, missing);
+    if (configuredKey == null && info.keyRequired() && info.apiKeyEnvs().isEmpty()) {
+      return ProviderScan.skipped(prefix, ProviderScan.Status.MISSING_KEY, "no key variable known");
     }
+    Secret key = resolver.apiKey(info, configuredKey).orElse(null);
+    String keyVar = configuredVar != null ? configuredVar : resolver.apiKeyEnv(info);
     // Keyless local servers get LiteLLM's "none"; everything else a reference, never a value.
-    String keyRef = key == null ? "none" : "os.environ/" + keyVar;
+    String keyRef = key == null || keyVar == null ? "none" : "os.environ/" + keyVar;
 
     String configBase = configured.stream().map(ConfigDocument.Deployment::apiBase).filter(Objects::nonNull).findFirst().orElse(null);
     String base;
@@ -117,17 +127,14 @@ public final class ModelCatalog {
     if ("hosted_vllm".equals(prefix) && vllmBase != null) {
       base = normaliseVllmBase(vllmBase);
       baseToWrite = base;
-    } else if (configBase != null) {
-      base = configBase;
-      baseToWrite = configBase;
-    } else if (info.apiBaseEnv() != null && env.apply(info.apiBaseEnv()) != null && !env.apply(info.apiBaseEnv()).isBlank()) {
-      base = env.apply(info.apiBaseEnv());
     } else {
-      base = info.defaultApiBase();
+      base = resolver.apiBase(info, configBase);
+      baseToWrite = configBase;
     }
     if (base == null) {
       return ProviderScan.skipped(prefix, ProviderScan.Status.NO_BASE_URL,
-          (info.apiBaseEnv() == null ? "api_base" : info.apiBaseEnv()) + ("hosted_vllm".equals(prefix) ? " or --vllm-base" : ""));
+          (info.apiBaseEnvs().isEmpty() ? "api_base" : String.join(" or ", info.apiBaseEnvs()))
+              + ("hosted_vllm".equals(prefix) ? " or --vllm-base" : ""));
     }
     Endpoint endpoint = Endpoint.of("catalog:" + prefix, prefix, "", base, key);
 
@@ -152,13 +159,13 @@ public final class ModelCatalog {
     for (String id : new LinkedHashSet<>(configured.stream().map(ConfigDocument.Deployment::providerModel).toList())) {
       ModelListing m = byId.get(id);
       // A configured OpenRouter model that stopped being free would start costing money: treat it as gone.
-      boolean stillOffered = m != null && !("openrouter".equals(prefix) && Boolean.FALSE.equals(m.free()));
+      boolean stillOffered = m != null && !(hints.freeOnly() && Boolean.FALSE.equals(m.free()));
       if (stillOffered) working.add(new ProviderScan.WorkingModel(id, m.contextWindow(), true));
       else gone.add(id);
     }
 
     List<ModelListing> chat = new ArrayList<>();
-    for (ModelListing m : listing) if (ChatModelFilter.accept(prefix, m)) chat.add(m);
+    for (ModelListing m : listing) if (ChatModelFilter.accept(hints, m)) chat.add(m);
     List<ModelListing> toProbe = new ArrayList<>();
     int skippedCached = 0;
     Set<String> queued = new HashSet<>();
@@ -201,7 +208,7 @@ public final class ModelCatalog {
   /** Configures a {@link ModelCatalog}. Not thread-safe. */
   public static final class Builder {
     private final ProviderClient client;
-    private Function<String, String> env = System::getenv;
+    private Env env = Env.system();
     private FailureCache cache = FailureCache.inMemory();
     private ProbeListener listener = ProbeListener.none();
     private Clock clock = Clock.systemUTC();
@@ -220,7 +227,7 @@ public final class ModelCatalog {
     }
 
     /** Where key and base-URL variables are read (process environment overlaid by a .env file). */
-    public Builder env(Function<String, String> env) {
+    public Builder env(Env env) {
       this.env = Objects.requireNonNull(env, "env");
       return this;
     }

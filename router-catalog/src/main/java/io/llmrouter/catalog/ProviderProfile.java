@@ -1,17 +1,18 @@
 package io.llmrouter.catalog;
 
+import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
+import io.llmrouter.providers.OpenAiCompatibleClient;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the catalog needs to know about one provider beyond its dialect: the short name users type
- * ({@code --providers nvidia}), the prefix of generated {@code model_name}s, how many probes may run at
- * once, the pace of probes, and the rpm/tpm written into new {@code model_list} entries.
- *
- * <p>The defaults reproduce the guide's Appendix A (vLLM 2, Groq 4, NIM 3, OpenRouter 4 concurrent probes)
- * and the rpm buffers its config uses (Groq 28 of 30, NIM 40, OpenRouter 18 of 20). Immutable.
+ * What the catalog uses for one provider: the short name users type ({@code --providers nvidia}) and the
+ * prefix of generated {@code model_name}s (the command line's vocabulary, kept here), plus how many probes
+ * may run at once, their pace and the rpm/tpm written into new {@code model_list} entries, which come from
+ * the provider's dialect ({@link ProviderInfo#catalog()}). Immutable.
  *
  * @param prefix the LiteLLM prefix ({@code nvidia_nim})
  * @param alias the short name for {@code --providers}/{@code --clear-cache} ({@code nvidia})
@@ -24,11 +25,12 @@ import java.util.Objects;
 public record ProviderProfile(
     String prefix, String alias, String namePrefix, int concurrency, int probeRpm, Integer entryRpm, Integer entryTpm) {
 
-  private static final Map<String, ProviderProfile> KNOWN = Map.of(
-      "hosted_vllm", new ProviderProfile("hosted_vllm", "vllm", "local", 2, 0, null, null),
-      "groq", new ProviderProfile("groq", "groq", "groq", 4, 28, 28, 5500),
-      "nvidia_nim", new ProviderProfile("nvidia_nim", "nvidia", "nvidia", 3, 40, 40, null),
-      "openrouter", new ProviderProfile("openrouter", "openrouter", "openrouter", 4, 18, 18, null));
+  /** Short names for the guide's providers: {@code prefix -> (alias, model-name prefix)}. */
+  private static final Map<String, List<String>> NAMES = Map.of(
+      "hosted_vllm", List.of("vllm", "local"),
+      "groq", List.of("groq", "groq"),
+      "nvidia_nim", List.of("nvidia", "nvidia"),
+      "openrouter", List.of("openrouter", "openrouter"));
 
   /** Aliases accepted on the command line besides each profile's own alias and prefix. */
   private static final Map<String, String> EXTRA_ALIASES = Map.of("local", "hosted_vllm", "nim", "nvidia_nim");
@@ -43,13 +45,37 @@ public record ProviderProfile(
     namePrefix = namePrefix == null ? prefix : namePrefix;
   }
 
-  /** The guide's profile for a known prefix, or a cautious one (2 probes, no pacing, no rpm) for any other. */
-  public static ProviderProfile forPrefix(String prefix) {
-    ProviderProfile p = KNOWN.get(prefix);
-    return p != null ? p : new ProviderProfile(prefix, prefix, prefix, 2, 0, null, null);
+  /** The profile of a provider as its client describes it: names from this class, numbers from the dialect's hints. */
+  public static ProviderProfile of(ProviderInfo info) {
+    List<String> names = NAMES.getOrDefault(info.prefix(), List.of(info.prefix(), info.prefix()));
+    CatalogHints h = hints(info);
+    return new ProviderProfile(info.prefix(), names.get(0), names.get(1), h.probeConcurrency(), h.probeRpm(), h.entryRpm(),
+        h.entryTpm());
   }
 
-  /** The prefixes with a tuned profile, in the guide's order. */
+  /**
+   * The catalog hints for {@code info}: its own, or, when it declares none ({@link CatalogHints#DEFAULT},
+   * which the six-argument constructors fill in) for a prefix with a built-in dialect, that dialect's. So a
+   * client wrapping or standing in for the built-in one (a test double, a decorator) keeps the provider's
+   * pacing and filter without restating them.
+   */
+  public static CatalogHints hints(ProviderInfo info) {
+    if (info.catalog() == CatalogHints.DEFAULT && OpenAiCompatibleClient.builtInPrefixes().contains(info.prefix())) {
+      return OpenAiCompatibleClient.builtInInfo(info.prefix()).catalog();
+    }
+    return info.catalog();
+  }
+
+  /**
+   * The profile from the built-in dialect of {@code prefix} (used when no client is at hand, such as a plan
+   * made from saved scans), or a cautious one ({@link CatalogHints#DEFAULT}) for a prefix without one.
+   */
+  public static ProviderProfile forPrefix(String prefix) {
+    if (OpenAiCompatibleClient.builtInPrefixes().contains(prefix)) return of(OpenAiCompatibleClient.builtInInfo(prefix));
+    return of(new ProviderInfo(prefix, null, List.of(), List.of(), false, java.util.Set.of()));
+  }
+
+  /** The prefixes a run scans when the config names none: the guide's four, in its order. */
   public static List<String> knownPrefixes() {
     return List.of("hosted_vllm", "groq", "nvidia_nim", "openrouter");
   }
@@ -61,8 +87,8 @@ public record ProviderProfile(
   public static String resolveAlias(String name) {
     String n = name.strip().toLowerCase(Locale.ROOT);
     if (EXTRA_ALIASES.containsKey(n)) return EXTRA_ALIASES.get(n);
-    for (ProviderProfile p : KNOWN.values()) {
-      if (p.alias.equals(n) || p.prefix.equals(n)) return p.prefix;
+    for (Map.Entry<String, List<String>> e : NAMES.entrySet()) {
+      if (e.getValue().get(0).equals(n) || e.getKey().equals(n)) return e.getKey();
     }
     return n;
   }

@@ -12,6 +12,7 @@ import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderInfo;
 import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.api.spi.ProviderStream;
+import io.llmrouter.providers.OpenAiCompatibleClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,12 +29,15 @@ import java.util.function.Function;
 
 /** A scripted provider client: listings per prefix, a behaviour per model id, concurrency counted. */
 final class FakeProviderClient implements ProviderClient {
+  /** What the real dialects declare (keys, bases, catalog hints); this fake only scripts the wire. */
   static final Map<String, ProviderInfo> INFO = Map.of(
-      "hosted_vllm", new ProviderInfo("hosted_vllm", null, "HOSTED_VLLM_API_KEY", "HOSTED_VLLM_API_BASE", false, Set.of()),
-      "groq", new ProviderInfo("groq", "https://api.groq.com/openai/v1", "GROQ_API_KEY", "GROQ_API_BASE", true, Set.of()),
-      "nvidia_nim", new ProviderInfo("nvidia_nim", "https://integrate.api.nvidia.com/v1", "NVIDIA_NIM_API_KEY", "NVIDIA_NIM_API_BASE", true, Set.of()),
-      "openrouter", new ProviderInfo("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "OPENROUTER_API_BASE", true, Set.of()));
+      "hosted_vllm", OpenAiCompatibleClient.builtInInfo("hosted_vllm"),
+      "groq", OpenAiCompatibleClient.builtInInfo("groq"),
+      "nvidia_nim", OpenAiCompatibleClient.builtInInfo("nvidia_nim"),
+      "openrouter", OpenAiCompatibleClient.builtInInfo("openrouter"));
 
+  /** The providers this fake serves; tests may add more. */
+  final Map<String, ProviderInfo> info = new ConcurrentHashMap<>(INFO);
   final Map<String, List<ModelListing>> listings = new HashMap<>();
   final Map<String, RuntimeException> listFailures = new HashMap<>();
   /** model id -> what the n-th call (0-based) does: null result = success. */
@@ -68,12 +72,12 @@ final class FakeProviderClient implements ProviderClient {
 
   @Override
   public Set<String> prefixes() {
-    return INFO.keySet();
+    return Set.copyOf(info.keySet());
   }
 
   @Override
   public ProviderInfo info(String prefix) {
-    ProviderInfo i = INFO.get(prefix);
+    ProviderInfo i = info.get(prefix);
     if (i == null) throw new IllegalArgumentException(prefix);
     return i;
   }

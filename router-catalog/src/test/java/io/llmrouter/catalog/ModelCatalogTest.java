@@ -10,6 +10,7 @@ import io.llmrouter.api.ModelNotFoundException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateScope;
 import io.llmrouter.api.spi.ModelListing;
+import io.llmrouter.core.config.Env;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class ModelCatalogTest {
   final FailureCache cache = FailureCache.inMemory();
 
   ModelCatalog.Builder catalog(Map<String, String> env) {
-    return ModelCatalog.builder(client).env(env::get).clock(clock).sleeper(clock.sleeper()).cache(cache);
+    return ModelCatalog.builder(client).env(Env.of(env)).clock(clock).sleeper(clock.sleeper()).cache(cache);
   }
 
   @Test
@@ -94,7 +95,7 @@ class ModelCatalogTest {
     FakeProviderClient other = new FakeProviderClient();
     other.list("groq", many.stream().map(m -> chat(m.id().replace("meta/", ""))).toArray(ModelListing[]::new));
     other.overlap = new CountDownLatch(2);
-    ModelCatalog.builder(other).env(Map.of("GROQ_API_KEY", "k")::get).clock(clock).sleeper(clock.sleeper())
+    ModelCatalog.builder(other).env(Env.of(Map.of("GROQ_API_KEY", "k"))).clock(clock).sleeper(clock.sleeper())
         .concurrency("groq", 2).probeRpm("groq", 0).build()
         .scan(ConfigDocument.parse("model_list: []\n"), List.of("groq"));
     assertThat(other.maxInFlight.get()).isEqualTo(2);
@@ -149,5 +150,36 @@ class ModelCatalogTest {
     assertThat(client.listed.get(0).apiBase()).isEqualTo("http://192.168.1.100:8000/v1");
     assertThat(s.apiBaseToWrite()).isEqualTo("http://192.168.1.100:8000/v1");
     assertThat(s.keyRef()).isEqualTo("none");
+  }
+
+  @Test
+  void aKeyAliasIsFoundAndWrittenAsAReferenceToTheVariableThatIsSet() throws Exception {
+    client.info.put("huggingface", io.llmrouter.providers.OpenAiCompatibleClient.builtInInfo("huggingface"));
+    client.list("huggingface", chat("meta-llama/Llama-3.1-8B-Instruct"));
+    ProviderScan s = catalog(Map.of("HF_TOKEN", "hf_secret_value", "HUGGINGFACE_API_BASE", "http://127.0.0.1:9/v1/")).build()
+        .scan(ConfigDocument.parse("model_list: []\n"), List.of("huggingface")).get(0);
+    assertThat(s.status()).isEqualTo(ProviderScan.Status.OK);
+    assertThat(s.keyRef()).isEqualTo("os.environ/HF_TOKEN");
+    assertThat(client.listed.get(0).apiBase()).isEqualTo("http://127.0.0.1:9/v1");
+    assertThat(client.listed.get(0).apiKey().reveal()).isEqualTo("hf_secret_value");
+
+    ProviderScan none = catalog(Map.of()).build().scan(ConfigDocument.parse("model_list: []\n"), List.of("huggingface")).get(0);
+    assertThat(none.status()).isEqualTo(ProviderScan.Status.MISSING_KEY);
+    assertThat(none.detail()).isEqualTo("HUGGINGFACE_API_KEY or HF_TOKEN");
+  }
+
+  @Test
+  void probeSettingsAndTheIdFilterComeFromTheClientsCatalogHints() throws Exception {
+    client.info.put("acme", new io.llmrouter.api.spi.ProviderInfo("acme", "http://127.0.0.1:9/v1", List.of("ACME_KEY"),
+        List.of("ACME_API_BASE"), true, java.util.Set.of(),
+        new io.llmrouter.api.spi.ProviderInfo.CatalogHints(1, 0, 7, null, List.of("sketch"), false)));
+    client.list("acme", chat("a"), chat("b"), chat("acme-sketch-1"));
+    client.overlap = new CountDownLatch(2);
+    ModelCatalog c = catalog(Map.of("ACME_KEY", "k")).build();
+    ProviderScan s = c.scan(ConfigDocument.parse("model_list: []\n"), List.of("acme")).get(0);
+    assertThat(client.probed).extracting(e -> e.model()).containsExactlyInAnyOrder("a", "b");
+    assertThat(client.maxInFlight.get()).isEqualTo(1);
+    assertThat(c.profile("acme").entryRpm()).isEqualTo(7);
+    assertThat(s.working()).hasSize(2);
   }
 }

@@ -143,7 +143,22 @@ public final class OpenAiCompatibleClient implements ProviderClient {
    */
   @Override
   public ProviderInfo info(String prefix) {
+    return builtInInfo(prefix);
+  }
+
+  /**
+   * What the built-in dialect of {@code prefix} declares, without building a client (the same value as
+   * {@link #info(String)}: it depends on nothing but the prefix).
+   *
+   * @throws IllegalArgumentException for an unknown prefix, naming the known ones
+   */
+  public static ProviderInfo builtInInfo(String prefix) {
     return Dialects.forPrefix(prefix).info();
+  }
+
+  /** The prefixes with a built-in dialect, in a stable order. */
+  public static Set<String> builtInPrefixes() {
+    return Dialects.prefixes();
   }
 
   /**

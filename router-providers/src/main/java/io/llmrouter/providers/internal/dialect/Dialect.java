@@ -19,6 +19,7 @@ import io.llmrouter.api.RequestTooLargeException;
 import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
 import io.llmrouter.providers.internal.ratelimit.Durations;
 import io.llmrouter.providers.internal.ratelimit.RateHeaders;
 import io.llmrouter.providers.internal.ratelimit.RateValues;
@@ -90,6 +91,15 @@ public abstract class Dialect {
   /** Words in model ids that mark models a chat completion cannot use. */
   protected static final List<String> NON_CHAT_WORDS = List.of(
       "embed", "rerank", "whisper", "tts", "speech", "transcribe", "moderation", "guard", "dall-e", "ocr", "clip");
+
+  /**
+   * Id fragments the model catalog never probes, for every provider whose dialect filters at all: embedders,
+   * rerankers, speech, guards, OCR, image generation (the guide's Appendix A). A second, defensive layer on
+   * top of {@link #isChat}; dialects add their own through {@link #catalogHints()}.
+   */
+  protected static final List<String> CATALOG_NON_CHAT_WORDS = List.of(
+      "embed", "rerank", "whisper", "tts", "speech", "transcribe", "audio", "guard", "safety", "moderation",
+      "ocr", "retriever", "parse", "stable-diffusion", "flux", "sdxl", "image-gen", "reward");
 
   private final String prefix;
   private final String defaultApiBase;
@@ -166,7 +176,22 @@ public abstract class Dialect {
 
   /** What this dialect knows, for endpoint resolution, configuration checks and catalog work. */
   public ProviderInfo info() {
-    return new ProviderInfo(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams);
+    return new ProviderInfo(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams, catalogHints());
+  }
+
+  /**
+   * How the model catalog probes this provider. The default is cautious: two probes at once, unpaced, no
+   * rpm written, {@link #CATALOG_NON_CHAT_WORDS} excluded.
+   */
+  protected CatalogHints catalogHints() {
+    return new CatalogHints(2, 0, null, null, CATALOG_NON_CHAT_WORDS, false);
+  }
+
+  /** {@link #CATALOG_NON_CHAT_WORDS} followed by {@code extra}. */
+  protected static List<String> catalogWords(String... extra) {
+    List<String> out = new ArrayList<>(CATALOG_NON_CHAT_WORDS);
+    out.addAll(List.of(extra));
+    return List.copyOf(out);
   }
 
   /** The URL that lists models, given the resolved base URL (no trailing slash). */

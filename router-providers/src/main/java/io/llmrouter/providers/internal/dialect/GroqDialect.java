@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrouter.api.RateScope;
 import java.util.List;
 import java.util.Set;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
 
 /**
  * Groq ({@code groq/}). Its {@code x-ratelimit-*-requests} headers count per <em>day</em> and its
@@ -40,6 +41,12 @@ public final class GroqDialect extends Dialect {
   @Override
   protected RateScope tokenScope() {
     return RateScope.MINUTE;
+  }
+
+  /** Four probes at once, paced and written as 28 rpm (a buffer under the free tier's 30), 5500 tpm. */
+  @Override
+  protected CatalogHints catalogHints() {
+    return new CatalogHints(4, 28, 28, 5500, catalogWords("playai", "orpheus", "distil-whisper", "prompt-guard"), false);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.llmrouter.providers.internal.dialect;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Set;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
 
 /**
  * A self-hosted vLLM server ({@code hosted_vllm/}): {@code api_base} (or {@code HOSTED_VLLM_API_BASE})
@@ -14,6 +15,12 @@ public final class HostedVllmDialect extends Dialect {
   /** Creates the dialect. */
   public HostedVllmDialect() {
     super("hosted_vllm", null, List.of("HOSTED_VLLM_API_KEY"), baseEnv("hosted_vllm"), false, Set.of());
+  }
+
+  /** The guide's Appendix A: two probes at once, unpaced; no id filter, the operator chose what to serve. */
+  @Override
+  protected CatalogHints catalogHints() {
+    return new CatalogHints(2, 0, null, null, List.of(), false);
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
 
 /**
  * NVIDIA NIM hosted catalog ({@code nvidia_nim/}, key in {@code NVIDIA_NIM_API_KEY}, not
@@ -37,6 +38,14 @@ public final class NvidiaNimDialect extends Dialect {
     for (String n : names) {
       if (!SUPPORTED.contains(n)) body.remove(n);
     }
+  }
+
+  /** Three probes at once, 40 rpm (the trial's limit); the catalog skips NIM's vision, retrieval and safety models. */
+  @Override
+  protected CatalogHints catalogHints() {
+    return new CatalogHints(3, 40, 40, null, catalogWords("vision", "vila", "deplot", "kosmos", "neva", "paligemma", "fuyu",
+        "nemoretriever", "nv-embed", "nvclip", "bge", "arctic-embed", "cosmos", "grounding-dino", "detector", "segment", "pii",
+        "nemoguard", "content-safety", "topic-control", "jailbreak", "chatqa-1.5-8b-reward", "streampetr", "sparsedrive"), false);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
 
 /**
  * OpenRouter ({@code openrouter/}). Rate headers ({@code X-RateLimit-Limit/-Remaining/-Reset}, the reset in
@@ -91,6 +92,12 @@ public final class OpenRouterDialect extends Dialect {
     if (fromText != RateScope.UNKNOWN) return fromText;
     RateSignal.Window win = signal.requests();
     return win != null ? win.scope() : RateScope.UNKNOWN;
+  }
+
+  /** Four probes at once, 18 rpm (a buffer under the free models' 20); only free models count. */
+  @Override
+  protected CatalogHints catalogHints() {
+    return new CatalogHints(4, 18, 18, null, catalogWords("vision-only", "-ocr", "lyria"), true);
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.llmrouter.catalog;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.Timeout;
 import io.llmrouter.core.Sleeper;
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
@@ -26,16 +29,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A per-minute 429 is retried after the provider's own retry hint (or one pacing interval when it gave
  * none), up to {@code maxRateLimitRetries} times and never for a hint longer than {@code maxRetryWait};
  * a per-day 429 is not retried (waiting a day is not a probe's job). What still fails is classified by
- * {@link FailureClassifier}. Every probe ends in an outcome: the client is given a timeout, and any
- * exception becomes a transient outcome. Thread-safe; one instance may probe several providers in turn.
+ * {@link FailureClassifier}. Every probe ends in an outcome: the client is given a timeout, a Failsafe
+ * {@link Timeout} a little longer than it interrupts a client that ignores its own (wall-clock time: it is a
+ * backstop no test reaches), and any exception becomes a transient outcome. Pacing and retry waits run on
+ * the injected clock and sleeper ({@link RatePacer}); Failsafe's RateLimiter cannot take a clock.
+ * Thread-safe; one instance may probe several providers in turn.
  */
 public final class ModelProber {
+  /** How much longer than the client's own timeout a probe may run before Failsafe interrupts it. */
+  static final Duration BACKSTOP_GRACE = Duration.ofSeconds(5);
+
   private final ProviderClient client;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration timeout;
   private final int maxRateLimitRetries;
   private final Duration maxRetryWait;
+  private final Timeout<Object> backstop;
 
   /**
    * @param client the provider client (its dialects do the HTTP and the error mapping)
@@ -54,6 +64,7 @@ public final class ModelProber {
     if (maxRateLimitRetries < 0) throw new IllegalArgumentException("maxRateLimitRetries must be >= 0");
     this.maxRateLimitRetries = maxRateLimitRetries;
     this.maxRetryWait = Objects.requireNonNull(maxRetryWait, "maxRetryWait");
+    this.backstop = Timeout.builder(timeout.plus(BACKSTOP_GRACE)).withInterrupt().build();
   }
 
   /**
@@ -105,7 +116,7 @@ public final class ModelProber {
     for (int attempt = 0; ; attempt++) {
       pacer.acquire();
       try {
-        client.chat(call);
+        Failsafe.with(backstop).run(() -> client.chat(call));
         return new ProbeOutcome(profile.prefix(), m.id(), ProbeOutcome.Kind.WORKING, 200, "ok", m.contextWindow());
       } catch (RateLimitedException e) {
         Duration wait = e.retryAfter() != null ? e.retryAfter() : pacer.interval();
@@ -114,6 +125,10 @@ public final class ModelProber {
           return FailureClassifier.classify(profile.prefix(), m.id(), m.contextWindow(), e);
         }
         pacer.holdUntil(clock.instant().plus(wait));
+      } catch (FailsafeException e) {
+        // The backstop fired (TimeoutExceededException, no cause): transient, probed again next run. Failsafe
+        // wraps only checked exceptions; the client's unchecked ones pass through to the branches around.
+        return FailureClassifier.classify(profile.prefix(), m.id(), m.contextWindow(), e.getCause() != null ? e.getCause() : e);
       } catch (RuntimeException e) {
         return FailureClassifier.classify(profile.prefix(), m.id(), m.contextWindow(), e);
       }

@@ -6,7 +6,7 @@ import java.time.Clock;
 
 /**
  * The {@link java.util.ServiceLoader} entry point of this module: creates an {@link OpenAiCompatibleClient}
- * reading the process environment. Stateless and thread-safe.
+ * (which reads no environment: the router resolves each endpoint). Stateless and thread-safe.
  */
 public final class OkHttpProviderClientFactory implements ProviderClientFactory {
   /** Required by {@link java.util.ServiceLoader}. */

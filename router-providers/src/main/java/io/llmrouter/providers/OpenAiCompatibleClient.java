@@ -22,10 +22,10 @@ import io.llmrouter.api.spi.ProviderInfo;
 import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.api.spi.Secret;
-import io.llmrouter.providers.dialect.Dialect;
-import io.llmrouter.providers.dialect.Dialects;
-import io.llmrouter.providers.dialect.ErrorInput;
-import io.llmrouter.providers.ratelimit.RateHeaders;
+import io.llmrouter.providers.internal.dialect.Dialect;
+import io.llmrouter.providers.internal.dialect.Dialects;
+import io.llmrouter.providers.internal.dialect.ErrorInput;
+import io.llmrouter.providers.internal.ratelimit.RateHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -72,9 +72,11 @@ import okio.BufferedSource;
  *   <li>Every call ends in a value or a typed {@link ProviderException} within its timeout
  *       ({@link ProviderCall#timeout()}: the whole call for JSON; until the first event and between events
  *       for a stream).
- *   <li>Base URL precedence: {@link Endpoint#apiBase()}, then {@code <PREFIX>_API_BASE} from the
- *       environment, then the dialect's default. Key: {@link Endpoint#apiKey()}, then the dialect's key
- *       variable ({@code GROQ_API_KEY}, ...); a placeholder such as {@code none} sends no header.
+ *   <li>It reads no environment: it trusts the {@link Endpoint} it is given. The router resolves the base
+ *       URL and key (every variable the dialect declares in {@link ProviderInfo}) before the call. With no
+ *       {@link Endpoint#apiBase()}, the dialect's default is used only when it needs nothing from the
+ *       environment; a default with a {@code ${NAME}} placeholder fails with a {@link ConfigException}.
+ *       Key: {@link Endpoint#apiKey()} only; a placeholder such as {@code none} sends no header.
  *   <li>A {@code User-Agent: llm-router/<version>} on every request (Cloudflare-fronted providers block
  *       default library agents).
  *   <li>Keys never appear in messages, logs or error bodies.
@@ -91,14 +93,12 @@ public final class OpenAiCompatibleClient implements ProviderClient {
 
   private final OkHttpClient http;
   private final Clock clock;
-  private final Function<String, String> env;
   private final String userAgent;
   private final Duration defaultTimeout;
   private final Duration connectTimeout;
 
   private OpenAiCompatibleClient(Builder b) {
     this.clock = b.clock;
-    this.env = b.env;
     this.userAgent = b.userAgent != null ? b.userAgent : "llm-router/" + version();
     this.defaultTimeout = b.defaultTimeout;
     this.connectTimeout = b.connectTimeout;
@@ -117,7 +117,7 @@ public final class OpenAiCompatibleClient implements ProviderClient {
         .build();
   }
 
-  /** Returns a builder with defaults: system clock, process environment, 512 connections. */
+  /** Returns a builder with defaults: system clock, 512 connections. */
   public static Builder builder() {
     return new Builder();
   }
@@ -137,10 +137,28 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     return Dialects.prefixes();
   }
 
-  /** {@inheritDoc} The default base URL reflects the environment (Cloudflare's account id). */
+  /**
+   * {@inheritDoc} Independent of the environment: a default base URL that needs a variable carries it as a
+   * {@code ${NAME}} placeholder ({@link ProviderInfo#defaultApiBase(Function)} fills it).
+   */
   @Override
   public ProviderInfo info(String prefix) {
-    return Dialects.forPrefix(prefix).info(env);
+    return builtInInfo(prefix);
+  }
+
+  /**
+   * What the built-in dialect of {@code prefix} declares, without building a client (the same value as
+   * {@link #info(String)}: it depends on nothing but the prefix).
+   *
+   * @throws IllegalArgumentException for an unknown prefix, naming the known ones
+   */
+  public static ProviderInfo builtInInfo(String prefix) {
+    return Dialects.forPrefix(prefix).info();
+  }
+
+  /** The prefixes with a built-in dialect, in a stable order. */
+  public static Set<String> builtInPrefixes() {
+    return Dialects.prefixes();
   }
 
   /**
@@ -285,38 +303,25 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     Objects.requireNonNull(endpoint, "endpoint");
     Dialect d = Dialects.forPrefix(endpoint.provider());
     String base = endpoint.apiBase();
-    if (base == null || base.isBlank()) {
-      for (String name : d.apiBaseEnvs()) {
-        String v = env.apply(name);
-        if (v != null && !v.isBlank()) {
-          base = v;
-          break;
-        }
-      }
-    }
-    if (base == null || base.isBlank()) base = d.defaultApiBase(env);
+    if (base == null || base.isBlank()) base = d.defaultApiBase();
     if (base == null || base.isBlank()) {
       throw new ConfigException("api_base", "deployment '" + endpoint.deploymentId() + "' (" + d.prefix()
-          + ") needs api_base or " + d.apiBaseEnvs().get(0) + ": the provider has no default URL");
+          + ") needs api_base or " + String.join(" or ", d.apiBaseEnvs()) + ": the provider has no default URL");
+    }
+    if (base.contains("${")) {
+      // The default needs the environment (Cloudflare's account id), which only the router reads.
+      throw new ConfigException("api_base", "deployment '" + endpoint.deploymentId() + "' (" + d.prefix()
+          + ") has no resolved base URL: give api_base, set " + String.join(" or ", d.apiBaseEnvs())
+          + ", or set the variables in the default " + d.defaultApiBase());
     }
     base = base.strip();
     while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
     if (base.endsWith("/chat/completions")) base = base.substring(0, base.length() - "/chat/completions".length());
     String key = null;
     Secret secret = endpoint.apiKey();
-    if (secret != null) {
-      if (!secret.isPlaceholder()) key = secret.reveal();
-    } else {
-      for (String name : d.apiKeyEnvs()) {
-        String v = env.apply(name);
-        if (v != null && !v.isBlank()) {
-          if (!Secret.of(v).isPlaceholder()) key = v;
-          break;
-        }
-      }
-    }
-    if (key == null && d.keyRequired() && secret == null) {
-      throw new AuthenticationException(d.prefix() + ": no API key; set api_key or " + d.apiKeyEnvs().get(0),
+    if (secret != null && !secret.isPlaceholder()) key = secret.reveal();
+    if (secret == null && d.keyRequired()) {
+      throw new AuthenticationException(d.prefix() + ": no API key; set api_key or " + String.join(" or ", d.apiKeyEnvs()),
           new ErrorContext(0, d.prefix(), endpoint.deploymentId(), Map.of(), null, RateSignal.none(clock.instant())));
     }
     return new Target(endpoint, d, base, key);
@@ -479,7 +484,6 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   /** Builds an {@link OpenAiCompatibleClient}. Not thread-safe; the client it builds is. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
-    private Function<String, String> env = System::getenv;
     private String userAgent;
     private int maxConnections = 512;
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -490,12 +494,6 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     /** The clock that stamps rate signals; relative resets become instants on it. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** Where {@code <PREFIX>_API_BASE}, key variables and {@code CLOUDFLARE_ACCOUNT_ID} are read. Default: the process environment. */
-    public Builder env(Function<String, String> env) {
-      this.env = Objects.requireNonNull(env, "env");
       return this;
     }
 

@@ -50,6 +50,7 @@ class OpenAiCompatibleClientTest {
 
   private MockWebServer server;
   private OpenAiCompatibleClient client;
+  // What the router resolves from its Env (EndpointResolver); the client itself reads no environment.
   private final Map<String, String> env = new HashMap<>();
 
   @BeforeEach
@@ -60,7 +61,7 @@ class OpenAiCompatibleClientTest {
     env.put("GROQ_API_KEY", KEY);
     env.put("OPENROUTER_API_BASE", server.url("/api/v1/").toString());
     env.put("OPENROUTER_API_KEY", "sk-or-v1-test");
-    client = OpenAiCompatibleClient.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).env(env::get).maxConnections(300).build();
+    client = OpenAiCompatibleClient.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).maxConnections(300).build();
   }
 
   @AfterEach
@@ -69,8 +70,9 @@ class OpenAiCompatibleClientTest {
     server.shutdown();
   }
 
-  private static Endpoint groq() {
-    return Endpoint.of("groq-70b", "groq", "llama-3.3-70b-versatile", null, null);
+  /** The groq deployment as the router hands it over: base URL and key already resolved. */
+  private Endpoint groq() {
+    return Endpoint.of("groq-70b", "groq", "llama-3.3-70b-versatile", env.get("GROQ_API_BASE"), Secret.of(env.get("GROQ_API_KEY")));
   }
 
   private static ChatRequest hello() {
@@ -127,7 +129,7 @@ class OpenAiCompatibleClientTest {
   }
 
   @Test
-  void apiBaseBeatsEnvironmentWhichBeatsDefault() throws Exception {
+  void theClientSendsToTheEndpointsBaseAndKey() throws Exception {
     server.enqueue(new MockResponse().setBody(COMPLETION));
     server.enqueue(new MockResponse().setBody(COMPLETION));
     Endpoint own = Endpoint.of("d", "groq", "m", server.url("/deployment/v1/").toString(), Secret.of("gsk_own"));
@@ -156,6 +158,15 @@ class OpenAiCompatibleClientTest {
   }
 
   @Test
+  void aDefaultNeedingTheEnvironmentIsNeverGuessedByTheClient() {
+    Endpoint cf = Endpoint.of("cf", "cloudflare", "@cf/meta/llama-3.1-8b-instruct", null, Secret.of("cf_secret_token_value"));
+    assertThatThrownBy(() -> client.chat(call(cf, hello(), Duration.ofSeconds(1))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("api_base").hasMessageContaining("CLOUDFLARE_ACCOUNT_ID")
+        .hasMessageContaining("CLOUDFLARE_API_BASE").message().doesNotContain("cf_secret_token_value");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void placeholderKeySendsNoAuthorizationAndMissingRequiredKeyFailsWithoutACall() throws Exception {
     server.enqueue(new MockResponse().setBody(COMPLETION));
     Endpoint vllm = Endpoint.of("local", "hosted_vllm", "qwen", server.url("/v1").toString(), Secret.of("none"));
@@ -173,11 +184,10 @@ class OpenAiCompatibleClientTest {
   @Test
   void dialectAdaptsTheBody() throws Exception {
     server.enqueue(new MockResponse().setBody(COMPLETION));
-    env.put("MISTRAL_API_KEY", "mk");
     ChatRequest r = Json.read("{\"model\":\"g\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"name\":\"bob\"}],"
         + "\"max_completion_tokens\":100,\"seed\":7,\"tool_choice\":\"required\",\"n\":2,\"stream_options\":{\"include_usage\":true},"
         + "\"frequency_penalty\":0.5,\"custom\":{\"k\":1}}", ChatRequest.class);
-    Endpoint mistral = Endpoint.of("m", "mistral", "mistral-small", server.url("/v1").toString(), null);
+    Endpoint mistral = Endpoint.of("m", "mistral", "mistral-small", server.url("/v1").toString(), Secret.of("mk"));
     client.stream(new ProviderCall(mistral, r, Duration.ofSeconds(5), true)).close();
     JsonNode sent = Json.tree(server.takeRequest().getBody().readUtf8());
     assertThat(sent.get("max_tokens").asInt()).isEqualTo(100);
@@ -278,7 +288,8 @@ class OpenAiCompatibleClientTest {
         + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}\n\n";
     server.enqueue(sse(": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n" + chunk("Hel") + chunk("lo") + usage + "data: [DONE]\n\n")
         .addHeader("X-Generation-Id", "gen-1"));
-    Endpoint or = Endpoint.of("or", "openrouter", "meta-llama/llama-3.3-70b-instruct:free", null, null);
+    Endpoint or = Endpoint.of("or", "openrouter", "meta-llama/llama-3.3-70b-instruct:free", env.get("OPENROUTER_API_BASE"),
+        Secret.of(env.get("OPENROUTER_API_KEY")));
     ChatRequest r = hello().toBuilder().streamOptions(Json.tree("{\"include_usage\":true}")).build();
     try (ProviderStream s = client.stream(call(or, r, Duration.ofSeconds(5)))) {
       assertThat(s.status()).isEqualTo(200);
@@ -316,7 +327,7 @@ class OpenAiCompatibleClientTest {
         + "\"provider\":\"OpenAI\",\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\",\"metadata\":{\"error_type\":\"rate_limit_exceeded\"}},"
         + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n";
     server.enqueue(sse(chunk("partial") + err + "data: [DONE]\n\n"));
-    Endpoint or = Endpoint.of("or", "openrouter", "openai/gpt-4o", null, null);
+    Endpoint or = Endpoint.of("or", "openrouter", "openai/gpt-4o", env.get("OPENROUTER_API_BASE"), Secret.of(env.get("OPENROUTER_API_KEY")));
     ProviderStream s = client.stream(call(or, hello(), Duration.ofSeconds(5)));
     assertThat(s.next().choices().get(0).delta().text()).isEqualTo("partial");
     assertThatThrownBy(s::next).isInstanceOfSatisfying(RateLimitedException.class, e -> {
@@ -401,19 +412,22 @@ class OpenAiCompatibleClientTest {
 
   @Test
   void cloudflareListsThroughModelsSearch() throws Exception {
-    env.put("CLOUDFLARE_API_KEY", "cf");
     server.enqueue(new MockResponse().setBody("{\"result\":[{\"id\":\"u1\",\"name\":\"@cf/meta/llama-3.1-8b-instruct\",\"task\":{\"name\":\"Text Generation\"},"
         + "\"properties\":[{\"property_id\":\"context_window\",\"value\":\"7968\"}]},{\"id\":\"u2\",\"name\":\"@cf/baai/bge-m3\","
         + "\"task\":{\"name\":\"Text Embeddings\"}}],\"success\":true,\"errors\":[],\"messages\":[]}"));
     Endpoint cf = Endpoint.of("cf", "cloudflare", "@cf/meta/llama-3.1-8b-instruct",
-        server.url("/client/v4/accounts/acc/ai/v1").toString(), null);
+        server.url("/client/v4/accounts/acc/ai/v1").toString(), Secret.of("cf"));
     List<ModelListing> models = client.listModels(cf, Duration.ofSeconds(5)).value();
     assertThat(server.takeRequest().getPath()).isEqualTo("/client/v4/accounts/acc/ai/models/search");
     assertThat(models).extracting(ModelListing::id, ModelListing::chat, ModelListing::contextWindow).containsExactly(
         org.assertj.core.groups.Tuple.tuple("@cf/meta/llama-3.1-8b-instruct", true, 7968),
         org.assertj.core.groups.Tuple.tuple("@cf/baai/bge-m3", false, null));
+    // The account id is a placeholder the router fills from its Env; the client's info reads no environment.
+    assertThat(client.info("cloudflare").defaultApiBase())
+        .isEqualTo("https://api.cloudflare.com/client/v4/accounts/${CLOUDFLARE_ACCOUNT_ID}/ai/v1");
     env.put("CLOUDFLARE_ACCOUNT_ID", "abc");
-    assertThat(client.info("cloudflare").defaultApiBase()).isEqualTo("https://api.cloudflare.com/client/v4/accounts/abc/ai/v1");
+    assertThat(client.info("cloudflare").defaultApiBase(env::get)).isEqualTo("https://api.cloudflare.com/client/v4/accounts/abc/ai/v1");
+    assertThat(client.info("cloudflare").defaultApiBase(Map.<String, String>of()::get)).isNull();
   }
 
   @Test

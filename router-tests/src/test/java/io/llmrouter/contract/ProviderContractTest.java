@@ -18,6 +18,8 @@ import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.Tool;
 import io.llmrouter.api.ToolCall;
 import io.llmrouter.api.spi.Endpoint;
+import io.llmrouter.core.config.EndpointResolver;
+import io.llmrouter.core.config.Env;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.api.spi.ProviderResponse;
@@ -33,7 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,8 +46,9 @@ import org.junit.jupiter.api.Test;
  * the provider and the facts its wire format implies (which rate windows a success carries, whether a
  * minute 429 says its scope and when to retry); every test here runs against each of them.
  *
- * <p>The base URL comes from the simulator's {@code <PREFIX>_API_BASE} through the client's environment,
- * the key from the endpoint, time from a manual {@link VirtualClock} (no test waits).
+ * <p>The base URL comes from the simulator's {@code <PREFIX>_API_BASE}, resolved as the router does it
+ * ({@link EndpointResolver} over the dialect's declared variables; the client reads no environment), the
+ * key from the endpoint, time from a manual {@link VirtualClock} (no test waits).
  */
 abstract class ProviderContractTest {
   static final Instant START = Instant.parse("2026-03-03T10:00:00Z");
@@ -57,6 +59,7 @@ abstract class ProviderContractTest {
   VirtualClock clock;
   ProviderSimulator sim;
   OpenAiCompatibleClient client;
+  String resolvedBase;
 
   /** The simulated provider. */
   abstract SimProvider provider();
@@ -97,8 +100,8 @@ abstract class ProviderContractTest {
     clock = VirtualClock.at(START);
     sim = ProviderSimulator.builder().clock(clock).providers(provider()).model(model().build()).build().start();
     Map<String, String> env = sim.env();
-    Function<String, String> lookup = env::get;
-    client = OpenAiCompatibleClient.builder().clock(clock).env(lookup).userAgent("llm-router-contract/1").maxConnections(8).build();
+    client = OpenAiCompatibleClient.builder().clock(clock).userAgent("llm-router-contract/1").maxConnections(8).build();
+    resolvedBase = new EndpointResolver(Env.of(env)).apiBase(client.info(prefix()), null);
   }
 
   @AfterEach
@@ -108,8 +111,8 @@ abstract class ProviderContractTest {
   }
 
   Endpoint endpoint(String model) {
-    // apiBase null: the dialect must take <PREFIX>_API_BASE from the environment (the simulator's URL).
-    return Endpoint.of(prefix() + "-contract", prefix(), model, null, Secret.of(provider().fakeKey()));
+    // The dialect's declared <PREFIX>_API_BASE, resolved from the simulator's environment.
+    return Endpoint.of(prefix() + "-contract", prefix(), model, resolvedBase, Secret.of(provider().fakeKey()));
   }
 
   ProviderCall call(ChatRequest request) {

@@ -20,19 +20,28 @@ import java.util.regex.Pattern;
  * @param apiBaseEnvs the environment variables overriding the base URL, primary ({@code GROQ_API_BASE}) first
  * @param keyRequired whether calls fail without a key
  * @param rejectedParams request parameters the provider rejects (removed when {@code drop_params} is on)
+ * @param catalog what the model catalog needs to know to probe this provider politely; {@link
+ *     CatalogHints#DEFAULT} when null
  */
 public record ProviderInfo(
     String prefix, String defaultApiBase, List<String> apiKeyEnvs, List<String> apiBaseEnvs, boolean keyRequired,
-    Set<String> rejectedParams) {
+    Set<String> rejectedParams, CatalogHints catalog) {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
   public ProviderInfo {
     apiKeyEnvs = apiKeyEnvs == null ? List.of() : List.copyOf(apiKeyEnvs);
     apiBaseEnvs = apiBaseEnvs == null ? List.of() : List.copyOf(apiBaseEnvs);
     rejectedParams = Set.copyOf(rejectedParams);
+    catalog = catalog == null ? CatalogHints.DEFAULT : catalog;
   }
 
-  /** One key variable (or none when null) and one base-URL variable. */
+  /** Every key and base variable, with the default {@link CatalogHints}. */
+  public ProviderInfo(String prefix, String defaultApiBase, List<String> apiKeyEnvs, List<String> apiBaseEnvs,
+      boolean keyRequired, Set<String> rejectedParams) {
+    this(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams, CatalogHints.DEFAULT);
+  }
+
+  /** One key variable (or none when null) and one base-URL variable, with the default {@link CatalogHints}. */
   public ProviderInfo(String prefix, String defaultApiBase, String apiKeyEnv, String apiBaseEnv, boolean keyRequired,
       Set<String> rejectedParams) {
     this(prefix, defaultApiBase, apiKeyEnv == null ? List.of() : List.of(apiKeyEnv),
@@ -64,5 +73,32 @@ public record ProviderInfo(
     }
     m.appendTail(sb);
     return sb.toString();
+  }
+
+  /**
+   * How the model catalog ({@code llm-router models}) treats one provider, declared by its dialect so each
+   * provider quirk has one home. Immutable.
+   *
+   * @param probeConcurrency probes in flight at once, at least 1
+   * @param probeRpm probe starts per minute at most, or 0 for no pacing (a local server)
+   * @param entryRpm the {@code rpm} written into a new {@code model_list} entry (a buffer under the
+   *     provider's own limit, such as 28 of Groq's 30), or null to write none
+   * @param entryTpm the {@code tpm} written into a new entry, or null to write none
+   * @param nonChatWords lower-case fragments of model ids never worth a chat probe, applied after the
+   *     listing's own {@code chat} mark (a defence against a new kind of model the dialect does not know)
+   * @param freeOnly whether only listings marked free count: others are not probed, and a configured model
+   *     that stops being free counts as gone (OpenRouter)
+   * @throws IllegalArgumentException when {@code probeConcurrency} is below 1 or {@code probeRpm} negative
+   */
+  public record CatalogHints(
+      int probeConcurrency, int probeRpm, Integer entryRpm, Integer entryTpm, List<String> nonChatWords, boolean freeOnly) {
+    /** Cautious hints for a provider that declares none: two probes at once, unpaced, no id filter. */
+    public static final CatalogHints DEFAULT = new CatalogHints(2, 0, null, null, List.of(), false);
+
+    public CatalogHints {
+      if (probeConcurrency < 1) throw new IllegalArgumentException("probeConcurrency must be >= 1, got " + probeConcurrency);
+      if (probeRpm < 0) throw new IllegalArgumentException("probeRpm must be >= 0, got " + probeRpm);
+      nonChatWords = nonChatWords == null ? List.of() : List.copyOf(nonChatWords);
+    }
   }
 }

@@ -62,6 +62,18 @@ public final class EndpointResolver {
   }
 
   /**
+   * The name of the variable {@link #apiKey} takes the key from when nothing is configured: the first set one
+   * of {@link ProviderInfo#apiKeyEnvs()} (a name, never its value), or null when none is set.
+   */
+  public String apiKeyEnv(ProviderInfo info) {
+    if (info == null) return null;
+    for (String n : info.apiKeyEnvs()) {
+      if (nonBlank(env.get(n)) != null) return n;
+    }
+    return null;
+  }
+
+  /**
    * Which variable the deployment is waiting for, when it needs a key and none is set.
    *
    * @return null when a key is present or none is needed; else the variable names, as "A" or "A or B"

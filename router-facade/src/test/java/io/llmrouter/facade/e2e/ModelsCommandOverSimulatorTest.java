@@ -8,8 +8,8 @@ import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderResponse;
-import io.llmrouter.core.catalog.SafeConfigWriter;
-import io.llmrouter.core.catalog.StructuralConfigValidator;
+import io.llmrouter.catalog.SafeConfigWriter;
+import io.llmrouter.catalog.StructuralConfigValidator;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.facade.ModelsCommand;
 import io.llmrouter.providers.OpenAiCompatibleClient;
@@ -61,7 +61,7 @@ class ModelsCommandOverSimulatorTest {
 
   void start(ProviderSimulator.Builder b) throws IOException {
     sim = b.providers(SimProvider.GROQ, SimProvider.NVIDIA_NIM, SimProvider.OPENROUTER).build().start();
-    client = new Counting(OpenAiCompatibleClient.builder().clock(clock).env(sim.env()::get).build());
+    client = new Counting(OpenAiCompatibleClient.builder().clock(clock).build());
     original = Files.readString(GUIDE);
     config = Files.writeString(dir.resolve("config.yaml"), original);
   }

@@ -154,7 +154,7 @@ class ServeAndDisconnectOverSimulatorTest {
   void aClientDisconnectingMidStreamCancelsTheUpstreamCall() throws Exception {
     // The real client over the simulator, wrapped so the upstream hands out one chunk per step the test
     // allows (a slow provider) and records whether the router closed it before it ended.
-    Gate gate = new Gate(OpenAiCompatibleClient.builder().env(sim.env()::get).build());
+    Gate gate = new Gate(OpenAiCompatibleClient.builder().build());
     LoadedConfig loaded = LiteLlmConfigReader.parse(CONFIG, Env.of(sim.env()));
     Router router = LlmRouter.builder(loaded.config()).env(loaded.env()).providerClient(gate).build();
     FacadeServer server = new FacadeServer(router, FacadeOptions.builder().host("127.0.0.1").port(0)

@@ -129,7 +129,7 @@ public final class DayReplay {
       Env env = Env.of(simEnv);
       String yaml = guideConfigYaml().replace("http://DGX_IP:8000/v1", sim.baseUrl(SimProvider.HOSTED_VLLM));
       RouterConfig config = LiteLlmConfigReader.parse(yaml, env).config();
-      ProviderClient http = OpenAiCompatibleClient.builder().clock(clock).env(simEnv::get).build();
+      ProviderClient http = OpenAiCompatibleClient.builder().clock(clock).build();
       RecordingProviderClient recording = new RecordingProviderClient(http, clock);
       ReportListener report = new ReportListener();
       List<RouterListener> all = new ArrayList<>(listeners);

@@ -18,9 +18,11 @@ import io.llmrouter.api.RouterListener;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.api.spi.ProviderClient;
+import io.llmrouter.api.spi.ProviderInfo;
 import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.core.Sleeper;
 import io.llmrouter.core.config.DeploymentConfig;
+import io.llmrouter.core.config.EndpointResolver;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.config.RouterSettings;
@@ -73,6 +75,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
 
   private final RouterSettings settings;
   private final Env env;
+  private final EndpointResolver resolver;
   private final ProviderClient client;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -99,6 +102,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
       List<RouterListener> listeners) {
     this.settings = config.router();
     this.env = env;
+    this.resolver = new EndpointResolver(env);
     this.client = client;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -216,8 +220,11 @@ public final class LiteLlmBaseline implements ChatPolicy {
   private Served call(String group, DeploymentConfig d, ChatRequest request, List<String> entered) {
     for (RouterListener l : listeners) l.onAttemptStart(current.get(), group, d.id());
     Instant start = clock.instant();
-    Endpoint ep = new Endpoint(d.id(), d.provider(), d.providerModel(), d.apiBase(),
-        d.apiKey() == null ? null : d.apiKey().resolve(env).orElse(null), Map.of());
+    // LiteLLM reads <PREFIX>_API_BASE and the key variables itself; here the one resolution rule does it,
+    // since the provider client reads no environment.
+    ProviderInfo info = client.info(d.provider());
+    Endpoint ep = new Endpoint(d.id(), d.provider(), d.providerModel(), resolver.apiBase(info, d.apiBase()),
+        resolver.apiKey(info, d.apiKey()).orElse(null), Map.of());
     ChatRequest upstream = request.toBuilder().model(group).build();
     ProviderCall pc = new ProviderCall(ep, upstream, timeout, dropParams);
     try {

@@ -1,0 +1,502 @@
+package io.llmrouter.providers.internal.dialect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmrouter.api.AuthenticationException;
+import io.llmrouter.api.BadRequestException;
+import io.llmrouter.api.ContentPolicyException;
+import io.llmrouter.api.ContextWindowExceededException;
+import io.llmrouter.api.ErrorContext;
+import io.llmrouter.api.MalformedResponseException;
+import io.llmrouter.api.ModelNotFoundException;
+import io.llmrouter.api.ProviderException;
+import io.llmrouter.api.ProviderUnavailableException;
+import io.llmrouter.api.RateLimitedException;
+import io.llmrouter.api.RateScope;
+import io.llmrouter.api.RateSignal;
+import io.llmrouter.api.RequestTooLargeException;
+import io.llmrouter.api.RequestTimeoutException;
+import io.llmrouter.api.spi.ModelListing;
+import io.llmrouter.api.spi.ProviderInfo;
+import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
+import io.llmrouter.providers.internal.ratelimit.Durations;
+import io.llmrouter.providers.internal.ratelimit.RateHeaders;
+import io.llmrouter.providers.internal.ratelimit.RateValues;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * What the client needs to know about one provider prefix: where it lives, which environment variables
+ * hold its key and base URL, how to adapt a request to it, how to read its rate headers and model list,
+ * and how to turn its error bodies into the router's exception types. The shared OpenAI-compatible
+ * behaviour lives here; each subclass overrides the hooks where its provider differs, so every provider's
+ * error mapping is read in one class.
+ *
+ * <p>Dialects are immutable and thread-safe.
+ */
+public abstract class Dialect {
+
+  /** What kind of failure an error body describes; each maps to one exception type. */
+  protected enum Kind {
+    RATE_LIMIT, CONTEXT_WINDOW, TOO_LARGE, MODEL_NOT_FOUND, AUTH, BAD_REQUEST, CONTENT_POLICY, UNAVAILABLE, TIMEOUT, MALFORMED
+  }
+
+  // The union from provider-formats.md section 14.6, plus the OpenRouter typed vocabulary.
+  private static final List<Pattern> CONTEXT_PATTERNS = List.of(
+      Pattern.compile("context_length_exceeded"),
+      Pattern.compile("maximum context length is \\d+"),
+      Pattern.compile("please reduce the length of the messages"),
+      Pattern.compile("current length is \\d+ while limit is \\d+"),
+      Pattern.compile("too large for model with \\d+ maximum context length"),
+      Pattern.compile("endpoint's maximum context length"),
+      Pattern.compile("`inputs` tokens \\+ `max_new_tokens` must be <= \\d+"),
+      Pattern.compile("'max_tokens' or 'max_completion_tokens' is too large"),
+      Pattern.compile("input token count.{0,40}exceeds the maximum number of tokens"),
+      Pattern.compile("exceeds? (?:the )?(?:model'?s? )?(?:maximum )?context (?:window|length)"),
+      Pattern.compile("\\b(?:max_tokens_exceeded|token_limit_exceeded)\\b"));
+  private static final Pattern RATE_WORDS = Pattern.compile(
+      "\\b(?:rate_limit_exceeded|rate_limited|rate_limit_error|request_quota_exceeded|token_quota_exceeded|too_many_requests"
+          + "|too_many_requests_error|too_many_tokens_error|resource_exhausted|queue_exceeded|dynamic_request_limited"
+          + "|dynamic_token_limited)\\b|rate limit (?:exceeded|reached)|rate-limited|too many requests");
+  private static final Pattern MODEL_MISSING = Pattern.compile(
+      "\\b(?:model_not_found|model_decommissioned)\\b|has been decommissioned|model[^.]{0,160}does not exist"
+          + "|not found for account|no such model|invalid model id|is not a valid model id|not supported by any provider"
+          + "|model not found|unknown model");
+  private static final Pattern NO_CAPABLE_ENDPOINT = Pattern.compile(
+      "no endpoints found that support|no endpoints available matching");
+  private static final Pattern CONTENT_WORDS = Pattern.compile(
+      "\\b(?:content_filter|content_policy_violation|content_policy|refusal|prohibited_content)\\b|content policy"
+          + "|request blocked");
+  private static final Pattern AUTH_WORDS = Pattern.compile(
+      "invalid api key|incorrect api key|api key not valid|api_key_invalid|invalid_api_key|no auth credentials");
+  private static final Pattern DAY = Pattern.compile("per day|\\((?:rpd|tpd|asd)\\)|per-day|perday|daily|limit_rpd/");
+  private static final Pattern MONTH = Pattern.compile("per month|monthly|permonth");
+  private static final Pattern HOUR = Pattern.compile("per hour|\\((?:rph|tph|ash)\\)|perhour");
+  private static final Pattern MINUTE = Pattern.compile(
+      "per minute|\\((?:rpm|tpm|itpm|otpm)\\)|perminute|limit_rpm/|queries per minute|per-minute");
+  private static final Pattern SECOND = Pattern.compile("per second");
+  /** Words in model ids that mark models a chat completion cannot use. */
+  protected static final List<String> NON_CHAT_WORDS = List.of(
+      "embed", "rerank", "whisper", "tts", "speech", "transcribe", "moderation", "guard", "dall-e", "ocr", "clip");
+
+  /**
+   * Id fragments the model catalog never probes, for every provider whose dialect filters at all: embedders,
+   * rerankers, speech, guards, OCR, image generation (the guide's Appendix A). A second, defensive layer on
+   * top of {@link #isChat}; dialects add their own through {@link #catalogHints()}.
+   */
+  protected static final List<String> CATALOG_NON_CHAT_WORDS = List.of(
+      "embed", "rerank", "whisper", "tts", "speech", "transcribe", "audio", "guard", "safety", "moderation",
+      "ocr", "retriever", "parse", "stable-diffusion", "flux", "sdxl", "image-gen", "reward");
+
+  private final String prefix;
+  private final String defaultApiBase;
+  private final List<String> apiKeyEnvs;
+  private final List<String> apiBaseEnvs;
+  private final boolean keyRequired;
+  private final Set<String> rejectedParams;
+
+  /**
+   * @param prefix the LiteLLM prefix
+   * @param defaultApiBase the default base URL, or null when a deployment must name one; it may hold
+   *     {@code ${NAME}} placeholders filled from the environment by the router (Cloudflare's account id)
+   * @param apiKeyEnvs the key's environment variables, primary first (LiteLLM's name), then aliases
+   * @param apiBaseEnvs the base URL's environment variables, {@code <PREFIX>_API_BASE} first, then only
+   *     aliases the provider itself documents; never a key variable
+   * @param keyRequired whether the provider refuses calls without a key
+   * @param rejectedParams top-level request parameters removed when {@code drop_params} is on
+   * @throws IllegalArgumentException when a base variable is also a key variable, or the primary base
+   *     variable is not {@code <PREFIX>_API_BASE}
+   */
+  protected Dialect(String prefix, String defaultApiBase, List<String> apiKeyEnvs, List<String> apiBaseEnvs,
+      boolean keyRequired, Set<String> rejectedParams) {
+    this.prefix = prefix;
+    this.defaultApiBase = defaultApiBase;
+    this.apiKeyEnvs = List.copyOf(apiKeyEnvs);
+    this.apiBaseEnvs = List.copyOf(apiBaseEnvs);
+    // Deriving base names from key names once turned HF_TOKEN into a base-URL variable: the token was then
+    // used as a URL. Every name is declared, and the two lists may never share one.
+    String primaryBase = prefix.toUpperCase(Locale.ROOT) + "_API_BASE";
+    if (this.apiBaseEnvs.isEmpty() || !this.apiBaseEnvs.get(0).equals(primaryBase)) {
+      throw new IllegalArgumentException(prefix + ": the first base variable must be " + primaryBase + ", got " + this.apiBaseEnvs);
+    }
+    for (String b : this.apiBaseEnvs) {
+      if (this.apiKeyEnvs.contains(b) || b.endsWith("_API_KEY") || b.endsWith("_TOKEN")) {
+        throw new IllegalArgumentException(prefix + ": " + b + " is a key variable, not a base-URL variable");
+      }
+    }
+    this.keyRequired = keyRequired;
+    this.rejectedParams = Set.copyOf(rejectedParams);
+  }
+
+  /** The primary base variable alone: {@code <PREFIX>_API_BASE}. */
+  protected static List<String> baseEnv(String prefix) {
+    return List.of(prefix.toUpperCase(Locale.ROOT) + "_API_BASE");
+  }
+
+  /** The LiteLLM prefix, such as {@code groq}. */
+  public final String prefix() {
+    return prefix;
+  }
+
+  /** Environment variables holding the key, primary first. */
+  public final List<String> apiKeyEnvs() {
+    return apiKeyEnvs;
+  }
+
+  /** Environment variables overriding the base URL, primary ({@code <PREFIX>_API_BASE}) first. */
+  public final List<String> apiBaseEnvs() {
+    return apiBaseEnvs;
+  }
+
+  /** Whether the provider refuses calls without a key. */
+  public final boolean keyRequired() {
+    return keyRequired;
+  }
+
+  /**
+   * The default base URL, or null when the deployment must name one. It may hold {@code ${NAME}}
+   * placeholders; {@link ProviderInfo#defaultApiBase(Function)} fills them. The dialect reads no environment.
+   */
+  public final String defaultApiBase() {
+    return defaultApiBase;
+  }
+
+  /** What this dialect knows, for endpoint resolution, configuration checks and catalog work. */
+  public ProviderInfo info() {
+    return new ProviderInfo(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams, catalogHints());
+  }
+
+  /**
+   * How the model catalog probes this provider. The default is cautious: two probes at once, unpaced, no
+   * rpm written, {@link #CATALOG_NON_CHAT_WORDS} excluded.
+   */
+  protected CatalogHints catalogHints() {
+    return new CatalogHints(2, 0, null, null, CATALOG_NON_CHAT_WORDS, false);
+  }
+
+  /** {@link #CATALOG_NON_CHAT_WORDS} followed by {@code extra}. */
+  protected static List<String> catalogWords(String... extra) {
+    List<String> out = new ArrayList<>(CATALOG_NON_CHAT_WORDS);
+    out.addAll(List.of(extra));
+    return List.copyOf(out);
+  }
+
+  /** The URL that lists models, given the resolved base URL (no trailing slash). */
+  public String modelsUrl(String apiBase) {
+    return apiBase + "/models";
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /**
+   * Adapts a request body (model and stream already set) to this provider. Renames that keep the meaning
+   * (for example {@code max_completion_tokens} to {@code max_tokens}) always apply, because the provider
+   * would reject the original spelling; removals of parameters the provider rejects apply only with
+   * {@code dropParams}, as LiteLLM's {@code drop_params}. Unknown fields are left alone.
+   */
+  public void adaptRequest(ObjectNode body, boolean dropParams) {
+    if (dropParams) rejectedParams.forEach(body::remove);
+  }
+
+  /** Moves {@code max_completion_tokens} to {@code max_tokens} unless that is already set. */
+  protected static void renameMaxCompletionTokens(ObjectNode body) {
+    JsonNode v = body.remove("max_completion_tokens");
+    if (v != null && !v.isNull() && !body.hasNonNull("max_tokens")) body.set("max_tokens", v);
+  }
+
+  /** Removes {@code name} from every message except function-role messages, which need it. */
+  protected static void dropMessageNames(ObjectNode body) {
+    JsonNode messages = body.get("messages");
+    if (!(messages instanceof ArrayNode arr)) return;
+    for (JsonNode m : arr) {
+      if (m instanceof ObjectNode o && !"function".equals(o.path("role").asText())) o.remove("name");
+    }
+  }
+
+  // ---------------------------------------------------------------- rate signals
+
+  /**
+   * Reads what the response headers say about limits. The default reads OpenAI's header set
+   * ({@code x-ratelimit-(limit|remaining|reset)-(requests|tokens)}) with the scopes
+   * {@link #requestScope()} and {@link #tokenScope()}, plus {@code retry-after-ms}/{@code retry-after}.
+   *
+   * @param headers lower-case names
+   */
+  public RateSignal signal(Map<String, String> headers, Instant now) {
+    RateSignal.Window req = RateHeaders.window(headers, "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests", requestScope(), now);
+    RateSignal.Window tok = RateHeaders.window(headers, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
+        "x-ratelimit-reset-tokens", tokenScope(), now);
+    return new RateSignal(req, tok, RateValues.headerRetryHint(headers, now).orElse(null), now);
+  }
+
+  /** The window OpenAI-style request headers count over. */
+  protected RateScope requestScope() {
+    return RateScope.UNKNOWN;
+  }
+
+  /** The window OpenAI-style token headers count over. */
+  protected RateScope tokenScope() {
+    return RateScope.UNKNOWN;
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /**
+   * Maps a failed response to the router's exception type. The single mapping site for this provider:
+   * subclasses change {@link #kind}, {@link #rateScope} and {@link #bodyRetryHint} rather than this method.
+   * Never throws; always returns an exception carrying an {@link ErrorContext}.
+   */
+  public final ProviderException classify(ErrorInput in) {
+    WireError w = WireError.parse(in.body());
+    int status = in.status() >= 200 && in.status() < 300 && w.status() != null ? w.status() : in.status();
+    RateSignal signal = enrichedSignal(in, w);
+    Kind kind = kind(in, w, status);
+    ErrorContext ctx = new ErrorContext(in.status(), prefix, in.deploymentId(), in.headers(), in.body(), signal);
+    String where = in.midStream() ? " (in stream)" : "";
+    String message = w.json()
+        ? prefix + " HTTP " + in.status() + where + ": " + w.summary()
+        : prefix + " HTTP " + in.status() + where + ": non-JSON body" + (w.message().isEmpty() ? "" : ": " + w.message());
+    return switch (kind) {
+      case RATE_LIMIT -> {
+        RateScope scope = rateScope(in, w, signal);
+        yield new RateLimitedException(message, ctx, scope, signal.retryAfter(), resetAt(scope, signal, in.now()));
+      }
+      case CONTEXT_WINDOW -> new ContextWindowExceededException(message, ctx);
+      case TOO_LARGE -> new RequestTooLargeException(message, ctx);
+      case MODEL_NOT_FOUND -> new ModelNotFoundException(message, ctx);
+      case AUTH -> new AuthenticationException(message, ctx);
+      case BAD_REQUEST -> new BadRequestException(message, ctx);
+      case CONTENT_POLICY -> new ContentPolicyException(message, ctx);
+      case UNAVAILABLE -> new ProviderUnavailableException(message, ctx);
+      case TIMEOUT -> new RequestTimeoutException(message, ctx);
+      case MALFORMED -> new MalformedResponseException(message, ctx);
+    };
+  }
+
+  /**
+   * Decides the kind of failure. The default is the OpenAI-compatible reading shared by most providers;
+   * subclasses check their own codes first and fall back to this.
+   *
+   * @param status the HTTP status, or the status written in the body when the HTTP status was 2xx
+   */
+  protected Kind kind(ErrorInput in, WireError w, int status) {
+    String text = w.searchText();
+    if (!w.json() && status >= 200 && status < 300) return Kind.MALFORMED;
+    if (status == 413) return Kind.TOO_LARGE;
+    if (status != 429 && matchesContext(text)) return Kind.CONTEXT_WINDOW;
+    if (status == 429 || RATE_WORDS.matcher(text).find()) return Kind.RATE_LIMIT;
+    if (status == 402) return Kind.RATE_LIMIT;
+    if (CONTENT_WORDS.matcher(text).find()) return Kind.CONTENT_POLICY;
+    if (status == 401 || status == 403 || AUTH_WORDS.matcher(text).find()) return Kind.AUTH;
+    if (NO_CAPABLE_ENDPOINT.matcher(text).find()) return Kind.BAD_REQUEST;
+    if (status == 404 || status == 410 || MODEL_MISSING.matcher(text).find()) return Kind.MODEL_NOT_FOUND;
+    if (status == 408 || status == 504) return Kind.TIMEOUT;
+    if (status >= 500 || status == 498 || status == 499) return Kind.UNAVAILABLE;
+    if (status >= 400) return Kind.BAD_REQUEST;
+    // An error object inside a 2xx body or stream without a usable status: the upstream failed mid-way.
+    return Kind.UNAVAILABLE;
+  }
+
+  /** True when {@code lowerText} says the prompt does not fit the context window, in any provider's words. */
+  protected static boolean matchesContext(String lowerText) {
+    for (Pattern p : CONTEXT_PATTERNS) {
+      if (p.matcher(lowerText).find()) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Which window a rate-limit error refers to. The default reads the words of the message
+   * ({@code per day (RPD)}, {@code PerMinute}, ...), then falls back to an exhausted header window.
+   */
+  protected RateScope rateScope(ErrorInput in, WireError w, RateSignal signal) {
+    RateScope fromText = scopeFromText(w.searchText() + " " + quotaIds(w));
+    if (fromText != RateScope.UNKNOWN) return fromText;
+    return exhaustedScope(signal);
+  }
+
+  /** The scope named in {@code lowerText}, or UNKNOWN. */
+  protected static RateScope scopeFromText(String lowerText) {
+    String t = lowerText.toLowerCase(Locale.ROOT);
+    if (DAY.matcher(t).find()) return RateScope.DAY;
+    if (MONTH.matcher(t).find()) return RateScope.MONTH;
+    if (HOUR.matcher(t).find()) return RateScope.HOUR;
+    if (MINUTE.matcher(t).find()) return RateScope.MINUTE;
+    if (SECOND.matcher(t).find()) return RateScope.SECOND;
+    return RateScope.UNKNOWN;
+  }
+
+  /** The longest scope among exhausted header windows, or UNKNOWN. */
+  protected static RateScope exhaustedScope(RateSignal s) {
+    RateScope best = RateScope.UNKNOWN;
+    for (RateSignal.Window win : new RateSignal.Window[] {s.requests(), s.tokens()}) {
+      if (win != null && win.exhausted() && win.scope() != RateScope.UNKNOWN
+          && (best == RateScope.UNKNOWN || win.scope().ordinal() > best.ordinal())) {
+        best = win.scope();
+      }
+    }
+    return best;
+  }
+
+  /** Gemini {@code QuotaFailure.violations[].quotaId} values joined, or an empty string. */
+  protected static String quotaIds(WireError w) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode d : w.error().path("details")) {
+      for (JsonNode v : d.path("violations")) {
+        String id = WireError.text(v.get("quotaId"));
+        if (id != null) sb.append(id).append(' ');
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * When the quota comes back: for long (day, month) windows the later of the retry hint and the window's
+   * reset, since a short hint there would only buy another refusal; otherwise the hint, else the reset.
+   */
+  protected Instant resetAt(RateScope scope, RateSignal signal, Instant now) {
+    Instant hintAt = signal.retryAt();
+    Instant windowAt = null;
+    for (RateSignal.Window win : new RateSignal.Window[] {signal.requests(), signal.tokens()}) {
+      if (win == null || win.resetAt() == null) continue;
+      if (win.scope() == scope || (win.scope() == RateScope.UNKNOWN && win.exhausted())) {
+        if (windowAt == null || win.resetAt().isAfter(windowAt)) windowAt = win.resetAt();
+      }
+    }
+    if (scope.isLong()) {
+      if (hintAt == null) return windowAt;
+      return windowAt == null || hintAt.isAfter(windowAt) ? hintAt : windowAt;
+    }
+    return hintAt != null ? hintAt : windowAt;
+  }
+
+  /** The next 00:00 UTC after {@code now}, when daily free quotas return. */
+  protected static Instant nextUtcMidnight(Instant now) {
+    return now.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /** The header signal, completed with what the body says: copied headers and a retry hint. */
+  private RateSignal enrichedSignal(ErrorInput in, WireError w) {
+    RateSignal s = in.signal();
+    JsonNode copied = w.metadata().path("headers");
+    if (copied.isObject() && copied.size() > 0) {
+      Map<String, String> h = new TreeMap<>();
+      copied.fields().forEachRemaining(e -> h.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
+      RateSignal b = signal(h, in.now());
+      s = new RateSignal(s.requests() != null ? s.requests() : b.requests(), s.tokens() != null ? s.tokens() : b.tokens(),
+          s.retryAfter() != null ? s.retryAfter() : b.retryAfter(), s.observedAt());
+    }
+    if (s.retryAfter() == null) {
+      Duration hint = bodyRetryHint(w, in.now()).orElse(null);
+      if (hint != null) s = new RateSignal(s.requests(), s.tokens(), hint, s.observedAt());
+    }
+    return s;
+  }
+
+  /**
+   * A retry hint written in the body, in the order of section 14.2: OpenRouter
+   * {@code metadata.retry_after_seconds_raw}, then {@code retry_after_seconds}; Gemini
+   * {@code RetryInfo.retryDelay} and {@code ErrorInfo.metadata.quotaResetDelay}; then the message text
+   * ("try again in 4.77s", "Please retry in 58.9s").
+   */
+  protected Optional<Duration> bodyRetryHint(WireError w, Instant now) {
+    JsonNode md = w.metadata();
+    for (String f : new String[] {"retry_after_seconds_raw", "retry_after_seconds"}) {
+      Optional<Duration> d = Durations.parseSecondsOrDuration(WireError.text(md.get(f)));
+      if (d.isPresent()) return d;
+    }
+    for (JsonNode d : w.error().path("details")) {
+      String type = d.path("@type").asText("");
+      if (type.endsWith("RetryInfo")) {
+        Optional<Duration> r = Durations.parseSecondsOrDuration(WireError.text(d.get("retryDelay")));
+        if (r.isPresent()) return r;
+      }
+      if (type.endsWith("ErrorInfo")) {
+        Optional<Duration> r = Durations.parseSecondsOrDuration(WireError.text(d.path("metadata").get("quotaResetDelay")));
+        if (r.isPresent()) return r;
+      }
+    }
+    Optional<Duration> m = Durations.findInMessage(w.message());
+    if (m.isPresent()) return m;
+    JsonNode raw = md.get("raw");
+    return raw == null ? Optional.empty() : Durations.findInMessage(raw.isTextual() ? raw.textValue() : raw.toString());
+  }
+
+  // ---------------------------------------------------------------- model lists
+
+  /**
+   * Reads a model-list body ({@code {"data":[...]}}, a bare array, or Cloudflare's {@code {"result":[...]}})
+   * into listings marked chat or not, free or not, with their context window when the listing says it.
+   */
+  public List<ModelListing> parseModels(JsonNode body) {
+    JsonNode items = body.isArray() ? body : body.has("data") ? body.get("data") : body.has("result") ? body.get("result") : body.path("models");
+    List<ModelListing> out = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Iterator<JsonNode> it = items.elements(); it.hasNext(); ) {
+      JsonNode item = it.next();
+      String id = modelId(item);
+      if (id == null || !seen.add(id)) continue;
+      out.add(new ModelListing(id, contextWindow(item), isChat(id, item), free(item), item));
+    }
+    return out;
+  }
+
+  /** The id callers use in a model string. */
+  protected String modelId(JsonNode item) {
+    return WireError.text(item.get("id"));
+  }
+
+  /** The context window the listing states, or null. */
+  protected Integer contextWindow(JsonNode item) {
+    for (String f : new String[] {"context_window", "context_length", "max_model_len", "max_context_length"}) {
+      Integer v = positiveInt(item.get(f));
+      if (v != null) return v;
+    }
+    return positiveInt(item.path("top_provider").get("context_length"));
+  }
+
+  /** Whether the model can serve a chat completion; the default excludes {@link #NON_CHAT_WORDS}. */
+  protected boolean isChat(String id, JsonNode item) {
+    return !containsAny(id, NON_CHAT_WORDS);
+  }
+
+  /** Whether the model is free, or null when the listing has no pricing. */
+  protected Boolean free(JsonNode item) {
+    return null;
+  }
+
+  /** True when {@code id}, lower-cased, contains any of {@code words}. */
+  protected static boolean containsAny(String id, List<String> words) {
+    String l = id.toLowerCase(Locale.ROOT);
+    for (String w : words) {
+      if (l.contains(w)) return true;
+    }
+    return false;
+  }
+
+  /** A positive integer from a number or numeric string, or null. */
+  protected static Integer positiveInt(JsonNode n) {
+    if (n == null || n.isNull()) return null;
+    Long v = n.isNumber() ? Long.valueOf(n.asLong()) : RateValues.count(n.asText()).orElse(null);
+    return v == null || v <= 0 || v > Integer.MAX_VALUE ? null : v.intValue();
+  }
+
+  @Override
+  public String toString() {
+    return "Dialect[" + prefix + "]";
+  }
+}

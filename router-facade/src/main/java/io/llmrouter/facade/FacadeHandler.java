@@ -1,6 +1,5 @@
 package io.llmrouter.facade;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrouter.api.ChatChunk;
@@ -8,6 +7,7 @@ import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.HealthReport;
+import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.Json;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelGroupStatus;
@@ -193,16 +193,18 @@ final class FacadeHandler extends Handler.Abstract {
     request.addIdleTimeoutListener(timeout -> false);
     byte[] body = readBody(request, response, ex);
     if (body == null) return;
+    if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+      send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON chat completion request."));
+      return;
+    }
     ChatRequest chatRequest;
     try {
-      if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
-        send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON chat completion request."));
-        return;
-      }
-      chatRequest = Json.mapper().readValue(body, ChatRequest.class);
-    } catch (JsonProcessingException e) {
-      send(response, ex, ApiError.badRequest("invalid_json", null,
-          "Malformed JSON in request body " + Json.describe(e)));
+      chatRequest = RequestBody.parseChat(body);
+    } catch (RequestBody.MalformedJsonException e) {
+      send(response, ex, ApiError.badRequest("invalid_json", null, e.getMessage()));
+      return;
+    } catch (InvalidRequestException e) {
+      send(response, ex, ApiError.from(e, clock.instant()));
       return;
     }
     if (chatRequest.model() == null || chatRequest.model().isBlank()) {

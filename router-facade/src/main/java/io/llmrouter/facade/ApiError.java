@@ -5,6 +5,7 @@ import io.llmrouter.api.AuthenticationException;
 import io.llmrouter.api.BadRequestException;
 import io.llmrouter.api.ContentPolicyException;
 import io.llmrouter.api.ContextWindowExceededException;
+import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.Json;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelNotFoundException;
@@ -60,7 +61,8 @@ record ApiError(int status, String type, String code, String param, String messa
   }
 
   /**
-   * Maps what the router threw to a status. Unknown model and request faults are 400; limits and an
+   * Maps what the router threw to a status. Unknown model and request faults are 400 (an
+   * {@link InvalidRequestException} with its field as {@code param} and no code, as OpenAI does); limits and an
    * exhausted chain with a known reopening time are 429 with {@code Retry-After}; provider failures are
    * 502 (503 when the provider itself said 503, or nothing in the chain can serve); timeouts 504.
    * Upstream credential or model-id problems are the operator's configuration, not the caller's, so they
@@ -69,6 +71,9 @@ record ApiError(int status, String type, String code, String param, String messa
   static ApiError from(Throwable t, Instant now) {
     if (t instanceof UnknownModelException u) {
       return new ApiError(400, "invalid_request_error", "model_not_found", "model", u.getMessage(), Map.of(), null);
+    }
+    if (t instanceof InvalidRequestException i) {
+      return new ApiError(400, "invalid_request_error", null, i.field(), i.getMessage(), Map.of(), null);
     }
     if (t instanceof NoDeploymentAvailableException n) return fromExhausted(n, now);
     if (t instanceof ProviderException p) return fromProvider(p, now, null);

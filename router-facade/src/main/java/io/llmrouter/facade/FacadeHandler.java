@@ -1,6 +1,5 @@
 package io.llmrouter.facade;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrouter.api.ChatChunk;
@@ -8,21 +7,26 @@ import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.HealthReport;
+import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.Json;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -52,13 +56,18 @@ final class FacadeHandler extends Handler.Abstract {
   private final long maxBodyBytes;
   private final Clock clock;
 
-  // Stream readers (see StreamPump): daemon threads, so a stuck provider read never holds the JVM open.
-  private final ExecutorService pumpThreads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "llm-router-stream-pump");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Every stream reader thread's name starts with this. */
+  static final String PUMP_THREAD_PREFIX = "llm-router-stream-pump-";
+  // How long a stop waits for the readers once their streams are closed; a read that ignores both the
+  // close and an interrupt is left to its daemon thread rather than holding the stop up.
+  private static final Duration PUMP_STOP_WAIT = Duration.ofSeconds(5);
+  private static final AtomicInteger PUMP_THREAD_IDS = new AtomicInteger();
+
   private final Duration keepAlive;
+  // Stream readers (see StreamPump): made on start, shut down and awaited on stop (Jetty stops the handler
+  // after the graceful drain). Daemon threads, so a stuck provider read never holds the JVM open either.
+  private volatile ExecutorService pumpThreads;
+  private final Set<StreamPump> livePumps = ConcurrentHashMap.newKeySet();
 
   FacadeHandler(Router router, FacadeOptions options) {
     this.router = router;
@@ -66,6 +75,33 @@ final class FacadeHandler extends Handler.Abstract {
     this.maxBodyBytes = options.maxBodyBytes();
     this.clock = options.clock();
     this.keepAlive = options.streamKeepAlive();
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    pumpThreads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, PUMP_THREAD_PREFIX + PUMP_THREAD_IDS.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    super.doStart();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    ExecutorService pumps = pumpThreads;
+    if (pumps != null) {
+      pumps.shutdown();
+      // Streams still open outlived the grace period; closing them unblocks their readers' provider reads.
+      for (StreamPump p : livePumps) p.cancel();
+      if (!pumps.awaitTermination(PUMP_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        pumps.shutdownNow();
+        if (!pumps.awaitTermination(PUMP_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn("stream reader threads still running {} ms after stop", 2 * PUMP_STOP_WAIT.toMillis());
+        }
+      }
+    }
+    super.doStop();
   }
 
   /** What one request did, for its access-log line. */
@@ -157,16 +193,18 @@ final class FacadeHandler extends Handler.Abstract {
     request.addIdleTimeoutListener(timeout -> false);
     byte[] body = readBody(request, response, ex);
     if (body == null) return;
+    if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+      send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON chat completion request."));
+      return;
+    }
     ChatRequest chatRequest;
     try {
-      if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
-        send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON chat completion request."));
-        return;
-      }
-      chatRequest = Json.mapper().readValue(body, ChatRequest.class);
-    } catch (JsonProcessingException e) {
-      send(response, ex, ApiError.badRequest("invalid_json", null,
-          "Malformed JSON in request body " + Json.describe(e)));
+      chatRequest = RequestBody.parseChat(body);
+    } catch (RequestBody.MalformedJsonException e) {
+      send(response, ex, ApiError.badRequest("invalid_json", null, e.getMessage()));
+      return;
+    } catch (InvalidRequestException e) {
+      send(response, ex, ApiError.from(e, clock.instant()));
       return;
     }
     if (chatRequest.model() == null || chatRequest.model().isBlank()) {
@@ -210,7 +248,19 @@ final class FacadeHandler extends Handler.Abstract {
     // Jetty reports a broken connection only when it reads or writes; the keep-alive writes below make sure
     // it does even while the provider is silent.
     request.addFailureListener(failure -> stream.close());
-    StreamPump pump = StreamPump.start(stream, pumpThreads);
+    StreamPump pump = new StreamPump(stream);
+    // Registered before it starts, so a stop that has already shut the executor down either rejects it
+    // here or finds it in the set and closes its stream.
+    livePumps.add(pump);
+    try {
+      pump.start(pumpThreads);
+    } catch (RejectedExecutionException stopping) {
+      livePumps.remove(pump);
+      stream.close();
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      send(response, ex, ApiError.of(503, "api_error", "server_stopping", null, "The server is stopping; retry on another instance."));
+      return;
+    }
     try (stream) {
       ex.route(stream.route());
       response.setStatus(200);
@@ -245,6 +295,7 @@ final class FacadeHandler extends Handler.Abstract {
       write(response, true, "data: [DONE]\n\n");
     } finally {
       pump.stop();
+      livePumps.remove(pump);
     }
   }
 

@@ -104,7 +104,9 @@ public final class FacadeServer implements AutoCloseable {
 
   /**
    * Stops accepting connections, lets in-flight requests (streams included) finish for up to
-   * {@link FacadeOptions#shutdownGrace()}, then closes what is left. Idempotent.
+   * {@link FacadeOptions#shutdownGrace()}, then closes what is left: open streams are closed and the
+   * threads that read them are shut down and awaited (a few seconds at most), so no reader outlives the
+   * server. Idempotent.
    */
   public void stop() {
     try {

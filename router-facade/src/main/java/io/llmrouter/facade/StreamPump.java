@@ -24,15 +24,18 @@ final class StreamPump implements Runnable {
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(64);
   private volatile boolean stopped;
 
-  private StreamPump(ChatStream stream) {
+  /** A reader of {@code stream} that reads nothing until {@link #start(Executor)}. */
+  StreamPump(ChatStream stream) {
     this.stream = stream;
   }
 
-  /** Starts reading {@code stream} on {@code executor}. */
-  static StreamPump start(ChatStream stream, Executor executor) {
-    StreamPump p = new StreamPump(stream);
-    executor.execute(p);
-    return p;
+  /**
+   * Starts reading on {@code executor}.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException when the executor is shut down (server stopping)
+   */
+  void start(Executor executor) {
+    executor.execute(this);
   }
 
   @Override
@@ -75,5 +78,11 @@ final class StreamPump implements Runnable {
   void stop() {
     stopped = true;
     queue.clear();
+  }
+
+  /** Stops the reader and closes its stream, for a server that is stopping while the request still runs. */
+  void cancel() {
+    stop();
+    stream.close();
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,14 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
-import okhttp3.mockwebserver.RecordedRequest;
-import okhttp3.mockwebserver.SocketPolicy;
 
 /**
  * Plays the free tiers of Groq, OpenRouter, NVIDIA NIM, a local vLLM, Cerebras and Gemini on 127.0.0.1, one
@@ -52,9 +43,10 @@ import okhttp3.mockwebserver.SocketPolicy;
  * day of traffic replays as fast as the client can send it; with a running clock the response is really
  * delayed by {@code latency / speed}. Only a {@link Fault#stall(Duration)} always waits real time.
  *
- * <p><b>Server.</b> One OkHttp {@link MockWebServer} per provider with a {@link Dispatcher}: thread per
- * connection (hundreds of concurrent clients are fine), socket policies give real connection resets and
- * truncated bodies, and each provider can be stopped (connection refused) and restarted on its port. SSE
+ * <p><b>Server.</b> One embedded HTTP/1.1 server (Jetty 12) per provider: a pool thread per request
+ * (hundreds of concurrent clients are fine), real connection resets and truncated bodies at the socket, and
+ * each provider can be stopped (connection refused) and restarted on its port. No test library comes with
+ * it: the testkit puts no JUnit on anyone's class path. SSE
  * bodies are produced whole and sent chunked: the client parses them incrementally, but chunks are not
  * spaced in time (simulated latency applies before the first byte).
  *
@@ -65,14 +57,6 @@ import okhttp3.mockwebserver.SocketPolicy;
  * <p>Thread-safety: all public methods are thread-safe. {@link #start()} once, {@link #close()} any time.
  */
 public final class ProviderSimulator implements AutoCloseable {
-
-  // MockWebServer logs every request at INFO through java.util.logging; a simulated day would flood stderr.
-  // The reference is kept so the logger (and its level) is not garbage-collected.
-  private static final Logger MOCK_WEB_SERVER_LOGGER = Logger.getLogger(MockWebServer.class.getName());
-
-  static {
-    MOCK_WEB_SERVER_LOGGER.setLevel(Level.WARNING);
-  }
 
   private final VirtualClock clock;
   private final Random random;
@@ -86,7 +70,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private final List<FaultRule> faults = new ArrayList<>();
   private final List<SimEvent> events = new ArrayList<>();
   private final Map<SimProvider, Outage> outages = new EnumMap<>(SimProvider.class);
-  private final Map<SimProvider, MockWebServer> servers = new EnumMap<>(SimProvider.class);
+  private final Map<SimProvider, SimServer> servers = new EnumMap<>(SimProvider.class);
   private final Map<SimProvider, Integer> ports = new EnumMap<>(SimProvider.class);
   private long seq;
   private boolean started;
@@ -164,50 +148,36 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   private void startServer(SimProvider p, int port) {
-    MockWebServer server = new MockWebServer();
-    server.setServerSocketFactory(new NoDelayServerSocketFactory());
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
+    SimServer server;
+    try {
+      server = new SimServer(p.name().toLowerCase(java.util.Locale.ROOT), port, call -> {
         try {
-          return handle(p, server, request);
+          return handle(p, call);
         } catch (RuntimeException e) {
           // A simulator bug must still end the call with a response, never a hang.
-          return new MockResponse().setResponseCode(500).setHeader("Content-Type", "text/plain")
-              .setBody("provider simulator failure: " + e);
+          return new SimServer.Answer(500).header("Content-Type", "text/plain").body("provider simulator failure: " + e);
         }
-      }
-    });
-    try {
-      server.start(InetAddress.getLoopbackAddress(), port);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind the simulated " + p + " endpoint on 127.0.0.1:" + port, e);
+      });
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("cannot bind the simulated " + p + " endpoint on 127.0.0.1:" + port, e.getCause());
     }
     synchronized (lock) {
       servers.put(p, server);
-      ports.put(p, server.getPort());
+      ports.put(p, server.port());
     }
   }
 
   /** Stops every endpoint. Idempotent; never throws. */
   @Override
   public void close() {
-    List<MockWebServer> toStop;
+    List<SimServer> toStop;
     synchronized (lock) {
       closed = true;
       toStop = new ArrayList<>(servers.values());
       servers.clear();
     }
-    for (MockWebServer s : toStop) {
-      shutdownQuietly(s);
-    }
-  }
-
-  private static void shutdownQuietly(MockWebServer s) {
-    try {
-      s.shutdown();
-    } catch (IOException | RuntimeException ignored) {
-      // Closing a test server: nothing useful to do with a failure to close a socket.
+    for (SimServer s : toStop) {
+      s.stop();
     }
   }
 
@@ -312,7 +282,7 @@ public final class ProviderSimulator implements AutoCloseable {
    */
   public void takeDown(SimProvider provider, Outage outage) {
     Objects.requireNonNull(outage, "outage");
-    MockWebServer toStop = null;
+    SimServer toStop = null;
     synchronized (lock) {
       requireServed(provider);
       outages.put(provider, outage);
@@ -321,7 +291,7 @@ public final class ProviderSimulator implements AutoCloseable {
       }
     }
     if (toStop != null) {
-      shutdownQuietly(toStop);
+      toStop.stop();
     }
   }
 
@@ -443,15 +413,9 @@ public final class ProviderSimulator implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------ serving
 
-  private MockResponse handle(SimProvider p, MockWebServer server, RecordedRequest request) {
-    try {
-      // MockWebServer queues every request for takeRequest(); drop ours so a long replay does not hold them all.
-      server.takeRequest(0, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private SimServer.Answer handle(SimProvider p, SimServer.Call request) {
     Wire w = wires.get(p);
-    String path = request.getPath() == null ? "/" : request.getPath();
+    String path = request.pathAndQuery();
     int q = path.indexOf('?');
     path = (q >= 0 ? path.substring(0, q) : path).replaceAll("/{2,}", "/");
     if (path.length() > 1 && path.endsWith("/")) {
@@ -459,17 +423,17 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     synchronized (lock) {
       if (outages.get(p) == Outage.SERVICE_UNAVAILABLE) {
-        return toMock(w.unavailable(), Duration.ZERO);
+        return toAnswer(w.unavailable(), Duration.ZERO);
       }
     }
     if (p == SimProvider.HOSTED_VLLM && path.equals("/health")) {
-      return new MockResponse().setResponseCode(200);
+      return new SimServer.Answer(200);
     }
     String prefix = p.pathPrefix();
     String rest = path.startsWith(prefix + "/") ? path.substring(prefix.length()) : null;
-    if ("/models".equals(rest) && "GET".equals(request.getMethod())) {
+    if ("/models".equals(rest) && "GET".equals(request.method())) {
       if (w.requiresAuth() && p != SimProvider.OPENROUTER && !hasKey(request)) {
-        return toMock(w.unauthorized(), Duration.ZERO);
+        return toAnswer(w.unauthorized(), Duration.ZERO);
       }
       List<SimModel> listed = new ArrayList<>();
       for (SimModel m : models(p)) {
@@ -477,24 +441,23 @@ public final class ProviderSimulator implements AutoCloseable {
           listed.add(m);
         }
       }
-      return toMock(Reply.json(200, w.listing(listed)), Duration.ZERO);
+      return toAnswer(Reply.json(200, w.listing(listed)), Duration.ZERO);
     }
-    if ("/chat/completions".equals(rest) && "POST".equals(request.getMethod())) {
+    if ("/chat/completions".equals(rest) && "POST".equals(request.method())) {
       return chat(p, w, request);
     }
-    return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
-        .setBody("{\"detail\":\"Not Found\"}");
+    return new SimServer.Answer(404).header("Content-Type", "application/json").body("{\"detail\":\"Not Found\"}");
   }
 
-  private static boolean hasKey(RecordedRequest request) {
-    String auth = request.getHeader("Authorization");
+  private static boolean hasKey(SimServer.Call request) {
+    String auth = request.header("Authorization");
     return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.substring(7).isBlank();
   }
 
-  private MockResponse chat(SimProvider p, Wire w, RecordedRequest request) {
+  private SimServer.Answer chat(SimProvider p, Wire w, SimServer.Call request) {
     JsonNode body;
     try {
-      body = Reply.JSON.readTree(request.getBody().readUtf8());
+      body = Reply.JSON.readTree(request.body());
     } catch (IOException | RuntimeException e) {
       body = null;
     }
@@ -585,16 +548,16 @@ public final class ProviderSimulator implements AutoCloseable {
       }
       events.add(event);
       w.rateHeaders(reply, st, ctx);
-      MockResponse mock = toMock(reply, realDelay.plus(fault != null ? fault.stallDuration() : Duration.ZERO));
+      SimServer.Answer answer = toAnswer(reply, realDelay.plus(fault != null ? fault.stallDuration() : Duration.ZERO));
       if (breaks && !call.stream) {
-        mock.setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY);
+        answer.ending(SimServer.Ending.DISCONNECT_DURING_BODY);
       }
-      return mock;
+      return answer;
     }
   }
 
   // Records a non-served outcome and renders it (null reply = connection reset). Caller holds the lock.
-  private MockResponse record(SimProvider p, String model, ChatCall call, Wire.Ctx ctx, Outcome outcome, ModelState st,
+  private SimServer.Answer record(SimProvider p, String model, ChatCall call, Wire.Ctx ctx, Outcome outcome, ModelState st,
       Throttle throttle, Fault fault, Reply reply, Duration realDelay) {
     if (st != null && outcome != Outcome.RATE_LIMITED) {
       st.errors++;
@@ -603,28 +566,25 @@ public final class ProviderSimulator implements AutoCloseable {
         throttle == null ? null : throttle.limit(), fault == null ? null : fault.kind(),
         call == null ? 0 : call.promptTokens, 0, call != null && call.stream, call != null && call.tools != null, ctx.latency()));
     if (reply == null) {
-      return new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+      return SimServer.Answer.reset();
     }
     if (st != null) {
       wires.get(p).rateHeaders(reply, st, ctx);
     }
-    return toMock(reply, realDelay);
+    return toAnswer(reply, realDelay);
   }
 
-  private static MockResponse toMock(Reply reply, Duration delay) {
-    MockResponse mock = new MockResponse().setResponseCode(reply.status);
+  private static SimServer.Answer toAnswer(Reply reply, Duration delay) {
+    SimServer.Answer answer = new SimServer.Answer(reply.status);
     if ("text/event-stream".equals(reply.contentType)) {
-      mock.setChunkedBody(reply.body, 1024);
-      mock.setHeader("Cache-Control", "no-cache");
+      answer.chunkedBody(reply.body, 1024);
+      answer.header("Cache-Control", "no-cache");
     } else {
-      mock.setBody(reply.body);
+      answer.body(reply.body);
     }
-    mock.setHeader("Content-Type", reply.contentType);
-    reply.headers.forEach(mock::setHeader);
-    if (!delay.isZero()) {
-      mock.setHeadersDelay(delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-    return mock;
+    answer.header("Content-Type", reply.contentType);
+    reply.headers.forEach(answer::header);
+    return answer.headersDelay(delay);
   }
 
   // Checks every window; admits (consuming all) or names the window with the longest wait. Caller holds the lock.

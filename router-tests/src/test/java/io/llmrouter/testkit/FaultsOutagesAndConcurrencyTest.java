@@ -60,6 +60,18 @@ class FaultsOutagesAndConcurrencyTest {
   }
 
   @Test
+  void midStreamErrorOnAPlainAnswerTruncatesTheBodyAtTheSocket() {
+    sim = ProviderSimulator.builder().build().start();
+    sim.failNext(SimProvider.GROQ, null, Fault.midStreamError(), 1);
+
+    // The headers promise the whole body; half of it arrives, then the connection closes.
+    assertThatThrownBy(() -> post(sim, SimProvider.GROQ, chat("llama-3.3-70b-versatile", "hi")))
+        .isInstanceOf(UncheckedIOException.class);
+    assertThat(sim.events()).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.FAULT));
+    assertThat(post(sim, SimProvider.GROQ, chat("llama-3.3-70b-versatile", "hi")).status()).isEqualTo(200);
+  }
+
+  @Test
   void midStreamErrorBreaksTheStreamInBandWithoutDone() {
     sim = ProviderSimulator.builder().build().start();
     sim.failNext(SimProvider.OPENROUTER, null, Fault.midStreamError(), 1);

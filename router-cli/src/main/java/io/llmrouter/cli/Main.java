@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import java.io.IOException;
 import java.io.InputStream;

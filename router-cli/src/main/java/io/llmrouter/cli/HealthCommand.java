@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.LlmRouterException;

@@ -1,4 +1,4 @@
-package io.llmrouter.facade.e2e;
+package io.llmrouter.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Router;
 import io.llmrouter.core.config.Env;
-import io.llmrouter.facade.ConfigRouterLoader;
+import io.llmrouter.cli.ConfigRouterLoader;
 import io.llmrouter.testkit.Fault;
 import io.llmrouter.testkit.ProviderSimulator;
 import io.llmrouter.testkit.SimProvider;

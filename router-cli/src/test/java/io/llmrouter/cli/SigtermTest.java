@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import io.llmrouter.testkit.scenario.DayReplay;
 import io.llmrouter.testkit.scenario.DayResult;

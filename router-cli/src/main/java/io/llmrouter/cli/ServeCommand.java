@@ -1,8 +1,11 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import io.llmrouter.api.LlmRouterException;
-import io.llmrouter.core.config.Env;
 import io.llmrouter.api.Router;
+import io.llmrouter.core.config.Env;
+import io.llmrouter.facade.ByteSize;
+import io.llmrouter.facade.FacadeOptions;
+import io.llmrouter.facade.FacadeServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,7 +49,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Allow a non-loopback address without a master key")
   boolean insecure;
 
-  @Option(names = "--max-body-size", defaultValue = "10MiB", converter = ByteSize.class,
+  @Option(names = "--max-body-size", defaultValue = "10MiB", converter = ByteSizeConverter.class,
       description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE})")
   long maxBodySize;
 

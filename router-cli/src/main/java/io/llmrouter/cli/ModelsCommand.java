@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import io.llmrouter.core.Sleeper;
 import io.llmrouter.api.ConfigException;

@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import picocli.CommandLine;
 
@@ -7,7 +7,7 @@ public final class SigtermServeMain {
   private SigtermServeMain() {}
 
   public static void main(String[] args) {
-    RouterLoader loader = (config, env) -> new RouterLoader.Loaded(new ScriptedRouter(), null);
+    RouterLoader loader = (config, env) -> new RouterLoader.Loaded(new StubRouter(), null);
     System.exit(new CommandLine(new ServeCommand(loader, true)).execute(args));
   }
 }

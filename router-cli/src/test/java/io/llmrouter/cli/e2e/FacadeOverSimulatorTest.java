@@ -1,4 +1,4 @@
-package io.llmrouter.facade.e2e;
+package io.llmrouter.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,10 +22,10 @@ import com.openai.models.models.Model;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.spi.Secret;
 import io.llmrouter.core.config.Env;
-import io.llmrouter.facade.ConfigRouterLoader;
+import io.llmrouter.cli.ConfigRouterLoader;
 import io.llmrouter.facade.FacadeOptions;
 import io.llmrouter.facade.FacadeServer;
-import io.llmrouter.facade.RouterLoader;
+import io.llmrouter.cli.RouterLoader;
 import io.llmrouter.testkit.Fault;
 import io.llmrouter.testkit.Outcome;
 import io.llmrouter.testkit.ProviderSimulator;

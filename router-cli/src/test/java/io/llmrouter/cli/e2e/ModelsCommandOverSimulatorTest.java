@@ -1,4 +1,4 @@
-package io.llmrouter.facade.e2e;
+package io.llmrouter.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.catalog.SafeConfigWriter;
 import io.llmrouter.catalog.StructuralConfigValidator;
 import io.llmrouter.core.config.Env;
-import io.llmrouter.facade.ModelsCommand;
+import io.llmrouter.cli.ModelsCommand;
 import io.llmrouter.providers.OpenAiCompatibleClient;
 import io.llmrouter.testkit.Fault;
 import io.llmrouter.testkit.ForwardingProviderClient;

@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,7 @@ import picocli.CommandLine;
 
 /** The serve and health commands over a test {@link RouterLoader}. */
 class CommandsTest {
-  final ScriptedRouter router = new ScriptedRouter();
+  final StubRouter router = new StubRouter();
   final AtomicReference<Path> loadedConfig = new AtomicReference<>();
   final AtomicReference<Path> loadedEnv = new AtomicReference<>();
   final StringWriter out = new StringWriter();
@@ -59,7 +59,7 @@ class CommandsTest {
         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
     assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).header("x-api-key", "sk-master").build(),
         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-    String big = FacadeTestBase.chatBody("fast").replace("hi", "a".repeat(2000));
+    String big = StubRouter.chatBody("fast").replace("hi", "a".repeat(2000));
     assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("x-api-key", "sk-master")
         .POST(HttpRequest.BodyPublishers.ofString(big)).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
 
@@ -133,6 +133,15 @@ class CommandsTest {
     };
     assertThat(cli(new HealthCommand(broken)).execute("--config", "c.yaml")).isEqualTo(2);
     assertThat(err.toString()).contains("configuration error: cannot read c.yaml");
+  }
+
+  @Test
+  void aBadBodySizeIsAUsageErrorNotAStackTrace() {
+    int code = cli(new ServeCommand(loader(null))).execute("--config", "c.yaml", "--port", "0", "--max-body-size", "ten");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("'ten' is not a size; use e.g. 10MiB").doesNotContain("Exception");
+    assertThat(loadedConfig.get()).isNull();
   }
 
   @Test

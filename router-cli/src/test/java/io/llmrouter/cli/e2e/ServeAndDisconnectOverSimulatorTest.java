@@ -1,4 +1,4 @@
-package io.llmrouter.facade.e2e;
+package io.llmrouter.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,10 +13,10 @@ import io.llmrouter.core.LlmRouter;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.LiteLlmConfigReader;
 import io.llmrouter.core.config.LoadedConfig;
-import io.llmrouter.facade.ConfigRouterLoader;
+import io.llmrouter.cli.ConfigRouterLoader;
 import io.llmrouter.facade.FacadeOptions;
 import io.llmrouter.facade.FacadeServer;
-import io.llmrouter.facade.ServeCommand;
+import io.llmrouter.cli.ServeCommand;
 import io.llmrouter.providers.OpenAiCompatibleClient;
 import io.llmrouter.testkit.Outcome;
 import io.llmrouter.testkit.ForwardingProviderClient;

@@ -1,4 +1,4 @@
-package io.llmrouter.facade;
+package io.llmrouter.cli;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,0 +1,140 @@
+package io.llmrouter.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmrouter.api.RateScope;
+import io.llmrouter.api.RateSignal;
+import io.llmrouter.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+/** One deployment's state: header quotas, the combined availableAt, restored cooldowns, daily counts. */
+class InMemoryDeploymentStateTest {
+  final TestClock clock = new TestClock();
+  final InMemoryStateStore store = new InMemoryStateStore();
+
+  long now() {
+    return clock.millis();
+  }
+
+  RateSignal requestsExhaustedUntil(Instant reset) {
+    return new RateSignal(new RateSignal.Window(100L, 0L, reset, RateScope.MINUTE), null, null, clock.instant());
+  }
+
+  RateSignal tokensExhaustedUntil(Instant reset) {
+    return new RateSignal(null, new RateSignal.Window(10_000L, 0L, reset, RateScope.MINUTE), null, clock.instant());
+  }
+
+  @Test
+  void anExhaustedWindowBlocksUntilItsResetAndIsNeverShortened() {
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    assertThat(s.quotaUntil(now())).isZero();
+    Instant reset = clock.instant().plusSeconds(30);
+    s.applySignal(requestsExhaustedUntil(reset));
+    assertThat(s.quotaUntil(now())).isEqualTo(reset.toEpochMilli());
+    // an earlier reset reported later does not shorten it
+    s.applySignal(requestsExhaustedUntil(clock.instant().plusSeconds(5)));
+    s.applySignal(tokensExhaustedUntil(clock.instant().plusSeconds(5)));
+    assertThat(s.quotaUntil(now())).isEqualTo(reset.toEpochMilli());
+    // a later token reset extends it
+    Instant tokenReset = clock.instant().plusSeconds(45);
+    s.applySignal(tokensExhaustedUntil(tokenReset));
+    assertThat(s.quotaUntil(now())).isEqualTo(tokenReset.toEpochMilli());
+    clock.advance(Duration.ofSeconds(44));
+    assertThat(s.quotaUntil(now())).isEqualTo(tokenReset.toEpochMilli());
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(s.quotaUntil(now())).isZero();
+  }
+
+  @Test
+  void signalsWithRoomLeftOrWithoutAResetBlockNothing() {
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    s.applySignal(null);
+    s.applySignal(RateSignal.none(clock.instant()));
+    s.applySignal(new RateSignal(new RateSignal.Window(100L, 3L, clock.instant().plusSeconds(30), RateScope.MINUTE),
+        new RateSignal.Window(100L, null, clock.instant().plusSeconds(30), RateScope.MINUTE), null, clock.instant()));
+    s.applySignal(new RateSignal(new RateSignal.Window(100L, 0L, null, RateScope.MINUTE), null, null, clock.instant()));
+    assertThat(s.quotaUntil(now())).isZero();
+    assertThat(s.availableAt(now(), 10)).isEqualTo(now());
+  }
+
+  @Test
+  void availableAtIsTheLatestOfCooldownQuotaAndWindow() {
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", 1, 1_000L, store);
+    long t0 = now();
+    assertThat(s.windowsUnlimited()).isFalse();
+    assertThat(s.availableAt(t0, 100)).isEqualTo(t0);
+
+    assertThat(s.open(t0 + 5_000, false)).isEqualTo(t0 + 5_000);
+    assertThat(s.coolingUntil(t0)).isEqualTo(t0 + 5_000);
+    assertThat(s.availableAt(t0, 100)).isEqualTo(t0 + 5_000);
+
+    s.applySignal(requestsExhaustedUntil(Instant.ofEpochMilli(t0 + 10_000)));
+    assertThat(s.availableAt(t0, 100)).isEqualTo(t0 + 10_000);
+
+    assertThat(s.reserve(clock, 100)).isInstanceOf(Reservation.Granted.class);
+    // the rpm of 1 is used: the window frees last
+    assertThat(s.availableAt(t0, 100)).isEqualTo(t0 + 60_000);
+    assertThat(s.tokensInWindow(t0)).isEqualTo(100);
+    // a request larger than the tpm never fits
+    assertThat(s.availableAt(t0, 1_001)).isEqualTo(Long.MAX_VALUE);
+
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(s.availableAt(now(), 100)).isEqualTo(now());
+  }
+
+  @Test
+  void aCooldownPersistedInTheStoreIsRestored() {
+    Instant until = clock.instant().plusSeconds(20);
+    store.putCooldown("d", until, "429 daily cap");
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    assertThat(s.deploymentId()).isEqualTo("d");
+    assertThat(s.tryPass(now())).isEqualTo(CooldownPass.cooling(until.toEpochMilli()));
+    assertThat(s.coolingUntil(now())).isEqualTo(until.toEpochMilli());
+    assertThat(s.availableAt(now(), 1)).isEqualTo(until.toEpochMilli());
+    // another deployment of the same store is not cooled
+    assertThat(new InMemoryDeploymentState("other", null, null, store).tryPass(now())).isEqualTo(CooldownPass.PASS);
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(s.tryPass(now())).isEqualTo(CooldownPass.PROBE);
+  }
+
+  @Test
+  void anExpiredPersistedCooldownMakesTheFirstRequestTheProbe() {
+    store.putCooldown("d", clock.instant().minusSeconds(5), "old");
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    assertThat(s.coolingUntil(now())).isZero();
+    assertThat(s.tryPass(now())).isEqualTo(CooldownPass.PROBE);
+    assertThat(s.tryPass(now())).isEqualTo(CooldownPass.PROBE_BUSY);
+    assertThat(s.onSuccess(true)).isTrue();
+    assertThat(s.tryPass(now())).isEqualTo(CooldownPass.PASS);
+  }
+
+  @Test
+  void dailyCountsArePerUtcDayAndDeploymentInTheStore() {
+    InMemoryDeploymentState a = new InMemoryDeploymentState("a", null, null, store);
+    InMemoryDeploymentState b = new InMemoryDeploymentState("b", null, null, store);
+    LocalDate day = LocalDate.of(2026, 3, 1);
+    assertThat(a.incrementDaily(day)).isEqualTo(1);
+    assertThat(a.incrementDaily(day)).isEqualTo(2);
+    assertThat(a.incrementDaily(day.plusDays(1))).isEqualTo(1);
+    assertThat(b.incrementDaily(day)).isEqualTo(1);
+    assertThat(store.daily("a", day)).isEqualTo(2);
+    assertThat(store.daily("a", day.plusDays(1))).isEqualTo(1);
+    assertThat(store.daily("b", day)).isEqualTo(1);
+    assertThat(store.daily("b", day.plusDays(1))).isZero();
+    // a new state over the same store continues the count
+    assertThat(new InMemoryDeploymentState("a", null, null, store).incrementDaily(day)).isEqualTo(3);
+  }
+
+  @Test
+  void theFactoryBuildsStatesWithTheDeploymentsLimits() {
+    var config = io.llmrouter.core.config.RouterConfig.builder()
+        .deployment(io.llmrouter.core.config.DeploymentBuilder.of("g", "groq/m").id("d").rpm(1)).build();
+    DeploymentState s = DeploymentStateFactory.inMemory(store).create(config.deployments().get(0));
+    assertThat(s.deploymentId()).isEqualTo("d");
+    assertThat(s.reserve(clock, 1)).isInstanceOf(Reservation.Granted.class);
+    assertThat(s.reserve(clock, 1)).isInstanceOf(Reservation.Refused.class);
+  }
+}

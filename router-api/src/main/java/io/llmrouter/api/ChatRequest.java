@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -89,6 +90,39 @@ public final class ChatRequest extends ExtensibleJson {
     b.timeout = timeout;
     b.extra.putAll(extra());
     return b;
+  }
+
+  /**
+   * The request fields only the router reads (LiteLLM's router options); they never go upstream. With
+   * {@link #isRouterField} (which adds LiteLLM's {@code mock_*} switches) this is the one list both the
+   * router and the provider client strip by.
+   */
+  public static final Set<String> ROUTER_FIELDS = Set.of("fallbacks", "disable_fallbacks", "timeout", "num_retries",
+      "drop_params", "request_timeout", "max_fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
+
+  /** True for a field only the router reads: one of {@link #ROUTER_FIELDS}, or a {@code mock_*} switch. */
+  public static boolean isRouterField(String name) {
+    return name.startsWith("mock_") || ROUTER_FIELDS.contains(name);
+  }
+
+  /**
+   * This request without the router-only fields ({@link #isRouterField}): what a provider may see. Returns
+   * this instance when there is nothing to remove.
+   */
+  public ChatRequest withoutRouterFields() {
+    boolean dirty = fallbacks != null || disableFallbacks != null || timeout != null;
+    if (!dirty) {
+      for (String k : extra().keySet()) {
+        if (isRouterField(k)) {
+          dirty = true;
+          break;
+        }
+      }
+    }
+    if (!dirty) return this;
+    Builder b = toBuilder().fallbacks((List<String>) null).disableFallbacks(null).timeout(null);
+    for (String k : extra().keySet()) if (isRouterField(k)) b.removeExtra(k);
+    return b.build();
   }
 
   /** Returns the model group (a {@code model_name} of the configuration) to route to, or null when absent. */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The facts of one request (the cleaned upstream request, its deadline and token estimate, the
@@ -22,10 +21,6 @@ import java.util.Set;
 final class RequestState {
   /** Tokens assumed for the completion when the request sets no cap. */
   static final int DEFAULT_COMPLETION_TOKENS = 256;
-
-  /** Request fields only the router reads; they never go upstream (the one list, used by {@link #clean}). */
-  static final Set<String> ROUTER_ONLY_FIELDS = Set.of("num_retries", "drop_params", "request_timeout", "max_fallbacks",
-      "context_window_fallbacks", "content_policy_fallbacks", "fallbacks", "disable_fallbacks", "timeout");
 
   final RequestHandle handle;
   final ChatRequest original;
@@ -69,7 +64,7 @@ final class RequestState {
     this.promptTokens = estimatePromptTokens(original);
     Integer cap = original.maxTokens() != null ? original.maxTokens() : original.maxCompletionTokens();
     this.estTokens = promptTokens + (long) (cap != null && cap > 0 ? cap : DEFAULT_COMPLETION_TOKENS);
-    this.upstream = clean(original);
+    this.upstream = original.withoutRouterFields();
   }
 
   void reason(NoDeploymentAvailableException.Reason r) {
@@ -109,19 +104,5 @@ final class RequestState {
     if (n.isBoolean()) return n.booleanValue();
     if (n.isTextual()) return n.textValue().equalsIgnoreCase("true");
     return n.isNumber() && n.asInt() != 0;
-  }
-
-  /** Router-only fields never go upstream: the list above, and LiteLLM's {@code mock_*} switches. */
-  static boolean routerOnly(String key) {
-    return key.startsWith("mock_") || ROUTER_ONLY_FIELDS.contains(key);
-  }
-
-  static ChatRequest clean(ChatRequest r) {
-    boolean dirty = r.fallbacks() != null || r.disableFallbacks() != null || r.timeout() != null;
-    if (!dirty) for (String k : r.extra().keySet()) if (routerOnly(k)) { dirty = true; break; }
-    if (!dirty) return r;
-    ChatRequest.Builder b = r.toBuilder().fallbacks((List<String>) null).disableFallbacks(null).timeout(null);
-    for (String k : r.extra().keySet()) if (routerOnly(k)) b.removeExtra(k);
-    return b.build();
   }
 }

@@ -36,7 +36,6 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,8 +87,6 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   private static final String HIDDEN_RETRY_AFTER = "x-llm-router-retry-after";
   private static final int MAX_ERROR_BODY = 64 * 1024;
-  private static final Set<String> ROUTER_ONLY = Set.of("fallbacks", "disable_fallbacks", "timeout", "mock_response",
-      "context_window_fallbacks", "content_policy_fallbacks", "num_retries");
 
   private final OkHttpClient http;
   private final Clock clock;
@@ -281,12 +278,8 @@ public final class OpenAiCompatibleClient implements ProviderClient {
    * set, router-only fields removed, and the dialect's adaptations applied. Package-private for tests.
    */
   static ObjectNode body(ProviderCall call, Dialect dialect, boolean stream) {
-    ObjectNode body = Json.mapper().valueToTree(call.request());
-    List<String> names = new ArrayList<>();
-    body.fieldNames().forEachRemaining(names::add);
-    for (String n : names) {
-      if (ROUTER_ONLY.contains(n) || n.startsWith("mock_testing_")) body.remove(n);
-    }
+    // The router already sent a cleaned request; a caller using the client alone gets the same rule (one list).
+    ObjectNode body = Json.mapper().valueToTree(call.request().withoutRouterFields());
     body.set("model", TextNode.valueOf(call.endpoint().model()));
     if (stream) {
       body.set("stream", BooleanNode.TRUE);

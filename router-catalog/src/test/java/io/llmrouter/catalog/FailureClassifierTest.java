@@ -1,9 +1,9 @@
 package io.llmrouter.catalog;
 
-import static io.llmrouter.catalog.FakeProviderClient.ctx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrouter.api.AuthenticationException;
+import io.llmrouter.api.ErrorContext;
 import io.llmrouter.api.BadRequestException;
 import io.llmrouter.api.ModelNotFoundException;
 import io.llmrouter.api.ProviderException;
@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import io.llmrouter.testing.ScriptedProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FailureClassifierTest {
+  static ErrorContext ctx(int status, String provider, String body) {
+    return ScriptedProvider.errorContext(status, provider, null, body);
+  }
 
   static Stream<Arguments> table() {
     return Stream.of(

@@ -65,7 +65,9 @@ import java.util.function.Function;
  * A simulated latency ({@link #latency(Duration)}, {@link #latency(String, Duration)}) advances the clock
  * before a chat or a stream open is answered. Every chat, stream open and model list is recorded with the
  * clock's time at its start ({@link #calls()}, {@link #streamCalls()}, {@link #listCalls()}), unless
- * {@link #recordCalls(boolean) recording is off}.
+ * {@link #recordCalls(boolean) recording is off}. While recording, chats being answered are also counted
+ * ({@link #inFlight()}, {@link #maxInFlight()}), so a test of a concurrency limit can check how many calls
+ * overlapped (a step that waits on a latch makes them overlap).
  *
  * <p>Thread-safety: every method may be called from any thread, scripting included. The call path takes no
  * lock and, with nothing scripted and recording off, allocates only the response itself, so a JMH benchmark
@@ -193,6 +195,8 @@ public final class ScriptedProvider implements ProviderClient {
   private final ConcurrentLinkedQueue<Call> streamCalls = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<ListCall> listCalls = new ConcurrentLinkedQueue<>();
   private final AtomicInteger openStreams = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile boolean closed;
 
   /** A provider on its own {@link TestClock} (starting at {@link TestClock#DEFAULT_START}) with {@link #DEFAULT_INFO}. */
@@ -381,11 +385,28 @@ public final class ScriptedProvider implements ProviderClient {
     return List.copyOf(listCalls);
   }
 
-  /** Forgets every recorded chat, stream open and model list (scripts stay). */
+  /**
+   * Forgets every recorded chat, stream open and model list (scripts stay), and restarts {@link #maxInFlight()}
+   * from the chats in flight now.
+   */
   public void clearCalls() {
     calls.clear();
     streamCalls.clear();
     listCalls.clear();
+    maxInFlight.set(inFlight.get());
+  }
+
+  /**
+   * How many chats are being answered right now: come in, and neither returned nor thrown yet (a simulated
+   * latency and the scripted step both count). Counted only while recording is on.
+   */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The most chats that were being answered at once so far (since {@link #clearCalls()}); see {@link #inFlight()}. */
+  public int maxInFlight() {
+    return maxInFlight.get();
   }
 
   /** How many streams this provider opened that are not closed yet. */
@@ -440,7 +461,15 @@ public final class ScriptedProvider implements ProviderClient {
 
   /** An error context for a scripted failure: no headers, no body, an empty signal. */
   public static ErrorContext errorContext(int status, String provider, String deploymentId) {
-    return new ErrorContext(status, provider, deploymentId, Map.of(), null, null);
+    return errorContext(status, provider, deploymentId, null);
+  }
+
+  /**
+   * An error context for a scripted failure whose response said {@code body} (what a classifier of error
+   * wording reads): no headers, an empty signal.
+   */
+  public static ErrorContext errorContext(int status, String provider, String deploymentId, String body) {
+    return new ErrorContext(status, provider, deploymentId, Map.of(), body, null);
   }
 
   /** A stream chunk whose delta carries {@code text}. */
@@ -476,11 +505,21 @@ public final class ScriptedProvider implements ProviderClient {
     return i;
   }
 
-  /** Records the call, waits the simulated latency on the clock, and answers as scripted. */
+  /** Records the call, waits the simulated latency on the clock, and answers as scripted (counted in flight meanwhile). */
   @Override
   public ProviderResponse<ChatResponse> chat(ProviderCall call) {
+    if (!recording) return answer(call);
+    calls.add(new Call(call, clock.millis()));
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    try {
+      return answer(call);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private ProviderResponse<ChatResponse> answer(ProviderCall call) {
     Endpoint e = call.endpoint();
-    if (recording) calls.add(new Call(call, clock.millis()));
     Function<ProviderCall, ProviderResponse<ChatResponse>> step = null;
     Duration wait = latency;
     if (scripted) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -302,5 +303,56 @@ class ScriptedProviderTest {
     assertThat(ctx.provider()).isEqualTo("groq");
     assertThat(ctx.deploymentId()).isEqualTo("a");
     assertThat(ctx.signal()).isNotNull();
+    assertThat(ctx.body()).isNull();
+    var withBody = ScriptedProvider.errorContext(404, "nvidia_nim", null, "Model not found for account");
+    assertThat(withBody.status()).isEqualTo(404);
+    assertThat(withBody.provider()).isEqualTo("nvidia_nim");
+    assertThat(withBody.deploymentId()).isNull();
+    assertThat(withBody.body()).isEqualTo("Model not found for account");
+    assertThat(withBody.headers()).isEmpty();
+    assertThat(withBody.signal()).isNotNull();
+  }
+
+  @Test
+  void chatsBeingAnsweredAreCountedInFlightAndTheMostAtOnceIsKept() throws Exception {
+    CountDownLatch arrived = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    provider.always("held", c -> {
+      arrived.countDown();
+      try {
+        assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return provider.ok(c);
+    });
+    provider.fail("a", down("a"));
+    assertThatThrownBy(() -> provider.chat(call("a"))).isInstanceOf(ProviderUnavailableException.class);
+    provider.chat(call("a"));
+    assertThat(provider.inFlight()).isZero(); // a thrown answer leaves the count too
+    assertThat(provider.maxInFlight()).isEqualTo(1);
+
+    List<Thread> held = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Thread t = new Thread(() -> provider.chat(call("held")));
+      t.start();
+      held.add(t);
+    }
+    assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(provider.inFlight()).isEqualTo(2);
+    provider.chat(call("b")); // a third, while two are held
+    assertThat(provider.maxInFlight()).isEqualTo(3);
+    provider.clearCalls();
+    assertThat(provider.maxInFlight()).isEqualTo(2); // restarts from what is in flight now
+    release.countDown();
+    for (Thread t : held) t.join(10_000);
+    assertThat(provider.inFlight()).isZero();
+    assertThat(provider.maxInFlight()).isEqualTo(2);
+
+    provider.clearCalls();
+    provider.recordCalls(false);
+    provider.chat(call("a"));
+    assertThat(provider.maxInFlight()).isZero(); // not counted with recording off
   }
 }

@@ -42,8 +42,8 @@ final class AttemptRunner {
   /** An attempt's result: {@link Success} or {@link Failure}. */
   sealed interface Result<T> permits Success, Failure {}
 
-  /** Served by {@code ticket}'s deployment. */
-  record Success<T>(T value, Ticket ticket, Map<String, String> headers) implements Result<T> {}
+  /** Served by {@code ticket}'s deployment; also the group's outcome. */
+  record Success<T>(T value, Ticket ticket, Map<String, String> headers) implements Result<T>, GroupRetry.GroupOutcome<T> {}
 
   /** Failed; already recorded (attempt log, cooldown). */
   record Failure<T>(ProviderException error) implements Result<T> {}

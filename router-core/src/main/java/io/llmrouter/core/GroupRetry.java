@@ -26,11 +26,8 @@ import java.util.List;
 final class GroupRetry {
   private static final long MAX_BACKOFF_MILLIS = 8_000;
 
-  /** How serving one group ended: {@link Served} or {@link Failed}. */
-  sealed interface GroupOutcome<T> permits Served, Failed {}
-
-  /** A deployment of the group served. */
-  record Served<T>(AttemptRunner.Success<T> success) implements GroupOutcome<T> {}
+  /** How serving one group ended: served ({@link AttemptRunner.Success}, no wrapper on the hot path) or {@link Failed}. */
+  sealed interface GroupOutcome<T> permits AttemptRunner.Success, Failed {}
 
   /**
    * The group could not serve.
@@ -139,7 +136,7 @@ final class GroupRetry {
         owed = false;
       }
       AttemptRunner.Result<T> result = attempts.run(g, t, rs, call);
-      if (result instanceof AttemptRunner.Success<T> s) return new Served<>(s);
+      if (result instanceof AttemptRunner.Success<T> s) return s;
       ProviderException failure = ((AttemptRunner.Failure<T>) result).error();
       groupErr = failure;
       last = failure;

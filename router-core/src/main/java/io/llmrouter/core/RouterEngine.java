@@ -351,7 +351,7 @@ final class RouterEngine implements Router {
       throw new InvalidRequestException("messages", "request has no 'messages': expected a non-empty array of messages");
     }
     long now = clock.millis();
-    RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), Instant.ofEpochMilli(now));
+    RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now);
     RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
     listeners.onRequestStart(handle);
     return rs;
@@ -365,7 +365,7 @@ final class RouterEngine implements Router {
     ModelGroup g = plan.current();
     while (g != null) {
       GroupRetry.GroupOutcome<T> outcome = retry.serve(g, rs, call, plan.firstChoice(), plan.fallbackLeft());
-      if (outcome instanceof GroupRetry.Served<T> served) return served.success();
+      if (outcome instanceof AttemptRunner.Success<T> served) return served;
       GroupRetry.Failed<T> failed = (GroupRetry.Failed<T>) outcome;
       if (failed.lastError() != null) last = failed.lastError();
       if (failed.deadlineHit()) {
@@ -380,7 +380,7 @@ final class RouterEngine implements Router {
   private void end(RequestState rs, Route route, Usage usage, LlmRouterException error) {
     if (!listeners.any()) return;
     Route r = route != null ? route : error instanceof NoDeploymentAvailableException n ? n.route() : null;
-    Duration took = Duration.ofMillis(Math.max(0, clock.millis() - rs.handle.start().toEpochMilli()));
+    Duration took = Duration.ofMillis(Math.max(0, clock.millis() - rs.handle.startMillis()));
     listeners.onRequestEnd(rs.handle, new RequestEnd(error == null ? RequestEnd.Outcome.SERVED : RequestEnd.Outcome.FAILED,
         r, rs.attempts, error == null ? usage : null, error, took));
   }

@@ -62,9 +62,9 @@ class GroupRetryTest {
     return retry.serve(g, rs, chat, true, canFallBack);
   }
 
-  static GroupRetry.Served<ChatResponse> served(GroupRetry.GroupOutcome<ChatResponse> o) {
-    assertThat(o).isInstanceOf(GroupRetry.Served.class);
-    return (GroupRetry.Served<ChatResponse>) o;
+  static AttemptRunner.Success<ChatResponse> served(GroupRetry.GroupOutcome<ChatResponse> o) {
+    assertThat(o).isInstanceOf(AttemptRunner.Success.class);
+    return (AttemptRunner.Success<ChatResponse>) o;
   }
 
   static GroupRetry.Failed<ChatResponse> failed(GroupRetry.GroupOutcome<ChatResponse> o) {
@@ -76,9 +76,9 @@ class GroupRetryTest {
   void aFiveHundredIsRetriedAtOnceOnAnotherDeployment() {
     ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a").order(1)).deployment(dep("g", "b").order(2)));
     f.provider.fail("a", down("a"));
-    GroupRetry.Served<ChatResponse> s = served(serve(g, f.request("g"), false));
-    assertThat(s.success().ticket().deployment.id).isEqualTo("b");
-    assertThat(s.success().value().choices().get(0).message().text()).isEqualTo("hello from b");
+    AttemptRunner.Success<ChatResponse> s = served(serve(g, f.request("g"), false));
+    assertThat(s.ticket().deployment.id).isEqualTo("b");
+    assertThat(s.value().choices().get(0).message().text()).isEqualTo("hello from b");
     assertThat(f.provider.order()).containsExactly("a", "b");
     assertThat(f.clock.sleeps()).isEmpty();
     assertThat(f.events).contains("retry g #1 0ms");
@@ -89,8 +89,8 @@ class GroupRetryTest {
     ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
     f.provider.fail("a", rateLimited("a", Duration.ofSeconds(2)));
     long t0 = f.now();
-    GroupRetry.Served<ChatResponse> s = served(serve(g, f.request("g"), false));
-    assertThat(s.success().ticket().deployment.id).isEqualTo("a");
+    AttemptRunner.Success<ChatResponse> s = served(serve(g, f.request("g"), false));
+    assertThat(s.ticket().deployment.id).isEqualTo("a");
     assertThat(f.clock.sleeps()).containsExactly(Duration.ofSeconds(2));
     assertThat(f.provider.calls()).extracting(ScriptedProvider.Call::atMillis).containsExactly(t0, t0 + 2_000);
     assertThat(f.events).contains("cooldown a until " + java.time.Instant.ofEpochMilli(t0 + 2_000), "retry g #1 2000ms", "cooldown-end a");
@@ -161,8 +161,8 @@ class GroupRetryTest {
     ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")).deployment(dep("g", "b")));
     byId(registry, "a").state.open(f.now() + 5_000, false);
     byId(registry, "b").state.open(f.now() + 8_000, false);
-    GroupRetry.Served<ChatResponse> s = served(serve(g, f.request("g"), false));
-    assertThat(s.success().ticket().deployment.id).isEqualTo("a");
+    AttemptRunner.Success<ChatResponse> s = served(serve(g, f.request("g"), false));
+    assertThat(s.ticket().deployment.id).isEqualTo("a");
     assertThat(f.clock.sleeps()).containsExactly(Duration.ofSeconds(5));
     assertThat(f.events).contains("retry g #1 5000ms", "cooldown-end a");
   }

@@ -58,7 +58,7 @@ final class PolicyFixture {
   }
 
   RequestState request(ChatRequest r) {
-    return new RequestState(new RequestHandle(++ids, r.model(), clock.instant()), r, clock.millis(), 60);
+    return new RequestState(new RequestHandle(++ids, r.model(), clock.millis()), r, clock.millis(), 60);
   }
 
   private RouterListener recorder() {

@@ -125,7 +125,7 @@ public final class LiteLlmBaseline implements ChatPolicy {
 
   @Override
   public Served serve(ChatRequest request) {
-    current.set(new RequestHandle(requestIds.incrementAndGet(), request.model(), clock.instant()));
+    current.set(new RequestHandle(requestIds.incrementAndGet(), request.model(), clock.millis()));
     List<String> entered = new ArrayList<>();
     Set<String> attempted = new HashSet<>();
     attempted.add(request.model());

@@ -80,8 +80,10 @@ public final class EndpointResolver {
    */
   public String missingKey(ProviderInfo info, SecretRef configured) {
     if (configured != null) {
+      // Admission asks this on every request: read the variable, build no Secret.
       if (configured.envVar() == null) return null;
-      return configured.resolve(env).isPresent() ? null : configured.envVar();
+      String v = env.get(configured.envVar());
+      return v == null || v.isEmpty() ? configured.envVar() : null;
     }
     if (info == null || !info.keyRequired() || info.apiKeyEnvs().isEmpty()) return null;
     return firstSet(info.apiKeyEnvs()) != null ? null : String.join(" or ", info.apiKeyEnvs());

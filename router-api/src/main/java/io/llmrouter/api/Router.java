@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * </pre>
  *
  * <p>Every call ends in a response or an exception, never silence. Errors are {@link LlmRouterException}s:
+ * {@link InvalidRequestException} for a malformed request (it names the field),
  * {@link UnknownModelException} for a model group that does not exist, {@link NoDeploymentAvailableException}
  * when nothing in the chain can serve (with the earliest time something will), or the last provider error
  * when it is not retriable (for example {@link BadRequestException}).
@@ -54,7 +55,12 @@ public interface Router extends AutoCloseable {
    */
   AutoCloseable stream(ChatRequest request, StreamListener listener);
 
-  /** Sends one chat completion without blocking the caller. The future fails with a {@link LlmRouterException}. */
+  /**
+   * Sends one chat completion without blocking the caller, on the router's executor. The future fails with
+   * a {@link LlmRouterException}.
+   *
+   * @throws LlmRouterException at once when the router is closed or its executor refuses more work
+   */
   CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
 
   /** The configured model groups, in configuration order, with their availability now. */
@@ -66,7 +72,11 @@ public interface Router extends AutoCloseable {
   /** Runs one health check of every deployment now and returns the report. */
   HealthReport checkHealth();
 
-  /** Stops background work and releases connections. In-flight calls finish or fail. */
+  /**
+   * Stops background work and releases connections. In-flight calls finish or fail; work the router runs
+   * on its own executor is awaited (bounded). Afterwards every call is refused with a
+   * {@link LlmRouterException}. Idempotent.
+   */
   @Override
   void close();
 }

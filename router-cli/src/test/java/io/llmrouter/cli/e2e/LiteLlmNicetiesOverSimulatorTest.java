@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmrouter.cli.ConfigRouterLoader;
 import io.llmrouter.cli.ServeCommand;
 import io.llmrouter.core.config.Env;
+import io.llmrouter.testkit.Outcome;
 import io.llmrouter.testkit.ProviderSimulator;
+import io.llmrouter.testkit.SimModel;
 import io.llmrouter.testkit.SimProvider;
 import io.llmrouter.testkit.VirtualClock;
 import java.io.PrintWriter;
@@ -17,8 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -30,7 +33,8 @@ import picocli.CommandLine;
 
 /**
  * LiteLLM niceties through the real serve path (config file, .env, ServeCommand, facade) over the simulator:
- * LITELLM_MASTER_KEY as the master key when the config sets none, and mock_response answered without a call.
+ * LITELLM_MASTER_KEY as the master key when the config sets none, mock_response answered without a call,
+ * and a provider's 429 reaching the caller with its x-ratelimit-* headers.
  */
 class LiteLlmNicetiesOverSimulatorTest {
   static final String NO_MASTER_KEY = """
@@ -139,5 +143,41 @@ class LiteLlmNicetiesOverSimulatorTest {
       assertThat(r.headers().firstValue("x-llm-router-attempts")).hasValue("0");
     });
     assertThat(sim.requestCount()).isZero();
+  }
+
+  @Test
+  void aRateLimitedChainAnswers429WithTheProvidersRateHeaders() throws Exception {
+    sim.close();
+    // 1 RPM that the config does not declare: the router learns it from Groq's 429.
+    sim = ProviderSimulator.builder().clock(VirtualClock.realTime()).providers(SimProvider.GROQ)
+        .model(SimModel.builder(SimProvider.GROQ, "e2e/one").rpm(1).rpd(1_000).tpm(60_000).build()).build().start();
+    String config = """
+        model_list:
+          - model_name: fast
+            litellm_params:
+              model: groq/e2e/one
+              api_key: os.environ/GROQ_API_KEY
+        router_settings:
+          num_retries: 0
+        """;
+    serving(config, "LITELLM_MASTER_KEY=" + GUIDE_KEY + "\n", Map.of(), base -> {
+      assertThat(chat(base, GUIDE_KEY, ask("first")).statusCode()).isEqualTo(200);
+      HttpResponse<String> r = chat(base, GUIDE_KEY, ask("second"));
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+      Map<String, List<String>> rate = new TreeMap<>();
+      r.headers().map().forEach((k, v) -> {
+        if (k.startsWith("x-ratelimit-")) rate.put(k, v);
+      });
+      assertThat(rate.keySet()).containsExactly("x-ratelimit-limit-requests", "x-ratelimit-limit-tokens",
+          "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests",
+          "x-ratelimit-reset-tokens");
+      assertThat(rate).containsEntry("x-ratelimit-limit-requests", List.of("1000"))
+          .containsEntry("x-ratelimit-limit-tokens", List.of("60000"));
+      assertThat(r.headers().allValues("retry-after")).singleElement()
+          .satisfies(v -> assertThat(Integer.parseInt(v)).isBetween(1, 61));
+      assertThat(r.headers().map()).doesNotContainKeys("x-request-id", "llm_provider-x-ratelimit-limit-requests");
+    });
+    assertThat(sim.events()).extracting(e -> e.outcome()).containsExactly(Outcome.SERVED, Outcome.RATE_LIMITED);
   }
 }

@@ -20,6 +20,8 @@ import java.nio.file.Path;
  */
 public final class ConfigRouterLoader implements RouterLoader {
   static final String MASTER_KEY_VAR = "LLM_ROUTER_MASTER_KEY";
+  /** LiteLLM's own variable (the guide's {@code .env} sets it): read when the config sets no master key and {@link #MASTER_KEY_VAR} is unset. */
+  static final String LITELLM_MASTER_KEY_VAR = "LITELLM_MASTER_KEY";
 
   private final Env processEnv;
   private final Path stateFile;
@@ -67,7 +69,10 @@ public final class ConfigRouterLoader implements RouterLoader {
       return ref.resolve(env).orElseThrow(() -> new ConfigException("general_settings.master_key",
           "environment variable " + ref.envVar() + " is not set"));
     }
-    String fromEnv = env.get(MASTER_KEY_VAR);
-    return fromEnv == null || fromEnv.isBlank() ? null : Secret.of(fromEnv);
+    for (String var : new String[] {MASTER_KEY_VAR, LITELLM_MASTER_KEY_VAR}) {
+      String fromEnv = env.get(var);
+      if (fromEnv != null && !fromEnv.isBlank()) return Secret.of(fromEnv.strip());
+    }
+    return null;
   }
 }

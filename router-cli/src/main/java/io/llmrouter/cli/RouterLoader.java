@@ -19,7 +19,8 @@ public interface RouterLoader {
    * Loads the configuration and builds a router from it. The caller owns and closes the router.
    *
    * <p>The master key is {@code general_settings.master_key} with {@code os.environ/NAME} resolved, or
-   * else the {@code LLM_ROUTER_MASTER_KEY} variable of the same environment (process, then .env file).
+   * else the {@code LLM_ROUTER_MASTER_KEY} variable, else LiteLLM's {@code LITELLM_MASTER_KEY}, of the same
+   * environment (process, then .env file).
    *
    * @param config the YAML file
    * @param envFile a {@code .env} file to overlay on the process environment, or null

@@ -66,6 +66,7 @@ final class AttemptRunner {
   }
 
   <T> Result<T> run(ModelGroup g, Ticket t, RequestState rs, Call<T> call) {
+    if (rs.mockResponse != null) return mocked(g, t, rs, call);
     Deployment d = t.deployment;
     long start = clock.millis();
     d.state.incrementDaily(LocalDate.ofEpochDay(Math.floorDiv(start, 86_400_000L)));
@@ -97,6 +98,38 @@ final class AttemptRunner {
     return new Success<>(served.value(), t, served.headers());
   }
 
+  /**
+   * {@code mock_response}: the call answers from the mock (the {@link Call} asks no provider when the
+   * request carries one), logged as a skip of the selected deployment. The deployment's daily count,
+   * breaker, latency and rate signal stay as they were and the reserved tokens are given back; the request
+   * does count in the deployment's own rpm window (LiteLLM's usage counters count a mock too).
+   */
+  private <T> Result<T> mocked(ModelGroup g, Ticket t, RequestState rs, Call<T> call) {
+    Deployment d = t.deployment;
+    long start = clock.millis();
+    if (t.probe) {
+      d.state.abortProbe();
+      t.probe = false;
+    }
+    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout(d, rs, start), false);
+    Served<T> served;
+    try {
+      served = call.invoke(pc);
+    } catch (RuntimeException e) {
+      settleMock(t);
+      throw e;
+    }
+    if (!call.holdsTicket()) settleMock(t);
+    rs.attempts.add(new Attempt(g.name, d.id, d.config.providerModel(), Attempt.Outcome.SKIPPED, served.status(),
+        "mock_response: answered without calling the provider", Instant.ofEpochMilli(start), Duration.ZERO));
+    return new Success<>(served.value(), t, served.headers());
+  }
+
+  private static void settleMock(Ticket t) {
+    if (t.tokens != null) t.deployment.state.correct(t.tokens, 0);
+    t.release();
+  }
+
   private Duration timeout(Deployment d, RequestState rs, long now) {
     Duration own = d.config.timeout() != null ? d.config.timeout() : Duration.ofMillis(defaultTimeoutMillis);
     Duration left = Duration.ofMillis(Math.max(1, rs.deadline - now));
@@ -125,6 +158,10 @@ final class AttemptRunner {
 
   /** Bookkeeping when a committed stream ends. */
   void streamEnded(Ticket t, RequestState rs, Usage usage, long contentChars, ProviderException error) {
+    if (rs.mockResponse != null) {
+      settleMock(t);
+      return;
+    }
     Deployment d = t.deployment;
     if (t.tokens != null) {
       if (usage != null && usage.totalTokens() != null) d.state.correct(t.tokens, usage.totalTokens());

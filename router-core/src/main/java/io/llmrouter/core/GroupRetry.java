@@ -69,6 +69,8 @@ final class GroupRetry {
     if (firstChoice) {
       LlmRouterException mock = mocks.failure(g, rs);
       if (mock != null) return new Failed<>(mock, mock, false);
+      LlmRouterException timedOut = mocks.timeout(g, rs);
+      if (timedOut != null) return new Failed<>(timedOut, timedOut, true);
     }
     boolean mockRate = firstChoice && rs.mockRateLimit;
     int retries = 0;

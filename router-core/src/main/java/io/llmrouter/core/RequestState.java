@@ -37,6 +37,10 @@ final class RequestState {
   final boolean mockContextWindow;
   final boolean mockContentPolicy;
   final boolean mockRateLimit;
+  /** LiteLLM's {@code mock_timeout}: the request times out at its deadline without a call. */
+  final boolean mockTimeout;
+  /** LiteLLM's {@code mock_response}: the text to answer with in place of the provider's, or null. */
+  final String mockResponse;
 
   final List<Attempt> attempts = new ArrayList<>(2);
   Map<String, NoDeploymentAvailableException.Reason> reasons;
@@ -54,6 +58,12 @@ final class RequestState {
     this.mockContextWindow = truthy(extra.get("mock_testing_context_window_fallbacks")) || truthy(extra.get("mock_testing_context_fallbacks"));
     this.mockContentPolicy = truthy(extra.get("mock_testing_content_policy_fallbacks"));
     this.mockRateLimit = truthy(extra.get("mock_testing_rate_limit_error"));
+    this.mockTimeout = truthy(extra.get("mock_timeout"));
+    JsonNode mr = extra.get("mock_response");
+    if (mr != null && !mr.isNull() && !mr.isTextual()) {
+      throw new InvalidRequestException("mock_response", "'mock_response' must be a string (the text to answer with)");
+    }
+    this.mockResponse = mr != null && !mr.isNull() ? mr.textValue() : null;
     JsonNode nr = extra.get("num_retries");
     if (nr != null && !nr.isNull() && !(nr.isIntegralNumber() && nr.canConvertToInt() && nr.asInt() >= 0)) {
       throw new InvalidRequestException("num_retries", "'num_retries' must be a non-negative integer");

@@ -76,6 +76,7 @@ final class RouterEngine implements Router {
   private final DeploymentRegistry registry;
   private final FallbackPlanner planner;
   private final GroupRetry retry;
+  private final MockTesting mocks;
   private final AttemptRunner attempts;
   private final RouterErrors errors;
   private final HealthChecker health;
@@ -103,7 +104,8 @@ final class RouterEngine implements Router {
     this.attempts = new AttemptRunner(config, registry, cooldowns, this.listeners, clock, (long) (requestTimeoutSeconds * 1000));
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),
         new Admission(registry, config.router(), clock), this.listeners, clock, random, config.general().enableHealthCheckRouting());
-    this.retry = new GroupRetry(config, selector, attempts, planner, new MockTesting(clock), registry, this.listeners, clock, sleeper);
+    this.mocks = new MockTesting(clock, sleeper);
+    this.retry = new GroupRetry(config, selector, attempts, planner, mocks, registry, this.listeners, clock, sleeper);
     this.errors = new RouterErrors(registry, clock);
     this.health = new HealthChecker(registry, client, this.listeners, clock);
     if (executor != null) {
@@ -133,7 +135,7 @@ final class RouterEngine implements Router {
       s = route(rs, new AttemptRunner.Call<>() {
         @Override
         public AttemptRunner.Served<ChatResponse> invoke(io.llmrouter.api.spi.ProviderCall pc) {
-          ProviderResponse<ChatResponse> r = client.chat(pc);
+          ProviderResponse<ChatResponse> r = rs.mockResponse != null ? mocks.chat(pc, rs.mockResponse) : client.chat(pc);
           if (r == null || r.value() == null) throw new MalformedResponseException(
               "provider client returned no response", new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
           return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), r.value().usage());
@@ -164,7 +166,7 @@ final class RouterEngine implements Router {
       s = route(rs, new AttemptRunner.Call<>() {
         @Override
         public AttemptRunner.Served<RouterChatStream.Opened> invoke(io.llmrouter.api.spi.ProviderCall pc) {
-          ProviderStream ps = client.stream(pc);
+          ProviderStream ps = rs.mockResponse != null ? mocks.stream(pc, rs.mockResponse) : client.stream(pc);
           try {
             List<ChatChunk> buf = new ArrayList<>(2);
             boolean ended = false;
@@ -200,6 +202,7 @@ final class RouterEngine implements Router {
     return new RouterChatStream(t, s.value(), route, (usage, contentChars, error) -> {
       attempts.streamEnded(t, rs, usage, contentChars, error);
       Usage reported = usage;
+      if (reported == null && rs.mockResponse != null) reported = MockTesting.USAGE;
       if (reported == null) {
         // No usage chunk: report the router's own estimate (the same one the tpm correction uses).
         int completion = (int) Math.min(Integer.MAX_VALUE, contentChars / 4);

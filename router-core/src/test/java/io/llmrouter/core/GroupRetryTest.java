@@ -46,7 +46,7 @@ class GroupRetryTest {
     AttemptRunner attempts = new AttemptRunner(config, registry, cooldowns, f.listeners, f.clock, 60_000);
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),
         new Admission(registry, config.router(), f.clock), f.listeners, f.clock, new SplittableRandom(1), false);
-    retry = new GroupRetry(config, selector, attempts, planner, new MockTesting(f.clock), registry, f.listeners, f.clock, f.clock::sleep);
+    retry = new GroupRetry(config, selector, attempts, planner, new MockTesting(f.clock, f.clock::sleep), registry, f.listeners, f.clock, f.clock::sleep);
     return registry.group("g");
   }
 

@@ -63,7 +63,8 @@ record ApiError(int status, String type, String code, String param, String messa
   /**
    * Maps what the router threw to a status. Unknown model and request faults are 400 (an
    * {@link InvalidRequestException} with its field as {@code param} and no code, as OpenAI does); limits and an
-   * exhausted chain with a known reopening time are 429 with {@code Retry-After}; provider failures are
+   * exhausted chain with a known reopening time are 429 with {@code Retry-After} (and the
+   * {@code x-ratelimit-*} headers of the last rate-limited attempt, when the last error was one); provider failures are
    * 502 (503 when the provider itself said 503, or nothing in the chain can serve); timeouts 504.
    * Upstream credential or model-id problems are the operator's configuration, not the caller's, so they
    * are 502 rather than 401/404 (a client seeing 401 would wrongly blame its own key).
@@ -87,6 +88,13 @@ record ApiError(int status, String type, String code, String param, String messa
     if (n.allRateLimited() || retryAfter != null) {
       Map<String, String> h = new LinkedHashMap<>();
       if (retryAfter != null) h.put("retry-after", Long.toString(retryAfter));
+      // The last rate-limited attempt's own x-ratelimit-* headers, so an SDK sees the provider's counters;
+      // its retry-after gives way to the router's (when the earliest deployment of the chain reopens).
+      if (n.lastError() instanceof RateLimitedException r && r.context() != null) {
+        Headers.upstreamRateHeaders(r.headers()).forEach((k, v) -> {
+          if (k.startsWith("x-ratelimit-")) h.put(k, v);
+        });
+      }
       return new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null, n.getMessage(), h, n.route());
     }
     // Nothing will reopen at a known time: the chain failed hard (5xx, timeouts, unhealthy, missing keys).

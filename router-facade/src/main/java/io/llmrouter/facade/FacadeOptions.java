@@ -200,7 +200,7 @@ public final class FacadeOptions {
       }
       if (masterKey == null && !insecure && !isLoopback(host)) {
         throw new IllegalArgumentException("refusing to listen on " + host + " without a master key: anyone who can "
-            + "reach it could spend your provider quotas. Set general_settings.master_key (or LLM_ROUTER_MASTER_KEY), "
+            + "reach it could spend your provider quotas. Set general_settings.master_key (or LLM_ROUTER_MASTER_KEY / LITELLM_MASTER_KEY), "
             + "bind 127.0.0.1, or pass --insecure");
       }
       return new FacadeOptions(this);

@@ -103,6 +103,50 @@ class HttpErrorsTest extends FacadeTestBase {
   }
 
   @Test
+  void exhaustedChainAfterARateLimitCarriesThatAttemptsRateHeaders() throws Exception {
+    RateLimitedException last = new RateLimitedException("openrouter: rate limit reached",
+        ctx(429, Map.of("x-ratelimit-limit-requests", "20", "x-ratelimit-remaining-requests", "0",
+            "x-ratelimit-reset-requests", "1764633600000", "retry-after", "7", "retry-after-ms", "7000",
+            "set-cookie", "secret=1")),
+        RateScope.MINUTE, Duration.ofSeconds(7), null);
+    routerThrows(() -> new NoDeploymentAvailableException("fast", List.of(
+        new Reason("fast", "dep-1", Kind.RATE_LIMITED, NOW.plusMillis(12_300), "429"),
+        new Reason("smart", "dep-2", Kind.RATE_LIMITED, NOW.plusSeconds(30), "429")),
+        NOW.plusMillis(12_300), ScriptedRouter.route("fast", null, null), last));
+
+    HttpResponse<String> r = postAuthed("/v1/chat/completions", chatBody("fast"));
+
+    assertThat(r.statusCode()).isEqualTo(429);
+    Map<String, List<String>> rate = new java.util.TreeMap<>();
+    r.headers().map().forEach((k, v) -> {
+      if (k.startsWith("x-ratelimit-") || k.startsWith("retry-after")) rate.put(k, v);
+    });
+    // The router's Retry-After (the earliest reopening) wins over the provider's; its counters pass unprefixed.
+    assertThat(rate).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+        "retry-after", List.of("13"),
+        "x-ratelimit-limit-requests", List.of("20"),
+        "x-ratelimit-remaining-requests", List.of("0"),
+        "x-ratelimit-reset-requests", List.of("1764633600000"))));
+    assertThat(r.headers().map()).doesNotContainKeys("set-cookie");
+    assertThat(error(r).get("type").asText()).isEqualTo("rate_limit_error");
+  }
+
+  @Test
+  void exhaustedChainWhoseLastErrorWasNoRateLimitCarriesNoProviderRateHeaders() throws Exception {
+    ProviderUnavailableException last = new ProviderUnavailableException("groq 500",
+        ctx(500, Map.of("x-ratelimit-remaining-requests", "12")));
+    routerThrows(() -> new NoDeploymentAvailableException("fast", List.of(
+        new Reason("fast", "dep-1", Kind.COOLING, NOW.plusSeconds(5), null)),
+        NOW.plusSeconds(5), ScriptedRouter.route("fast", null, null), last));
+
+    HttpResponse<String> r = postAuthed("/v1/chat/completions", chatBody("fast"));
+
+    assertThat(r.statusCode()).isEqualTo(429);
+    assertThat(r.headers().firstValue("retry-after")).hasValue("5");
+    assertThat(r.headers().map().keySet()).noneMatch(k -> k.startsWith("x-ratelimit-"));
+  }
+
+  @Test
   void providerRateLimitIs429WithUpstreamHeadersUnprefixed() throws Exception {
     routerThrows(() -> new RateLimitedException("groq: rate limit reached",
         ctx(429, Map.of("x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "6m0s",

@@ -57,8 +57,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * ({@code model_list[3].litellm_params.rpm: expected an integer, got "abc"}); malformed YAML reports line
  * and column; a known key in the wrong section names the section it belongs in
  * ({@code router_settings.enable_health_check_routing: belongs in general_settings}); a key given twice in one
- * mapping is an error, because YAML would silently keep only the last. Keys LiteLLM accepts but this
- * library does not use are ignored and logged at debug.
+ * mapping is an error, because YAML would silently keep only the last. Other keys are ignored, and each is
+ * reported once, at WARN and in {@link LoadedConfig#warnings()}, with its path: a LiteLLM setting this library
+ * does not implement ({@code litellm_settings.callbacks: LiteLLM setting not implemented by llm-router;
+ * ignored}) or an unknown key with the nearest known one ({@code router_settings.num_retires: unknown key;
+ * did you mean num_retries?}). Reports never hold a value. Keys under {@code model_info} are free-form
+ * metadata in LiteLLM and are logged at debug only.
  *
  * <p>Stateless and thread-safe.
  */
@@ -82,8 +86,8 @@ public final class LiteLlmConfigReader {
       "allowed_fails", "cooldown_time", "fallbacks", "default_fallbacks", "context_window_fallbacks",
       "content_policy_fallbacks", "retry_policy", "allowed_fails_policy", "enable_pre_call_checks", "max_fallbacks",
       "timeout", "set_verbose");
-  private static final Set<String> GENERAL_KEYS =
-      Set.of("master_key", "background_health_checks", "health_check_interval", "enable_health_check_routing");
+  private static final Set<String> GENERAL_KEYS = Set.of("master_key", "background_health_checks",
+      "health_check_interval", "enable_health_check_routing", "health_check_mode");
   private static final Set<String> LITELLM_KEYS = Set.of("drop_params", "request_timeout", "num_retries",
       "set_verbose", "fallbacks", "default_fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
       "allowed_fails");
@@ -91,6 +95,9 @@ public final class LiteLlmConfigReader {
   private static final List<String> ROUTER_FROM_LITELLM = List.of("fallbacks", "default_fallbacks",
       "context_window_fallbacks", "content_policy_fallbacks", "allowed_fails", "num_retries");
   private static final Map<String, String> HOME = home();
+
+  private static final List<String> TOP_KEYS = List.of("model_list", ROUTER, GENERAL, LITELLM, "environment_variables");
+  private static final Set<String> ENTRY_KEYS = Set.of("model_name", "litellm_params", "model_info", "rpm", "tpm");
 
   private static final Set<String> LITELLM_PARAMS_KEYS = Set.of("model", "api_base", "api_key", "rpm", "tpm",
       "weight", "order", "timeout", "max_parallel_requests");
@@ -142,7 +149,7 @@ public final class LiteLlmConfigReader {
       if (Files.isRegularFile(beside)) env = env.withDotEnv(beside);
     }
     LoadedConfig read = read(yaml, env);
-    return new LoadedConfig(read.config(), read.env(), configYaml);
+    return new LoadedConfig(read.config(), read.env(), configYaml, read.warnings());
   }
 
   /**
@@ -166,7 +173,9 @@ public final class LiteLlmConfigReader {
       throw new ConfigException("", "the configuration is empty; expected a mapping with model_list");
     if (!root.isObject())
       throw new ConfigException("", "expected a mapping at the top level (model_list, router_settings, ...), got " + kind(root));
-    return new Reading(env).read(root);
+    LoadedConfig read = new Reading(env).read(root);
+    for (String w : read.warnings()) LOG.warn("config: {}", w);
+    return read;
   }
 
   // SnakeYAML's own message embeds a snippet of the offending line, which could hold a literal key;
@@ -232,6 +241,7 @@ public final class LiteLlmConfigReader {
   /** The state of one read: the environment, which grows by {@code environment_variables}. */
   private static final class Reading {
     private Env env;
+    private final List<String> warnings = new ArrayList<>();
 
     Reading(Env env) {
       this.env = env;
@@ -250,7 +260,7 @@ public final class LiteLlmConfigReader {
               "not supported; copy the included files' model_list entries and settings into this file");
           default -> {
             if (HOME.containsKey(k)) throw new ConfigException(k, "belongs in " + HOME.get(k));
-            LOG.debug("{}: not used by llm-router; ignored", k);
+            warnings.add(IgnoredKeys.report(k, k, TOP_KEYS, IgnoredKeys.TOP));
           }
         }
       }
@@ -259,13 +269,13 @@ public final class LiteLlmConfigReader {
       if (!models.isArray()) throw new ConfigException("model_list", "expected a list of models, got " + kind(models));
       for (int i = 0; i < models.size(); i++) b.deployment(deployment(models.get(i), "model_list[" + i + "]"));
 
-      Map<String, JsonNode> router = section(root, ROUTER, ROUTER_KEYS);
-      Map<String, JsonNode> general = section(root, GENERAL, GENERAL_KEYS);
-      Map<String, JsonNode> litellm = section(root, LITELLM, LITELLM_KEYS);
+      Map<String, JsonNode> router = section(root, ROUTER, ROUTER_KEYS, IgnoredKeys.ROUTER);
+      Map<String, JsonNode> general = section(root, GENERAL, GENERAL_KEYS, IgnoredKeys.GENERAL);
+      Map<String, JsonNode> litellm = section(root, LITELLM, LITELLM_KEYS, IgnoredKeys.LITELLM);
       routerSettings(b, router, litellm);
       b.general(generalSettings(general));
       b.litellm(litellmSettings(b, router, litellm));
-      return new LoadedConfig(b.build(), env, null);
+      return new LoadedConfig(b.build(), env, null, warnings);
     }
 
     private Map<String, String> environmentVariables(JsonNode node) {
@@ -281,8 +291,8 @@ public final class LiteLlmConfigReader {
       return out;
     }
 
-    /** The section's keys in file order; a key known to belong elsewhere is an error, others are logged. */
-    private Map<String, JsonNode> section(JsonNode root, String name, Set<String> used) {
+    /** The section's keys in file order; a key known to belong elsewhere is an error, others are reported. */
+    private Map<String, JsonNode> section(JsonNode root, String name, Set<String> used, Set<String> notImplemented) {
       JsonNode node = root.get(name);
       if (node == null || node.isNull()) return Map.of();
       if (!node.isObject()) throw new ConfigException(name, "expected a mapping, got " + kind(node));
@@ -294,7 +304,7 @@ public final class LiteLlmConfigReader {
         } else if (HOME.containsKey(k)) {
           throw new ConfigException(name + "." + k, "belongs in " + HOME.get(k));
         } else {
-          LOG.debug("{}.{}: not used by llm-router; ignored", name, k);
+          warnings.add(IgnoredKeys.report(name + "." + k, k, used, notImplemented));
         }
       });
       return out;
@@ -315,8 +325,7 @@ public final class LiteLlmConfigReader {
         throw new ConfigException(p + ".model_info", "expected a mapping, got " + kind(info));
       if (info == null || info.isNull()) info = MAPPER.createObjectNode();
       entry.fieldNames().forEachRemaining(k -> {
-        if (!Set.of("model_name", "litellm_params", "model_info", "rpm", "tpm").contains(k))
-          LOG.debug("{}.{}: not used by llm-router; ignored", p, k);
+        if (!ENTRY_KEYS.contains(k)) warnings.add(IgnoredKeys.report(p + "." + k, k, ENTRY_KEYS, IgnoredKeys.MODEL_ENTRY));
       });
 
       String lp = p + ".litellm_params";

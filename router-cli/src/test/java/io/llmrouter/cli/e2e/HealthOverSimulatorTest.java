@@ -63,7 +63,7 @@ class HealthOverSimulatorTest {
   @BeforeEach
   void start() {
     clock = VirtualClock.at(Instant.parse("2026-03-03T08:00:00Z"));
-    sim = ProviderSimulator.builder().clock(clock).providers(SimProvider.NVIDIA_NIM, SimProvider.GROQ)
+    sim = ProviderSimulator.builder().clock(clock).providers(SimProvider.NVIDIA_NIM, SimProvider.GROQ, SimProvider.OPENROUTER)
         .model(SimModel.builder(SimProvider.GROQ, "health/daily").rpm(100).rpd(2).tpm(100_000).build())
         .build().start();
     client = OpenAiCompatibleClient.builder().clock(clock).build();
@@ -77,8 +77,12 @@ class HealthOverSimulatorTest {
   }
 
   Router router(String general) {
+    return routerOf(config(general));
+  }
+
+  Router routerOf(String yaml) {
     Env env = Env.of(sim.env());
-    RouterConfig c = LiteLlmConfigReader.parse(config(general), env).config();
+    RouterConfig c = LiteLlmConfigReader.parse(yaml, env).config();
     router = LlmRouter.builder(c).env(env).clock(clock).providerClient(client).build();
     return router;
   }
@@ -98,6 +102,25 @@ class HealthOverSimulatorTest {
     assertThat(chat.unhealthy()).extracting(HealthReport.Endpoint::modelGroup).containsExactly("big");
     assertThat(endpoint(chat, "big").error()).contains("Not found for account");
     assertThat(chat.healthy()).extracting(HealthReport.Endpoint::modelGroup).containsExactly("small");
+  }
+
+  @Test
+  void openRoutersMisleading401IsOnlySeenByTheChatProbe() {
+    String model = "meta-llama/llama-3.3-70b-instruct:free";
+    Router r = routerOf("""
+        model_list:
+          - model_name: venice
+            litellm_params:
+              model: openrouter/%s
+              api_key: os.environ/OPENROUTER_API_KEY
+        router_settings:
+          num_retries: 0
+        """.formatted(model));
+    sim.failWithProbability(SimProvider.OPENROUTER, model, io.llmrouter.testkit.Fault.userNotFound(), 1.0);
+    assertThat(r.checkHealth(HealthCheckMode.LIST).unhealthy()).isEmpty();
+    HealthReport chat = r.checkHealth(HealthCheckMode.CHAT);
+    assertThat(chat.unhealthy()).hasSize(1);
+    assertThat(chat.unhealthy().get(0).error()).contains("User not found");
   }
 
   @Test

@@ -66,11 +66,28 @@ public interface Router extends AutoCloseable {
   /** The configured model groups, in configuration order, with their availability now. */
   List<ModelGroupStatus> modelGroups();
 
-  /** The latest health report (from background checks, or empty when they are off). */
+  /**
+   * A recent health report, as LiteLLM's {@code /health} gives it. With background health checks on, the
+   * latest background report while it is no older than twice the interval. Otherwise (checks off, no
+   * background report yet, or a stale one) a report at most a few seconds old
+   * ({@code GeneralSettings.ON_DEMAND_HEALTH_CACHE}, 5 s) is returned as it is, and when there is none
+   * the router checks every deployment now, in the configured {@code health_check_mode}, and blocks
+   * until that check ends. Concurrent callers share one check (single-flight): each deployment is probed
+   * once however many callers wait. Reports from {@link #checkHealth()} count as recent too.
+   */
   HealthReport health();
 
-  /** Runs one health check of every deployment now and returns the report. */
+  /**
+   * Runs one health check of every deployment now, in the configured {@code health_check_mode}, and
+   * returns the report. Always a new check (never the cached report); it also becomes the report
+   * {@link #health()} returns while it is recent.
+   */
   HealthReport checkHealth();
+
+  /**
+   * As {@link #checkHealth()}, in the given mode instead of the configured one.
+   */
+  HealthReport checkHealth(HealthCheckMode mode);
 
   /**
    * Stops background work and releases connections. In-flight calls finish or fail; work the router runs

@@ -1,7 +1,10 @@
 package io.llmrouter.cli;
 
+import io.llmrouter.api.HealthCheckMode;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.RateScope;
+import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.Router;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,8 +17,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code llm-router health}: builds the router from the config, checks every deployment once and prints
- * the healthy and unhealthy endpoints with their error line. Exit codes: 0 all healthy, 1 any unhealthy,
- * 2 configuration error. Not thread-safe (one run per instance).
+ * the healthy and unhealthy endpoints with their error line and, when the provider reported one, their
+ * quota state. {@code --mode list|chat} chooses the probe (default: the config's
+ * {@code general_settings.health_check_mode}, itself {@code list} by default): {@code list} reads the
+ * model listing, {@code chat} sends a one-token completion and so also finds models that are listed but
+ * unusable. Exit codes: 0 all healthy, 1 any unhealthy, 2 configuration or usage error. Not thread-safe
+ * (one run per instance).
  */
 @Command(name = "health", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Check every deployment once; print healthy and unhealthy endpoints; exit 1 if any is unhealthy.")
@@ -26,6 +33,11 @@ public final class HealthCommand implements Callable<Integer> {
 
   @Option(names = "--env-file", paramLabel = "FILE", description = ".env file overlaid on the environment")
   Path envFile;
+
+  @Option(names = "--mode", paramLabel = "list|chat",
+      description = "list: the model listing (no tokens); chat: a max_tokens=1 completion per deployment."
+          + " Default: general_settings.health_check_mode, else list.")
+  String mode;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -45,6 +57,14 @@ public final class HealthCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    HealthCheckMode chosen = null;
+    if (mode != null) {
+      chosen = HealthCheckMode.fromConfigName(mode);
+      if (chosen == null) {
+        err.println("llm-router health: --mode: expected one of " + HealthCheckMode.allowedNames() + ", got \"" + mode + "\"");
+        return 2;
+      }
+    }
     RouterLoader.Loaded loaded;
     try {
       loaded = loader.get().load(config, envFile);
@@ -57,7 +77,7 @@ public final class HealthCommand implements Callable<Integer> {
       return 1;
     }
     try (Router router = loaded.router()) {
-      HealthReport report = router.checkHealth();
+      HealthReport report = chosen == null ? router.checkHealth() : router.checkHealth(chosen);
       print(out, "healthy", report.healthy());
       print(out, "unhealthy", report.unhealthy());
       out.printf("%d healthy, %d unhealthy%n", report.healthy().size(), report.unhealthy().size());
@@ -72,8 +92,28 @@ public final class HealthCommand implements Callable<Integer> {
   private static void print(PrintWriter out, String label, List<HealthReport.Endpoint> endpoints) {
     for (HealthReport.Endpoint e : endpoints) {
       out.printf("%-9s  %s  %s  (deployment %s)%s%n", label, e.modelGroup(), e.model(), e.deploymentId(),
-          e.error() == null ? "" : "  error: " + firstLine(e.error()));
+          (e.error() == null ? "" : "  error: " + firstLine(e.error())) + quota(e.quota()));
     }
+  }
+
+  private static String quota(HealthReport.Quota q) {
+    if (q == null) return "";
+    StringBuilder b = new StringBuilder("  quota:");
+    window(b, "requests", q.requests());
+    window(b, "tokens", q.tokens());
+    if (q.blockedUntil() != null) b.append(" exhausted until ").append(q.blockedUntil()).append(';');
+    b.setLength(b.length() - 1);
+    return b.toString();
+  }
+
+  private static void window(StringBuilder b, String name, RateSignal.Window w) {
+    if (w == null) return;
+    b.append(' ').append(name).append(' ').append(w.remaining() == null ? "?" : w.remaining().toString());
+    if (w.limit() != null) b.append('/').append(w.limit());
+    b.append(" left");
+    if (w.scope() != RateScope.UNKNOWN) b.append(" per ").append(w.scope().name().toLowerCase(java.util.Locale.ROOT));
+    if (w.resetAt() != null) b.append(", resets ").append(w.resetAt());
+    b.append(';');
   }
 
   private static String firstLine(String s) {

@@ -124,6 +124,29 @@ class CommandsTest {
   }
 
   @Test
+  void healthModeChoosesTheProbeAndTheQuotaStateIsPrinted() {
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    Instant reset = Instant.parse("2026-01-02T00:00:00Z");
+    io.llmrouter.api.HealthReport.Quota q = new io.llmrouter.api.HealthReport.Quota(
+        new io.llmrouter.api.RateSignal.Window(14_400L, 0L, reset, io.llmrouter.api.RateScope.DAY), null, reset, t);
+    router.checkHealth = new HealthReport(List.of(), List.of(new HealthReport.Endpoint("fast", "groq-1", "groq/llama-3.1-8b-instant",
+        "https://api.groq.com/openai/v1", "RateLimitedException: 429 daily limit", t, q)), t);
+
+    assertThat(cli(new HealthCommand(loader(null))).execute("--config", "c.yaml")).isEqualTo(1);
+    assertThat(router.checkedMode).isNull(); // no --mode: the config's mode, through checkHealth()
+    assertThat(out.toString()).contains("(deployment groq-1)  error: RateLimitedException: 429 daily limit"
+        + "  quota: requests 0/14400 left per day, resets 2026-01-02T00:00:00Z; exhausted until 2026-01-02T00:00:00Z");
+
+    assertThat(cli(new HealthCommand(loader(null))).execute("--config", "c.yaml", "--mode", "chat")).isEqualTo(1);
+    assertThat(router.checkedMode).isEqualTo(io.llmrouter.api.HealthCheckMode.CHAT);
+    assertThat(cli(new HealthCommand(loader(null))).execute("--config", "c.yaml", "--mode", "list")).isEqualTo(1);
+    assertThat(router.checkedMode).isEqualTo(io.llmrouter.api.HealthCheckMode.LIST);
+
+    assertThat(cli(new HealthCommand(loader(null))).execute("--config", "c.yaml", "--mode", "ping")).isEqualTo(2);
+    assertThat(err.toString()).contains("--mode: expected one of list, chat, got \"ping\"");
+  }
+
+  @Test
   void healthExitsZeroWhenAllHealthyAndTwoOnConfigError() {
     router.checkHealth = new HealthReport(List.of(), List.of(), Instant.EPOCH);
     assertThat(cli(new HealthCommand(loader(null))).execute("--config", "c.yaml")).isZero();

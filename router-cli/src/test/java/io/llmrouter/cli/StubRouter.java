@@ -23,6 +23,8 @@ final class StubRouter implements Router {
       new ModelGroupStatus("fast", "small and quick", 131072, 2, true, null),
       new ModelGroupStatus("smart", null, null, 1, false, Instant.parse("2026-01-01T00:01:00Z")));
   volatile HealthReport checkHealth = HealthReport.empty();
+  /** The mode the last {@code checkHealth(mode)} asked for; null while only {@code checkHealth()} ran. */
+  volatile io.llmrouter.api.HealthCheckMode checkedMode;
   final AtomicBoolean closed = new AtomicBoolean();
 
   @Override
@@ -57,6 +59,12 @@ final class StubRouter implements Router {
 
   @Override
   public HealthReport checkHealth() {
+    return checkHealth;
+  }
+
+  @Override
+  public HealthReport checkHealth(io.llmrouter.api.HealthCheckMode mode) {
+    checkedMode = mode;
     return checkHealth;
   }
 

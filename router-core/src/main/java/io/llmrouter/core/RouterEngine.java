@@ -7,6 +7,7 @@ import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.ChunkChoice;
 import io.llmrouter.api.ErrorContext;
+import io.llmrouter.api.HealthCheckMode;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.LlmRouterException;
@@ -24,6 +25,7 @@ import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.core.config.Env;
+import io.llmrouter.core.config.GeneralSettings;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.state.DeploymentStateFactory;
 import io.llmrouter.core.state.StateStore;
@@ -107,7 +109,7 @@ final class RouterEngine implements Router {
     this.mocks = new MockTesting(clock, sleeper);
     this.retry = new GroupRetry(config, selector, attempts, planner, mocks, registry, this.listeners, clock, sleeper);
     this.errors = new RouterErrors(registry, clock);
-    this.health = new HealthChecker(registry, client, this.listeners, clock);
+    this.health = new HealthChecker(registry, client, this.listeners, clock, config.general().healthCheckMode());
     if (executor != null) {
       this.executor = executor;
       this.ownedExecutor = null;
@@ -292,9 +294,18 @@ final class RouterEngine implements Router {
     return out;
   }
 
+  /**
+   * The background report while it is no older than twice the interval; otherwise a report at most
+   * {@link GeneralSettings#ON_DEMAND_HEALTH_CACHE} old, or a check run now and shared by concurrent callers.
+   */
   @Override
   public HealthReport health() {
-    return health.last();
+    long cache = GeneralSettings.ON_DEMAND_HEALTH_CACHE.toMillis();
+    GeneralSettings g = config.general();
+    long maxAge = g.backgroundHealthChecks() ? Math.max(cache, 2 * Math.max(1, g.healthCheckInterval().toMillis())) : cache;
+    HealthReport last = health.last();
+    if (closed.get() || last.checkedAt() != null && clock.millis() - last.checkedAt().toEpochMilli() < maxAge) return last;
+    return health.recent(maxAge);
   }
 
   @Override
@@ -303,9 +314,21 @@ final class RouterEngine implements Router {
     return health.check();
   }
 
+  @Override
+  public HealthReport checkHealth(HealthCheckMode mode) {
+    refuseIfClosed();
+    return health.check(java.util.Objects.requireNonNull(mode, "mode"));
+  }
+
+  /** Callers waiting for a shared on-demand health check (tests). */
+  int healthWaiters() {
+    return health.waiting();
+  }
+
   private void backgroundHealth() {
     try {
-      health.check();
+      // Through the single-flight path: an on-demand caller that arrives meanwhile shares this run.
+      health.recent(0);
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(RouterEngine.class).warn("background health check failed: {}", RouterErrors.firstLine(e));
     }

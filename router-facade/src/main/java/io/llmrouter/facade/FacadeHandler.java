@@ -384,7 +384,30 @@ final class FacadeHandler extends Handler.Abstract {
     if (e.apiBase() != null) n.put("api_base", e.apiBase().replaceFirst("\\?.*$", ""));
     if (e.checkedAt() != null) n.put("checked_at", e.checkedAt().toString());
     if (e.error() != null) n.put("error", e.error());
+    HealthReport.Quota q = e.quota();
+    if (q != null) {
+      // LiteLLM shows the provider's rate-limit headers beside each endpoint; these are the same numbers.
+      if (q.requests() != null && q.requests().remaining() != null) n.put("x-ratelimit-remaining-requests", q.requests().remaining());
+      if (q.tokens() != null && q.tokens().remaining() != null) n.put("x-ratelimit-remaining-tokens", q.tokens().remaining());
+      ObjectNode qn = n.putObject("quota");
+      window(qn, "requests", q.requests());
+      window(qn, "tokens", q.tokens());
+      if (q.blockedUntil() == null) qn.putNull("blocked_until"); else qn.put("blocked_until", q.blockedUntil().toString());
+      if (q.observedAt() != null) qn.put("observed_at", q.observedAt().toString());
+    }
     return n;
+  }
+
+  private static void window(ObjectNode parent, String name, io.llmrouter.api.RateSignal.Window w) {
+    if (w == null) {
+      parent.putNull(name);
+      return;
+    }
+    ObjectNode n = parent.putObject(name);
+    if (w.limit() == null) n.putNull("limit"); else n.put("limit", w.limit());
+    if (w.remaining() == null) n.putNull("remaining"); else n.put("remaining", w.remaining());
+    if (w.resetAt() == null) n.putNull("reset_at"); else n.put("reset_at", w.resetAt().toString());
+    n.put("scope", w.scope().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private void readiness(Response response, Exchange ex) throws IOException {

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The OpenAI-compatible HTTP facade over a {@link Router}, on Jetty 12 (core API, no servlets).
  *
  * <p>Endpoints: {@code POST /v1/chat/completions} and {@code /chat/completions} (JSON and SSE),
- * {@code GET /v1/models}, {@code /models} and {@code /v1/models/{id}}, {@code GET /health} (LiteLLM's
- * shape), and the unauthenticated probes {@code GET /health/liveliness} and {@code /health/readiness}.
+ * {@code GET /v1/models}, {@code /models} and {@code /v1/models/{id}}, {@code GET /health} ({@code Router.health()}:
+ * checked on demand, single-flight and cached for a few seconds when background checks are off; LiteLLM's
+ * shape, each endpoint with its quota state), and the unauthenticated probes {@code GET /health/liveliness} and {@code /health/readiness}.
  * Errors use OpenAI's {@code {"error":{message,type,param,code}}} shape with the status an OpenAI SDK
  * expects; responses carry {@code x-llm-router-model-group}, {@code -deployment}, {@code -attempts},
  * {@code -fallbacks} and the provider's {@code x-ratelimit-*} / {@code retry-after} headers.

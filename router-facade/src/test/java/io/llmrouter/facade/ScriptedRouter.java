@@ -86,6 +86,11 @@ final class ScriptedRouter implements Router {
   }
 
   @Override
+  public HealthReport checkHealth(io.llmrouter.api.HealthCheckMode mode) {
+    return checkHealth;
+  }
+
+  @Override
   public void close() {
     closed.set(true);
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.llmrouter.api.ConfigException;
+import io.llmrouter.api.HealthCheckMode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -455,10 +456,22 @@ public final class LiteLlmConfigReader {
       Boolean background = bool(GENERAL + ".background_health_checks", g.get("background_health_checks"));
       Duration interval = seconds(GENERAL + ".health_check_interval", g.get("health_check_interval"));
       Boolean routing = bool(GENERAL + ".enable_health_check_routing", g.get("enable_health_check_routing"));
+      HealthCheckMode mode = healthCheckMode(GENERAL + ".health_check_mode", g.get("health_check_mode"));
       return new GeneralSettings(masterKey != null ? masterKey : d.masterKey(),
           background != null ? background : d.backgroundHealthChecks(),
           interval != null ? interval : d.healthCheckInterval(),
-          routing != null ? routing : d.enableHealthCheckRouting());
+          routing != null ? routing : d.enableHealthCheckRouting(),
+          mode != null ? mode : d.healthCheckMode());
+    }
+
+    private HealthCheckMode healthCheckMode(String p, JsonNode node) {
+      Value v = value(p, node);
+      if (v == null) return null;
+      String expected = "expected one of " + HealthCheckMode.allowedNames();
+      if (!v.node().isTextual()) throw new ConfigException(p, expected + ", got " + v.describe());
+      HealthCheckMode m = HealthCheckMode.fromConfigName(v.node().asText());
+      if (m == null) throw new ConfigException(p, expected + ", got " + v.describe());
+      return m;
     }
 
     private LitellmSettings litellmSettings(RouterConfigBuilder b, Map<String, JsonNode> router, Map<String, JsonNode> l) {

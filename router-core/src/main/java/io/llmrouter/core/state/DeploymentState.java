@@ -1,5 +1,6 @@
 package io.llmrouter.core.state;
 
+import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.RateSignal;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -45,6 +46,15 @@ public interface DeploymentState {
 
   /** Epoch ms until which the provider's own quota is exhausted, or 0. */
   long quotaUntil(long now);
+
+  /**
+   * What the provider last said about this deployment's limits, for health reports: the newest request
+   * window and token window any applied signal carried (each kept until a later signal reports that
+   * window again), and the exhausted-quota block still in force at {@code now}.
+   *
+   * @return the quota state, or null when no signal ever carried a window and nothing is blocked
+   */
+  HealthReport.Quota quota(long now);
 
   // ------------------------------------------------------------------ cooldown breaker
 

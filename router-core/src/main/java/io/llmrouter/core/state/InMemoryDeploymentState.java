@@ -1,5 +1,6 @@
 package io.llmrouter.core.state;
 
+import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.RateSignal;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +22,8 @@ public final class InMemoryDeploymentState implements DeploymentState {
   // Header-fed quotas: epoch ms until which the provider said nothing is left (0: no block).
   private volatile long requestQuotaUntil;
   private volatile long tokenQuotaUntil;
+  // The newest windows reported, for health reports (one immutable snapshot, replaced whole).
+  private volatile HealthReport.Quota reported;
 
   /**
    * @param id the deployment id
@@ -68,6 +71,22 @@ public final class InMemoryDeploymentState implements DeploymentState {
     if (r != null && r.exhausted() && r.resetAt() != null) requestQuotaUntil = Math.max(requestQuotaUntil, r.resetAt().toEpochMilli());
     RateSignal.Window t = s.tokens();
     if (t != null && t.exhausted() && t.resetAt() != null) tokenQuotaUntil = Math.max(tokenQuotaUntil, t.resetAt().toEpochMilli());
+    if (r != null || t != null) {
+      synchronized (this) {
+        HealthReport.Quota q = reported;
+        reported = new HealthReport.Quota(r != null ? r : q == null ? null : q.requests(), t != null ? t : q == null ? null : q.tokens(),
+            null, s.observedAt());
+      }
+    }
+  }
+
+  @Override
+  public HealthReport.Quota quota(long now) {
+    HealthReport.Quota q = reported;
+    long until = quotaUntil(now);
+    if (q == null && until == 0) return null;
+    Instant blocked = until == 0 ? null : Instant.ofEpochMilli(until);
+    return q == null ? new HealthReport.Quota(null, null, blocked, null) : new HealthReport.Quota(q.requests(), q.tokens(), blocked, q.observedAt());
   }
 
   @Override

@@ -137,4 +137,29 @@ class InMemoryDeploymentStateTest {
     assertThat(s.reserve(clock, 1)).isInstanceOf(Reservation.Granted.class);
     assertThat(s.reserve(clock, 1)).isInstanceOf(Reservation.Refused.class);
   }
+
+  @Test
+  void quotaKeepsTheNewestWindowOfEachKindAndTheBlockInForce() {
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    assertThat(s.quota(now())).isNull();
+    s.applySignal(RateSignal.none(clock.instant()));
+    assertThat(s.quota(now())).isNull();
+
+    Instant reset = clock.instant().plusSeconds(30);
+    s.applySignal(requestsExhaustedUntil(reset));
+    clock.advance(Duration.ofSeconds(1));
+    RateSignal.Window tokens = new RateSignal.Window(10_000L, 9_000L, clock.instant().plusSeconds(10), RateScope.MINUTE);
+    s.applySignal(new RateSignal(null, tokens, null, clock.instant()));
+
+    io.llmrouter.api.HealthReport.Quota q = s.quota(now());
+    assertThat(q.requests().remaining()).isZero(); // kept: the later signal said nothing about requests
+    assertThat(q.requests().resetAt()).isEqualTo(reset);
+    assertThat(q.tokens()).isEqualTo(tokens);
+    assertThat(q.blockedUntil()).isEqualTo(reset);
+    assertThat(q.observedAt()).isEqualTo(clock.instant());
+
+    clock.set(reset);
+    assertThat(s.quota(now()).blockedUntil()).isNull(); // the reset passed: no block, the last windows stay
+    assertThat(s.quota(now()).requests().remaining()).isZero();
+  }
 }

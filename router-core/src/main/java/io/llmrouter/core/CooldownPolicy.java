@@ -12,13 +12,18 @@ import java.time.Instant;
 
 /**
  * What a failure does to a deployment's availability. Deadlines are absolute and never shortened: a
- * provider's own reset time wins; a long-scope limit (a day) without one cools for {@code cooldown_time};
- * a minute-scope limit and transient failures count against {@code allowed_fails} per minute; a transient
- * failure's cooldown is capped so the half-open probe finds a recovered server within a minute. Every
- * deadline goes to the {@link StateStore} (restarts keep it) and to the listeners.
+ * provider's own reset time wins; only evidence of a daily (or monthly) cap without one cools for
+ * {@code cooldown_time}; any other 429 (a minute or second scope by its message or its provider's known
+ * windows, or no evidence of a long cap) and transient failures count against {@code allowed_fails} per
+ * minute and cool only until their window can have reopened (at most {@link #WINDOW_COOLDOWN_CAP_MILLIS},
+ * then the half-open probe decides), so four minute 429s never take a deployment out for the day
+ * {@code cooldown_time} is sized for. Every deadline goes to the {@link StateStore} (restarts keep it)
+ * and to the listeners.
  */
 final class CooldownPolicy {
   static final long TRANSIENT_COOLDOWN_CAP_MILLIS = 60_000;
+  /** The longest cooldown of a rate limit without evidence of a daily cap: a minute window has reopened by then. */
+  static final long WINDOW_COOLDOWN_CAP_MILLIS = 60_000;
 
   private final RouterSettings settings;
   private final long cooldownMillis;
@@ -41,7 +46,8 @@ final class CooldownPolicy {
       long known = providerHint(r, now);
       if (known > now) until = d.state.open(known, probe);
       else if (r.scope().isLong()) until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
-      else until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed, cooldownMillis, probe);
+      else until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed,
+          Math.min(cooldownMillis, windowMillis(r.scope())), probe);
     } else if (e instanceof AuthenticationException || e instanceof ModelNotFoundException) {
       until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
     } else if ((kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.CONTENT_POLICY) && kindAllowed == null) {
@@ -63,6 +69,15 @@ final class CooldownPolicy {
       listeners.onCooldownStart(d.id, at, why);
     }
     return until;
+  }
+
+  /**
+   * How long a window of {@code scope} can take to reopen after it filled: a second for a per-second
+   * limit, a minute for anything else that is not a daily cap (an hourly limit is probed every minute
+   * rather than guessed at; an unknown scope is treated as the minute limit free tiers almost always are).
+   */
+  static long windowMillis(io.llmrouter.api.RateScope scope) {
+    return scope == io.llmrouter.api.RateScope.SECOND ? 1_000 : WINDOW_COOLDOWN_CAP_MILLIS;
   }
 
   /** A call of {@code d} succeeded. */

@@ -7,8 +7,11 @@ import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.core.config.RouterSettings;
+import io.llmrouter.api.spi.Secret;
+import io.llmrouter.core.state.CooldownRecord;
 import io.llmrouter.core.state.StateStore;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * What a failure does to a deployment's availability. Deadlines are absolute and never shortened: a
@@ -29,8 +32,15 @@ final class CooldownPolicy {
   private final long cooldownMillis;
   private final StateStore store;
   private final Listeners listeners;
+  private final Function<Deployment, Secret> keys;
 
   CooldownPolicy(RouterSettings settings, StateStore store, Listeners listeners) {
+    this(settings, store, listeners, d -> null);
+  }
+
+  /** @param keys the key each deployment sends now (fingerprinted, never stored, when it is refused) */
+  CooldownPolicy(RouterSettings settings, StateStore store, Listeners listeners, Function<Deployment, Secret> keys) {
+    this.keys = keys;
     this.settings = settings;
     this.cooldownMillis = settings.cooldownTime() == null ? 0 : settings.cooldownTime().toMillis();
     this.store = store;
@@ -65,7 +75,7 @@ final class CooldownPolicy {
     if (until > 0) {
       Instant at = Instant.ofEpochMilli(until);
       String why = RouterErrors.describe(e);
-      store.putCooldown(d.id, at, why);
+      store.putCooldown(d.id, record(d, e, at, why));
       listeners.onCooldownStart(d.id, at, why);
     }
     return until;
@@ -78,6 +88,42 @@ final class CooldownPolicy {
    */
   static long windowMillis(io.llmrouter.api.RateScope scope) {
     return scope == io.llmrouter.api.RateScope.SECOND ? 1_000 : WINDOW_COOLDOWN_CAP_MILLIS;
+  }
+
+  /** The stored form of a cooldown: an auth or not-found cause keeps a fingerprint of what a fix would change. */
+  private CooldownRecord record(Deployment d, ProviderException e, Instant at, String why) {
+    if (e instanceof AuthenticationException) {
+      return new CooldownRecord(at, why, CooldownRecord.Cause.AUTHENTICATION, Fingerprints.key(d.id, keys.apply(d)));
+    }
+    if (e instanceof ModelNotFoundException) {
+      return new CooldownRecord(at, why, CooldownRecord.Cause.MODEL_NOT_FOUND, Fingerprints.definition(d.config));
+    }
+    return CooldownRecord.limit(at, why);
+  }
+
+  /**
+   * At start-up: ends a persisted cooldown of {@code d} whose cause has been fixed since, an
+   * authentication failure when the deployment now has a different key, a missing model when its
+   * definition changed. A deployment without a key now keeps its cooldown (a missing key is no fix, and
+   * the deployment cannot be called anyway).
+   *
+   * @return true when it ended one
+   */
+  boolean endFixedCooldown(Deployment d, long now) {
+    CooldownRecord c = store.cooldownRecords().get(d.id);
+    if (c == null || c.fingerprint() == null || c.until().toEpochMilli() <= now) return false;
+    boolean fixed = switch (c.cause()) {
+      case AUTHENTICATION -> {
+        String current = Fingerprints.key(d.id, keys.apply(d));
+        yield current != null && !current.equals(c.fingerprint());
+      }
+      case MODEL_NOT_FOUND -> !Fingerprints.definition(d.config).equals(c.fingerprint());
+      case LIMIT -> false;
+    };
+    if (!fixed) return false;
+    d.state.clearCooldown(now);
+    ended(d);
+    return true;
   }
 
   /** A call of {@code d} succeeded. */

@@ -78,6 +78,7 @@ final class RouterEngine implements Router {
   private final GroupRetry retry;
   private final AttemptRunner attempts;
   private final RouterErrors errors;
+  private final CooldownPolicy cooldowns;
   private final HealthChecker health;
   private final double requestTimeoutSeconds;
   private final Executor executor;
@@ -98,7 +99,11 @@ final class RouterEngine implements Router {
     Duration rt = config.litellm().requestTimeout();
     this.requestTimeoutSeconds = rt == null ? 6000 : rt.toMillis() / 1000.0;
     this.registry = new DeploymentRegistry(config, env, client, states);
-    CooldownPolicy cooldowns = new CooldownPolicy(config.router(), store, this.listeners);
+    CooldownPolicy cooldowns = new CooldownPolicy(config.router(), store, this.listeners, registry::key);
+    // A persisted auth or model-not-found cooldown whose cause was fixed (new key, changed model) ends now.
+    long startedAt = clock.millis();
+    for (Deployment d : registry.deployments()) cooldowns.endFixedCooldown(d, startedAt);
+    this.cooldowns = cooldowns;
     this.planner = new FallbackPlanner(config.router(), registry, this.listeners);
     this.attempts = new AttemptRunner(config, registry, cooldowns, this.listeners, clock, (long) (requestTimeoutSeconds * 1000));
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),

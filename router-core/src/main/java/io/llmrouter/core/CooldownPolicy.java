@@ -126,6 +126,24 @@ final class CooldownPolicy {
     return true;
   }
 
+  /**
+   * Ends the cooldowns and quota blocks of {@code ds} now (an operator's clear): state, store, listeners.
+   *
+   * @return how many were cooling or quota-blocked
+   */
+  int clear(java.util.Collection<Deployment> ds, long now) {
+    int n = 0;
+    for (Deployment d : ds) {
+      boolean was = d.state.clearCooldown(now);
+      store.clearCooldown(d.id);
+      if (was) {
+        n++;
+        listeners.onCooldownEnd(d.id);
+      }
+    }
+    return n;
+  }
+
   /** A call of {@code d} succeeded. */
   void onSuccess(Deployment d, boolean probe) {
     if (d.state.onSuccess(probe)) ended(d);

@@ -6,6 +6,7 @@ import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.ChunkChoice;
+import io.llmrouter.api.CooldownStatus;
 import io.llmrouter.api.ErrorContext;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.InvalidRequestException;
@@ -25,6 +26,7 @@ import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.core.state.CooldownRecord;
 import io.llmrouter.core.state.DeploymentStateFactory;
 import io.llmrouter.core.state.StateStore;
 import java.time.Clock;
@@ -292,6 +294,46 @@ final class RouterEngine implements Router {
       out.add(new ModelGroupStatus(g.name, g.description, g.contextWindow, g.all.length, nowOk, at));
     }
     return out;
+  }
+
+  @Override
+  public List<CooldownStatus> cooldowns() {
+    long now = clock.millis();
+    Map<String, CooldownRecord> stored = store.cooldownRecords();
+    List<CooldownStatus> out = new ArrayList<>();
+    for (Deployment d : registry.deployments()) {
+      long cooling = d.state.coolingUntil(now);
+      if (cooling > 0) {
+        CooldownRecord c = stored.get(d.id);
+        out.add(new CooldownStatus(d.group, d.id, d.config.providerModel(), CooldownStatus.Kind.COOLING,
+            Instant.ofEpochMilli(cooling), c == null ? null : c.reason()));
+      }
+      long quota = d.state.quotaUntil(now);
+      if (quota > 0) {
+        out.add(new CooldownStatus(d.group, d.id, d.config.providerModel(), CooldownStatus.Kind.QUOTA,
+            Instant.ofEpochMilli(quota), "the provider reported no requests or tokens left until its reset"));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int clearCooldowns(String groupOrDeploymentId) {
+    refuseIfClosed();
+    List<Deployment> targets;
+    if ("all".equals(groupOrDeploymentId)) {
+      targets = registry.deployments();
+    } else if (groupOrDeploymentId != null && registry.has(groupOrDeploymentId)) {
+      targets = List.of(registry.group(groupOrDeploymentId).all);
+    } else {
+      targets = registry.deployments().stream().filter(d -> d.id.equals(groupOrDeploymentId)).toList();
+      if (targets.isEmpty()) {
+        List<String> known = new ArrayList<>(config.modelNames());
+        registry.deployments().forEach(d -> known.add(d.id));
+        throw new UnknownModelException(String.valueOf(groupOrDeploymentId), known);
+      }
+    }
+    return cooldowns.clear(targets, clock.millis());
   }
 
   @Override

@@ -74,7 +74,7 @@ final class CooldownPolicy {
     }
     if (until > 0) {
       Instant at = Instant.ofEpochMilli(until);
-      String why = RouterErrors.describe(e);
+      String why = withoutKey(RouterErrors.describe(e), keys.apply(d));
       store.putCooldown(d.id, record(d, e, at, why));
       listeners.onCooldownStart(d.id, at, why);
     }
@@ -88,6 +88,13 @@ final class CooldownPolicy {
    */
   static long windowMillis(io.llmrouter.api.RateScope scope) {
     return scope == io.llmrouter.api.RateScope.SECOND ? 1_000 : WINDOW_COOLDOWN_CAP_MILLIS;
+  }
+
+  /** {@code text} with the deployment's key masked: a provider may echo the key it refused, and reasons are stored. */
+  static String withoutKey(String text, Secret key) {
+    if (key == null) return text;
+    String k = key.reveal();
+    return k == null || k.length() < 4 ? text : text.replace(k, "****");
   }
 
   /** The stored form of a cooldown: an auth or not-found cause keeps a fingerprint of what a fix would change. */

@@ -75,6 +75,16 @@ class FixedCauseCooldownTest extends EngineTestSupport {
   }
 
   @Test
+  void aProviderEchoingTheRefusedKeyDoesNotPutItInTheFileOrTheListing() throws IOException {
+    Router r = start(config(dep("g", "a")), KEY);
+    coolWith(r, new AuthenticationException("groq HTTP 401: Incorrect API key provided: " + KEY, ctx(401, "a")));
+    assertThat(Files.readString(file())).doesNotContain(KEY).contains("Incorrect API key provided: ****");
+    Router again = start(config(dep("g", "a")), KEY);
+    assertThat(again.cooldowns()).singleElement().satisfies(c -> assertThat(c.reason()).doesNotContain(KEY));
+    assertThat(events).noneMatch(e -> e.contains(KEY));
+  }
+
+  @Test
   void aModelNotFoundCooldownEndsWhenTheModelIdChanges() {
     RouterConfig before = config(DeploymentBuilder.of("g", "groq/llama-old").id("a"));
     coolWith(start(before, KEY), new ModelNotFoundException("groq HTTP 404: model not found", ctx(404, "a")));

@@ -67,6 +67,24 @@ public interface Router extends AutoCloseable {
   List<ModelGroupStatus> modelGroups();
 
   /**
+   * Every deployment that cannot be called now because it is cooling down or its provider reported its
+   * quota spent, in configuration order, with until when and why. A deployment whose cooldown has passed
+   * (its half-open probe is due) is not listed.
+   */
+  List<CooldownStatus> cooldowns();
+
+  /**
+   * Ends cooldowns and provider quota blocks now, as an operator does after fixing their cause: of the
+   * model group named {@code groupOrDeploymentId}, of the deployment with that id, or of every deployment
+   * for {@code "all"}. Cleared deployments take full traffic at once (no probe); a persisted cooldown is
+   * removed from the state store too.
+   *
+   * @return how many deployments were cooling or quota-blocked and are not any more
+   * @throws UnknownModelException when the name is neither a model group, a deployment id nor {@code all}
+   */
+  int clearCooldowns(String groupOrDeploymentId);
+
+  /**
    * A recent health report, as LiteLLM's {@code /health} gives it. With background health checks on, the
    * latest background report while it is no older than twice the interval. Otherwise (checks off, no
    * background report yet, or a stale one) a report at most a few seconds old

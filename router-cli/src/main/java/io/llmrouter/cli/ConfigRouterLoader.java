@@ -4,6 +4,8 @@ import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.spi.Secret;
 import io.llmrouter.core.LlmRouter;
 import io.llmrouter.core.config.Env;
+import io.llmrouter.core.config.GeneralSettings;
+import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.config.LiteLlmConfigReader;
 import io.llmrouter.core.config.LoadedConfig;
 import io.llmrouter.core.config.SecretRef;
@@ -25,6 +27,8 @@ public final class ConfigRouterLoader implements RouterLoader {
 
   private final Env processEnv;
   private final Path stateFile;
+  private final boolean stateOnly;
+  private final Clock clock;
 
   /** Uses the process environment; routing state in memory. */
   public ConfigRouterLoader() {
@@ -41,8 +45,24 @@ public final class ConfigRouterLoader implements RouterLoader {
    * restart does not forget that a model's daily quota is spent (null: in memory only).
    */
   public ConfigRouterLoader(Env processEnv, Path stateFile) {
+    this(processEnv, stateFile, false);
+  }
+
+  /**
+   * As {@link #ConfigRouterLoader(Env, Path)}; with {@code stateOnly} the router never starts the
+   * configured background health checks and no master key is resolved (a command that only reads or edits
+   * the routing state calls no provider and serves nothing).
+   */
+  ConfigRouterLoader(Env processEnv, Path stateFile, boolean stateOnly) {
+    this(processEnv, stateFile, stateOnly, Clock.systemUTC());
+  }
+
+  /** As {@link #ConfigRouterLoader(Env, Path, boolean)} on {@code clock} (router and state file; tests). */
+  ConfigRouterLoader(Env processEnv, Path stateFile, boolean stateOnly, Clock clock) {
     this.processEnv = processEnv;
     this.stateFile = stateFile;
+    this.stateOnly = stateOnly;
+    this.clock = clock;
   }
 
   @Override
@@ -51,11 +71,17 @@ public final class ConfigRouterLoader implements RouterLoader {
     if (envFile != null && !Files.isRegularFile(envFile)) throw new ConfigException(envFile.toString(), ".env file not found");
     LoadedConfig loaded = LiteLlmConfigReader.load(config, envFile, processEnv);
     Env env = loaded.env();
-    Secret masterKey = masterKey(loaded, env);
-    LlmRouter.Builder b = LlmRouter.builder(loaded.config()).env(env);
+    Secret masterKey = stateOnly ? null : masterKey(loaded, env);
+    RouterConfig rc = loaded.config();
+    if (stateOnly && rc.general().backgroundHealthChecks()) {
+      GeneralSettings g = rc.general();
+      rc = new RouterConfig(rc.deployments(), rc.router(),
+          new GeneralSettings(g.masterKey(), false, g.healthCheckInterval(), g.enableHealthCheckRouting()), rc.litellm());
+    }
+    LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock);
     if (stateFile != null) {
       try {
-        b.stateStore(JsonFileStateStore.open(stateFile, Clock.systemUTC()));
+        b.stateStore(JsonFileStateStore.open(stateFile, clock));
       } catch (UncheckedIOException e) {
         throw new ConfigException(stateFile.toString(), "cannot read the state file: " + e.getCause().getMessage());
       }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "An in-process LLM gateway: one OpenAI-compatible API over local vLLM, Groq, NVIDIA NIM, "
         + "OpenRouter and other providers, with rate trackers, retries, reset-aware cooldowns and fallbacks.",
-    subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, ModelsCommand.class, HealthCommand.class, DemoCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, ModelsCommand.class, HealthCommand.class, CooldownsCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

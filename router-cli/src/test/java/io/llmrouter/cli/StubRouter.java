@@ -3,6 +3,7 @@ package io.llmrouter.cli;
 import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
+import io.llmrouter.api.CooldownStatus;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Router;
@@ -50,6 +51,17 @@ final class StubRouter implements Router {
   @Override
   public List<ModelGroupStatus> modelGroups() {
     return groups;
+  }
+
+  @Override
+  public List<CooldownStatus> cooldowns() {
+    return List.of();
+  }
+
+  @Override
+  public int clearCooldowns(String name) {
+    if ("all".equals(name) || groups.stream().anyMatch(g -> g.name().equals(name))) return 0;
+    throw new UnknownModelException(name, groups.stream().map(ModelGroupStatus::name).toList());
   }
 
   @Override

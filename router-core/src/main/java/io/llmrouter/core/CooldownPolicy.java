@@ -7,25 +7,40 @@ import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.RateLimitedException;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.core.config.RouterSettings;
+import io.llmrouter.api.spi.Secret;
+import io.llmrouter.core.state.CooldownRecord;
 import io.llmrouter.core.state.StateStore;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * What a failure does to a deployment's availability. Deadlines are absolute and never shortened: a
- * provider's own reset time wins; a long-scope limit (a day) without one cools for {@code cooldown_time};
- * a minute-scope limit and transient failures count against {@code allowed_fails} per minute; a transient
- * failure's cooldown is capped so the half-open probe finds a recovered server within a minute. Every
- * deadline goes to the {@link StateStore} (restarts keep it) and to the listeners.
+ * provider's own reset time wins; only evidence of a daily (or monthly) cap without one cools for
+ * {@code cooldown_time}; any other 429 (a minute or second scope by its message or its provider's known
+ * windows, or no evidence of a long cap) and transient failures count against {@code allowed_fails} per
+ * minute and cool only until their window can have reopened (at most {@link #WINDOW_COOLDOWN_CAP_MILLIS},
+ * then the half-open probe decides), so four minute 429s never take a deployment out for the day
+ * {@code cooldown_time} is sized for. Every deadline goes to the {@link StateStore} (restarts keep it)
+ * and to the listeners.
  */
 final class CooldownPolicy {
   static final long TRANSIENT_COOLDOWN_CAP_MILLIS = 60_000;
+  /** The longest cooldown of a rate limit without evidence of a daily cap: a minute window has reopened by then. */
+  static final long WINDOW_COOLDOWN_CAP_MILLIS = 60_000;
 
   private final RouterSettings settings;
   private final long cooldownMillis;
   private final StateStore store;
   private final Listeners listeners;
+  private final Function<Deployment, Secret> keys;
 
   CooldownPolicy(RouterSettings settings, StateStore store, Listeners listeners) {
+    this(settings, store, listeners, d -> null);
+  }
+
+  /** @param keys the key each deployment sends now (fingerprinted, never stored, when it is refused) */
+  CooldownPolicy(RouterSettings settings, StateStore store, Listeners listeners, Function<Deployment, Secret> keys) {
+    this.keys = keys;
     this.settings = settings;
     this.cooldownMillis = settings.cooldownTime() == null ? 0 : settings.cooldownTime().toMillis();
     this.store = store;
@@ -41,7 +56,8 @@ final class CooldownPolicy {
       long known = providerHint(r, now);
       if (known > now) until = d.state.open(known, probe);
       else if (r.scope().isLong()) until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
-      else until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed, cooldownMillis, probe);
+      else until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed,
+          Math.min(cooldownMillis, windowMillis(r.scope())), probe);
     } else if (e instanceof AuthenticationException || e instanceof ModelNotFoundException) {
       until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
     } else if ((kind == ErrorKind.BAD_REQUEST || kind == ErrorKind.CONTENT_POLICY) && kindAllowed == null) {
@@ -58,11 +74,81 @@ final class CooldownPolicy {
     }
     if (until > 0) {
       Instant at = Instant.ofEpochMilli(until);
-      String why = RouterErrors.describe(e);
-      store.putCooldown(d.id, at, why);
+      String why = withoutKey(RouterErrors.describe(e), keys.apply(d));
+      store.putCooldown(d.id, record(d, e, at, why));
       listeners.onCooldownStart(d.id, at, why);
     }
     return until;
+  }
+
+  /**
+   * How long a window of {@code scope} can take to reopen after it filled: a second for a per-second
+   * limit, a minute for anything else that is not a daily cap (an hourly limit is probed every minute
+   * rather than guessed at; an unknown scope is treated as the minute limit free tiers almost always are).
+   */
+  static long windowMillis(io.llmrouter.api.RateScope scope) {
+    return scope == io.llmrouter.api.RateScope.SECOND ? 1_000 : WINDOW_COOLDOWN_CAP_MILLIS;
+  }
+
+  /** {@code text} with the deployment's key masked: a provider may echo the key it refused, and reasons are stored. */
+  static String withoutKey(String text, Secret key) {
+    if (key == null) return text;
+    String k = key.reveal();
+    return k == null || k.length() < 4 ? text : text.replace(k, "****");
+  }
+
+  /** The stored form of a cooldown: an auth or not-found cause keeps a fingerprint of what a fix would change. */
+  private CooldownRecord record(Deployment d, ProviderException e, Instant at, String why) {
+    if (e instanceof AuthenticationException) {
+      return new CooldownRecord(at, why, CooldownRecord.Cause.AUTHENTICATION, Fingerprints.key(d.id, keys.apply(d)));
+    }
+    if (e instanceof ModelNotFoundException) {
+      return new CooldownRecord(at, why, CooldownRecord.Cause.MODEL_NOT_FOUND, Fingerprints.definition(d.config));
+    }
+    return CooldownRecord.limit(at, why);
+  }
+
+  /**
+   * At start-up: ends a persisted cooldown of {@code d} whose cause has been fixed since, an
+   * authentication failure when the deployment now has a different key, a missing model when its
+   * definition changed. A deployment without a key now keeps its cooldown (a missing key is no fix, and
+   * the deployment cannot be called anyway).
+   *
+   * @return true when it ended one
+   */
+  boolean endFixedCooldown(Deployment d, long now) {
+    CooldownRecord c = store.cooldownRecords().get(d.id);
+    if (c == null || c.fingerprint() == null || c.until().toEpochMilli() <= now) return false;
+    boolean fixed = switch (c.cause()) {
+      case AUTHENTICATION -> {
+        String current = Fingerprints.key(d.id, keys.apply(d));
+        yield current != null && !current.equals(c.fingerprint());
+      }
+      case MODEL_NOT_FOUND -> !Fingerprints.definition(d.config).equals(c.fingerprint());
+      case LIMIT -> false;
+    };
+    if (!fixed) return false;
+    d.state.clearCooldown(now);
+    ended(d);
+    return true;
+  }
+
+  /**
+   * Ends the cooldowns and quota blocks of {@code ds} now (an operator's clear): state, store, listeners.
+   *
+   * @return how many were cooling or quota-blocked
+   */
+  int clear(java.util.Collection<Deployment> ds, long now) {
+    int n = 0;
+    for (Deployment d : ds) {
+      boolean was = d.state.clearCooldown(now);
+      store.clearCooldown(d.id);
+      if (was) {
+        n++;
+        listeners.onCooldownEnd(d.id);
+      }
+    }
+    return n;
   }
 
   /** A call of {@code d} succeeded. */

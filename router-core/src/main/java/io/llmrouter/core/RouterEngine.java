@@ -6,6 +6,7 @@ import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.ChunkChoice;
+import io.llmrouter.api.CooldownStatus;
 import io.llmrouter.api.ErrorContext;
 import io.llmrouter.api.HealthCheckMode;
 import io.llmrouter.api.HealthReport;
@@ -27,6 +28,7 @@ import io.llmrouter.api.spi.ProviderStream;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.GeneralSettings;
 import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.core.state.CooldownRecord;
 import io.llmrouter.core.state.DeploymentStateFactory;
 import io.llmrouter.core.state.StateStore;
 import java.time.Clock;
@@ -81,6 +83,7 @@ final class RouterEngine implements Router {
   private final MockTesting mocks;
   private final AttemptRunner attempts;
   private final RouterErrors errors;
+  private final CooldownPolicy cooldowns;
   private final HealthChecker health;
   private final double requestTimeoutSeconds;
   private final Executor executor;
@@ -101,7 +104,11 @@ final class RouterEngine implements Router {
     Duration rt = config.litellm().requestTimeout();
     this.requestTimeoutSeconds = rt == null ? 6000 : rt.toMillis() / 1000.0;
     this.registry = new DeploymentRegistry(config, env, client, states);
-    CooldownPolicy cooldowns = new CooldownPolicy(config.router(), store, this.listeners);
+    CooldownPolicy cooldowns = new CooldownPolicy(config.router(), store, this.listeners, registry::key);
+    // A persisted auth or model-not-found cooldown whose cause was fixed (new key, changed model) ends now.
+    long startedAt = clock.millis();
+    for (Deployment d : registry.deployments()) cooldowns.endFixedCooldown(d, startedAt);
+    this.cooldowns = cooldowns;
     this.planner = new FallbackPlanner(config.router(), registry, this.listeners);
     this.attempts = new AttemptRunner(config, registry, cooldowns, this.listeners, clock, (long) (requestTimeoutSeconds * 1000));
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),
@@ -298,6 +305,46 @@ final class RouterEngine implements Router {
    * The background report while it is no older than twice the interval; otherwise a report at most
    * {@link GeneralSettings#ON_DEMAND_HEALTH_CACHE} old, or a check run now and shared by concurrent callers.
    */
+  @Override
+  public List<CooldownStatus> cooldowns() {
+    long now = clock.millis();
+    Map<String, CooldownRecord> stored = store.cooldownRecords();
+    List<CooldownStatus> out = new ArrayList<>();
+    for (Deployment d : registry.deployments()) {
+      long cooling = d.state.coolingUntil(now);
+      if (cooling > 0) {
+        CooldownRecord c = stored.get(d.id);
+        out.add(new CooldownStatus(d.group, d.id, d.config.providerModel(), CooldownStatus.Kind.COOLING,
+            Instant.ofEpochMilli(cooling), c == null ? null : c.reason()));
+      }
+      long quota = d.state.quotaUntil(now);
+      if (quota > 0) {
+        out.add(new CooldownStatus(d.group, d.id, d.config.providerModel(), CooldownStatus.Kind.QUOTA,
+            Instant.ofEpochMilli(quota), "the provider reported no requests or tokens left until its reset"));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int clearCooldowns(String groupOrDeploymentId) {
+    refuseIfClosed();
+    List<Deployment> targets;
+    if ("all".equals(groupOrDeploymentId)) {
+      targets = registry.deployments();
+    } else if (groupOrDeploymentId != null && registry.has(groupOrDeploymentId)) {
+      targets = List.of(registry.group(groupOrDeploymentId).all);
+    } else {
+      targets = registry.deployments().stream().filter(d -> d.id.equals(groupOrDeploymentId)).toList();
+      if (targets.isEmpty()) {
+        List<String> known = new ArrayList<>(config.modelNames());
+        registry.deployments().forEach(d -> known.add(d.id));
+        throw new UnknownModelException(String.valueOf(groupOrDeploymentId), known);
+      }
+    }
+    return cooldowns.clear(targets, clock.millis());
+  }
+
   @Override
   public HealthReport health() {
     long cache = GeneralSettings.ON_DEMAND_HEALTH_CACHE.toMillis();

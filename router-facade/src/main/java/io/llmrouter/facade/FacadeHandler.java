@@ -6,6 +6,7 @@ import io.llmrouter.api.ChatChunk;
 import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
+import io.llmrouter.api.CooldownStatus;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.Json;
@@ -13,6 +14,7 @@ import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
+import io.llmrouter.api.UnknownModelException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -50,6 +52,7 @@ final class FacadeHandler extends Handler.Abstract {
   private static final long MODEL_CREATED = 1677610602L;
   private static final Set<String> CHAT_PATHS = Set.of("/v1/chat/completions", "/chat/completions");
   private static final Set<String> MODELS_PATHS = Set.of("/v1/models", "/models");
+  private static final String COOLDOWNS_PATH = "/cooldowns";
 
   private final Router router;
   private final MasterKeyAuth auth;
@@ -166,12 +169,15 @@ final class FacadeHandler extends Handler.Abstract {
     boolean models = MODELS_PATHS.contains(path);
     String modelId = modelIdOf(path);
     boolean health = path.equals("/health");
-    if (!chat && !models && modelId == null && !health) {
+    boolean cooldowns = path.equals(COOLDOWNS_PATH);
+    String clearName = path.startsWith(COOLDOWNS_PATH + "/") && path.length() > COOLDOWNS_PATH.length() + 1
+        ? path.substring(COOLDOWNS_PATH.length() + 1) : null;
+    if (!chat && !models && modelId == null && !health && !cooldowns && clearName == null) {
       send(response, ex, ApiError.of(404, "invalid_request_error", "not_found", null,
-          "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/models and /health."));
+          "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/models, /health and /cooldowns."));
       return;
     }
-    if (!allowMethod(method, chat ? "POST" : "GET", response, ex)) return;
+    if (!allowMethod(method, chat ? "POST" : clearName != null ? "DELETE" : "GET", response, ex)) return;
     if (!auth.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHeaders().get("x-api-key"))) {
       boolean presented = request.getHeaders().contains(HttpHeader.AUTHORIZATION) || request.getHeaders().contains("x-api-key");
       send(response, ex, ApiError.of(401, "invalid_request_error", "invalid_api_key", null, presented
@@ -180,6 +186,8 @@ final class FacadeHandler extends Handler.Abstract {
       return;
     }
     if (chat) chat(request, response, ex);
+    else if (cooldowns) cooldowns(response, ex);
+    else if (clearName != null) clearCooldowns(clearName, response, ex);
     else if (models) models(response, ex);
     else if (modelId != null) model(modelId, response, ex);
     else health(response, ex);
@@ -360,6 +368,43 @@ final class FacadeHandler extends Handler.Abstract {
     if (g.availableNow() || g.availableAt() == null) m.putNull("cooling_until");
     else m.put("cooling_until", g.availableAt().toString());
     return m;
+  }
+
+  // ---- cooldowns ----------------------------------------------------------------------------------
+
+  /** {@code GET /cooldowns}: every cooling or quota-blocked deployment, until when and why. */
+  private void cooldowns(Response response, Exchange ex) throws IOException {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (CooldownStatus c : router.cooldowns()) {
+      ObjectNode n = data.addObject();
+      n.put("model_group", c.modelGroup());
+      n.put("deployment_id", c.deploymentId());
+      n.put("model", c.model());
+      n.put("kind", c.kind() == CooldownStatus.Kind.COOLING ? "cooling" : "quota");
+      n.put("until", c.until().toString());
+      if (c.reason() == null) n.putNull("reason"); else n.put("reason", c.reason());
+    }
+    writeJson(response, ex, 200, Json.write(root));
+  }
+
+  /** {@code DELETE /cooldowns/{model group | deployment id | all}}: ends those cooldowns now. */
+  private void clearCooldowns(String name, Response response, Exchange ex) throws IOException {
+    int n;
+    try {
+      n = router.clearCooldowns(name);
+    } catch (UnknownModelException e) {
+      send(response, ex, ApiError.of(404, "invalid_request_error", "model_not_found", "model",
+          "'" + name + "' is neither a model group nor a deployment id (or all). Known: " + String.join(", ", e.knownModels())));
+      return;
+    }
+    ex.modelGroup = name;
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("object", "cooldowns.cleared");
+    root.put("model", name);
+    root.put("cleared", n);
+    writeJson(response, ex, 200, Json.write(root));
   }
 
   private void health(Response response, Exchange ex) throws IOException {

@@ -8,6 +8,7 @@ import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.Choice;
 import io.llmrouter.api.ChunkChoice;
+import io.llmrouter.api.CooldownStatus;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Route;
@@ -73,6 +74,34 @@ final class ScriptedRouter implements Router {
   @Override
   public List<ModelGroupStatus> modelGroups() {
     return groups;
+  }
+
+  /** What {@link #cooldowns()} reports; {@link #clearCooldowns} removes entries and makes their groups available. */
+  volatile List<CooldownStatus> cooldowns = List.of();
+  final List<String> clearCalls = new CopyOnWriteArrayList<>();
+
+  @Override
+  public List<CooldownStatus> cooldowns() {
+    return cooldowns;
+  }
+
+  @Override
+  public synchronized int clearCooldowns(String name) {
+    clearCalls.add(name);
+    boolean all = "all".equals(name);
+    if (!all && groups.stream().noneMatch(g -> g.name().equals(name)) && cooldowns.stream().noneMatch(c -> c.deploymentId().equals(name))) {
+      throw new UnknownModelException(name, groups.stream().map(ModelGroupStatus::name).toList());
+    }
+    List<CooldownStatus> cleared = new ArrayList<>();
+    List<CooldownStatus> kept = new ArrayList<>();
+    for (CooldownStatus c : cooldowns) {
+      (all || c.modelGroup().equals(name) || c.deploymentId().equals(name) ? cleared : kept).add(c);
+    }
+    cooldowns = List.copyOf(kept);
+    groups = groups.stream().map(g -> cleared.stream().anyMatch(c -> c.modelGroup().equals(g.name()))
+        && kept.stream().noneMatch(c -> c.modelGroup().equals(g.name()))
+        ? new ModelGroupStatus(g.name(), g.description(), g.contextWindow(), g.deployments(), true, null) : g).toList();
+    return (int) cleared.stream().map(CooldownStatus::deploymentId).distinct().count();
   }
 
   @Override

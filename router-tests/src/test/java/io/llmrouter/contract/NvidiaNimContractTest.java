@@ -2,7 +2,6 @@ package io.llmrouter.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmrouter.api.RateScope;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.testkit.SimProvider;
 
@@ -24,11 +23,6 @@ class NvidiaNimContractTest extends ProviderContractTest {
   @Override
   void assertSuccessSignal(RateSignal s) {
     assertThat(s.isEmpty()).as("NIM sends no rate headers").isTrue();
-  }
-
-  @Override
-  RateScope minuteScope() {
-    return RateScope.UNKNOWN;
   }
 
   @Override

@@ -107,6 +107,18 @@ final class Breaker {
     return open(now + cooldownMillis, probe);
   }
 
+  /** Closes the breaker now (an operator cleared it). @return true when it was open or half-open at {@code now} */
+  synchronized boolean clear(long now) {
+    boolean was = openUntil != 0 || halfOpen;
+    openUntil = 0;
+    halfOpen = false;
+    probeInFlight = false;
+    counting = false;
+    fails = 0;
+    kindFails.clear();
+    return was;
+  }
+
   /** Restores a deadline read from the state store; an expired one leaves the breaker half-open. */
   synchronized void restore(long until) {
     if (until > openUntil) openUntil = until;

@@ -82,6 +82,14 @@ public interface DeploymentState {
    */
   long recordFailure(long now, String kind, int allowed, Integer kindAllowed, long cooldownMillis, boolean probe);
 
+  /**
+   * Ends a cooldown and any provider-announced quota block now, as an operator's clear does: the breaker
+   * closes (no probe needed) and its failure counts restart. The store is not touched; the caller clears it.
+   *
+   * @return true when the deployment was cooling, half-open or quota-blocked at {@code now}
+   */
+  boolean clearCooldown(long now);
+
   /** Epoch ms the cooldown ends, or 0 when not cooling at {@code now}. */
   long coolingUntil(long now);
 

@@ -126,6 +126,14 @@ public final class InMemoryDeploymentState implements DeploymentState {
   }
 
   @Override
+  public boolean clearCooldown(long now) {
+    boolean blocked = quotaUntil(now) > 0;
+    requestQuotaUntil = 0;
+    tokenQuotaUntil = 0;
+    return breaker.clear(now) || blocked;
+  }
+
+  @Override
   public long coolingUntil(long now) {
     return breaker.coolingUntil(now);
   }

@@ -15,7 +15,7 @@ public class InMemoryStateStore implements StateStore {
   /** A deployment's counter for one UTC day. */
   protected record DayKey(String deploymentId, LocalDate day) {}
 
-  private final ConcurrentHashMap<String, Instant> cooldowns = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CooldownRecord> cooldowns = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<DayKey, AtomicLong> daily = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
@@ -23,7 +23,18 @@ public class InMemoryStateStore implements StateStore {
 
   @Override
   public void putCooldown(String deploymentId, Instant until, String reason) {
-    cooldowns.merge(deploymentId, until, (a, b) -> a.isAfter(b) ? a : b);
+    putCooldown(deploymentId, CooldownRecord.limit(until, reason));
+  }
+
+  @Override
+  public void putCooldown(String deploymentId, CooldownRecord cooldown) {
+    // The later deadline wins, with its cause: a shorter one never shortens a live cooldown.
+    cooldowns.merge(deploymentId, cooldown, (a, b) -> a.until().isAfter(b.until()) ? a : b);
+  }
+
+  @Override
+  public Map<String, CooldownRecord> cooldownRecords() {
+    return Map.copyOf(cooldowns);
   }
 
   @Override
@@ -33,7 +44,9 @@ public class InMemoryStateStore implements StateStore {
 
   @Override
   public Map<String, Instant> cooldowns() {
-    return Map.copyOf(cooldowns);
+    Map<String, Instant> out = new HashMap<>();
+    cooldowns.forEach((id, c) -> out.put(id, c.until()));
+    return Map.copyOf(out);
   }
 
   @Override
@@ -61,7 +74,12 @@ public class InMemoryStateStore implements StateStore {
 
   /** Loads a cooldown read from persistent storage. */
   protected void restoreCooldown(String deploymentId, Instant until) {
-    cooldowns.put(deploymentId, until);
+    restoreCooldown(deploymentId, CooldownRecord.limit(until, null));
+  }
+
+  /** Loads a cooldown, with its cause and fingerprint, read from persistent storage. */
+  protected void restoreCooldown(String deploymentId, CooldownRecord cooldown) {
+    cooldowns.put(deploymentId, cooldown);
   }
 
   @Override

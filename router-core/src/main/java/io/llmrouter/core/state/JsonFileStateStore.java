@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * A file that cannot be parsed is logged, kept aside as {@code <name>.corrupt}, and the store starts
  * empty. Thread-safe.
  *
- * <p>File shape: {@code {"cooldowns": {"<id>": "<instant>"}, "daily": {"<id>": {"<yyyy-mm-dd>": n}}}}.
+ * <p>File shape: {@code {"cooldowns": {"<id>": {"until": "<instant>", "reason": "...", "cause":
+ * "LIMIT|AUTHENTICATION|MODEL_NOT_FOUND", "fingerprint": "<hex>"}}, "daily": {"<id>": {"<yyyy-mm-dd>": n}}}}.
+ * The older shape, {@code "<id>": "<instant>"}, is still read (as a {@code LIMIT} cooldown). A fingerprint
+ * is a salted, truncated hash; no key is ever written.
  */
 public final class JsonFileStateStore extends InMemoryStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(JsonFileStateStore.class);
@@ -79,6 +82,12 @@ public final class JsonFileStateStore extends InMemoryStateStore {
   }
 
   @Override
+  public void putCooldown(String deploymentId, CooldownRecord cooldown) {
+    super.putCooldown(deploymentId, cooldown);
+    flush();
+  }
+
+  @Override
   public void clearCooldown(String deploymentId) {
     super.clearCooldown(deploymentId);
     flush();
@@ -97,8 +106,14 @@ public final class JsonFileStateStore extends InMemoryStateStore {
     synchronized (writeLock) {
       ObjectNode root = JSON.createObjectNode();
       ObjectNode cds = root.putObject("cooldowns");
-      cooldowns().entrySet().stream().sorted(Map.Entry.comparingByKey())
-          .forEach(e -> cds.put(e.getKey(), e.getValue().toString()));
+      cooldownRecords().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        CooldownRecord c = e.getValue();
+        ObjectNode n = cds.putObject(e.getKey());
+        n.put("until", c.until().toString());
+        if (c.reason() != null) n.put("reason", c.reason());
+        n.put("cause", c.cause().name());
+        if (c.fingerprint() != null) n.put("fingerprint", c.fingerprint());
+      });
       ObjectNode daily = root.putObject("daily");
       dailySnapshot().forEach((k, v) -> {
         ObjectNode per = daily.has(k.deploymentId()) ? (ObjectNode) daily.get(k.deploymentId()) : daily.putObject(k.deploymentId());
@@ -134,7 +149,16 @@ public final class JsonFileStateStore extends InMemoryStateStore {
       JsonNode cds = root.path("cooldowns");
       for (Iterator<Map.Entry<String, JsonNode>> it = cds.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        restoreCooldown(e.getKey(), Instant.parse(e.getValue().asText()));
+        JsonNode v = e.getValue();
+        if (v.isTextual()) {
+          restoreCooldown(e.getKey(), Instant.parse(v.asText()));
+        } else {
+          JsonNode cause = v.get("cause");
+          restoreCooldown(e.getKey(), new CooldownRecord(Instant.parse(v.path("until").asText()),
+              v.hasNonNull("reason") ? v.get("reason").asText() : null,
+              causeOf(cause == null ? null : cause.asText()),
+              v.hasNonNull("fingerprint") ? v.get("fingerprint").asText() : null));
+        }
       }
       JsonNode daily = root.path("daily");
       for (Iterator<Map.Entry<String, JsonNode>> it = daily.fields(); it.hasNext(); ) {
@@ -152,6 +176,14 @@ public final class JsonFileStateStore extends InMemoryStateStore {
         throw new UncheckedIOException("cannot set aside unreadable state file " + file, moveFailed);
       }
     }
+  }
+
+  // A cause this version does not know (a newer writer) ends by time alone rather than making the file unreadable.
+  private static CooldownRecord.Cause causeOf(String name) {
+    for (CooldownRecord.Cause c : CooldownRecord.Cause.values()) {
+      if (c.name().equals(name)) return c;
+    }
+    return CooldownRecord.Cause.LIMIT;
   }
 
   @Override

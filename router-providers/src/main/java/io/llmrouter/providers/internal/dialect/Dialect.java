@@ -86,7 +86,7 @@ public abstract class Dialect {
   private static final Pattern MONTH = Pattern.compile("per month|monthly|permonth");
   private static final Pattern HOUR = Pattern.compile("per hour|\\((?:rph|tph|ash)\\)|perhour");
   private static final Pattern MINUTE = Pattern.compile(
-      "per minute|\\((?:rpm|tpm|itpm|otpm)\\)|perminute|limit_rpm/|queries per minute|per-minute");
+      "per minute|\\((?:rpm|tpm|itpm|otpm)\\)|perminute|limit_rpm/|queries per minute|per-min(?:ute)?\\b");
   private static final Pattern SECOND = Pattern.compile("per second");
   /** Words in model ids that mark models a chat completion cannot use. */
   protected static final List<String> NON_CHAT_WORDS = List.of(

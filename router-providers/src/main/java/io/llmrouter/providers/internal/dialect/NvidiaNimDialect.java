@@ -2,6 +2,8 @@ package io.llmrouter.providers.internal.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmrouter.api.RateScope;
+import io.llmrouter.api.RateSignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +14,9 @@ import io.llmrouter.api.spi.ProviderInfo.CatalogHints;
  * {@code NVIDIA_API_KEY}). Errors are problem-JSON ({@code {"status":429,"title":"Too Many Requests"}},
  * 404 "Not found for account" for models the account cannot call); no rate headers and no retry hint. With
  * {@code drop_params} only LiteLLM's supported parameter set is sent. The catalog lists embedders,
- * rerankers, vision and safety models, filtered out with the guide's exclusion list.
+ * rerankers, vision and safety models, filtered out with the guide's exclusion list. Its only known
+ * limit is the trial's per-account requests per minute, so a 429 whose message names no other window is
+ * a {@link RateScope#MINUTE} limit.
  */
 public final class NvidiaNimDialect extends Dialect {
   private static final Set<String> SUPPORTED = Set.of("model", "messages", "stream", "temperature", "top_p",
@@ -27,6 +31,12 @@ public final class NvidiaNimDialect extends Dialect {
   public NvidiaNimDialect() {
     super("nvidia_nim", "https://integrate.api.nvidia.com/v1", List.of("NVIDIA_NIM_API_KEY"), baseEnv("nvidia_nim"), true,
         Set.of("n", "logprobs", "top_logprobs", "logit_bias", "user", "stream_options"));
+  }
+
+  @Override
+  protected RateScope rateScope(ErrorInput in, WireError w, RateSignal signal) {
+    RateScope named = super.rateScope(in, w, signal);
+    return named != RateScope.UNKNOWN ? named : RateScope.MINUTE;
   }
 
   @Override

@@ -130,6 +130,9 @@ class ErrorMappingTest {
         rate("429 limit_rpm shared capacity", 429, Map.of(),
             "{\"error\":{\"message\":\"Rate limit exceeded: limit_rpm/qwen/qwen3-coder-480b-a35b-07-25/5d1f. High demand for qwen/qwen3-coder:free on OpenRouter - limited to 8 requests per minute. Please retry shortly.\",\"code\":429,\"metadata\":{\"headers\":{\"X-RateLimit-Limit\":\"8\",\"X-RateLimit-Remaining\":\"0\",\"X-RateLimit-Reset\":\"1788868860000\"},\"limit_source\":\"openrouter_shared_capacity\",\"remedy_hint\":\"Retry shortly\"}}}",
             RateScope.MINUTE, null, Instant.ofEpochMilli(1788868860000L)),
+        rate("429 free-models-per-min without a reset header", 429, Map.of(),
+            "{\"error\":{\"message\":\"Rate limit exceeded: free-models-per-min. \",\"code\":429,\"metadata\":{\"provider_name\":null}}}",
+            RateScope.MINUTE, null, null),
         rate("429 limit_rpd per model", 429, Map.of(),
             "{\"error\":{\"message\":\"Rate limit exceeded: limit_rpd/google/gemini-2.0-flash-thinking-exp-01-21/abc\",\"code\":429,\"metadata\":{\"headers\":{\"X-RateLimit-Limit\":\"80\",\"X-RateLimit-Remaining\":\"0\",\"X-RateLimit-Reset\":\"1788912000000\"},\"provider_name\":\"Google AI Studio\"}}}",
             RateScope.DAY, null, Instant.ofEpochMilli(1788912000000L)),
@@ -191,7 +194,8 @@ class ErrorMappingTest {
 
   static Stream<Case> nvidia() {
     return Stream.of(
-        rate("429 problem-JSON, no hint", 429, Map.of(), "{\"status\":429,\"title\":\"Too Many Requests\"}", RateScope.UNKNOWN, null, null),
+        // NIM's only known window is the trial's requests per minute: a bare 429 is a minute limit.
+        rate("429 problem-JSON, no hint", 429, Map.of(), "{\"status\":429,\"title\":\"Too Many Requests\"}", RateScope.MINUTE, null, null),
         c("404 not found for account", 404,
             "{\"status\":404,\"title\":\"Not Found\",\"detail\":\"Function '23d4f03a-b8a6-4adb-a183-7daa083a09cc': Not found for account 'Qawmu2vUw3'\"}",
             ModelNotFoundException.class),

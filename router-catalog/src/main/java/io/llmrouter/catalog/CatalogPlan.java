@@ -12,9 +12,10 @@ import java.util.Set;
  * remove, the fallback report, and the edited text with its diff. Immutable.
  *
  * <p>Rules: a new working model is added (after the last entry of its provider); a configured model whose
- * provider was scanned successfully and no longer lists it is removed; a model group that no longer has
- * any deployment is stale, and so is every fallback reference to it; stale targets are removed from their
- * chain keeping the order of the rest, and a chain whose source is stale or whose targets are all stale is
+ * provider was scanned successfully and no longer lists it is removed, and so is one still listed whose
+ * probe failed permanently (decommissioned, not found; or held by the failure cache); a model group that
+ * no longer has any deployment is stale, and so is every fallback reference to it; stale targets are
+ * removed from their chain keeping the order of the rest, and a chain whose source is stale or whose targets are all stale is
  * dropped. Providers that were skipped or failed to list change nothing.
  */
 public final class CatalogPlan {
@@ -46,7 +47,7 @@ public final class CatalogPlan {
     for (ProviderScan s : scans) {
       if (s.status() != ProviderScan.Status.OK) continue;
       for (ConfigDocument.Deployment d : doc.deployments()) {
-        if (d.provider().equals(s.provider()) && s.gone().contains(d.providerModel())) removed.add(d);
+        if (d.provider().equals(s.provider()) && s.removable().contains(d.providerModel())) removed.add(d);
       }
     }
     List<ModelEntryRenderer.Entry> added = newEntries(doc, scans, catalogOrNull, descriptionSuffix);

@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code llm-router models}: the guide's {@code update_models.py}, inside llm-router. Lists every
- * configured provider's models, probes the new chat models, keeps a failure cache, prints a ready
+ * configured provider's models, probes the configured and the new chat models, keeps a failure cache, prints a ready
  * {@code model_list} block, and updates the config in place without disturbing anything else.
  *
  * <p>Exit codes: 0 success (at least one working model, or a cache/fallback-only run); 1 no provider
@@ -322,7 +322,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public void providerStarted(String provider, int toProbe) {
-      err.println(provider + ": probing " + toProbe + " new model(s)");
+      err.println(provider + ": probing " + toProbe + " model(s)");
     }
 
     @Override

@@ -190,6 +190,40 @@ class ModelsCommandOverSimulatorTest {
   }
 
   @Test
+  void aConfiguredModelThatNowAnswersDecommissionedIsProbedRemovedAndPrunedARateLimitedOneStays() throws IOException {
+    // Groq still lists scout but answers 404 model_decommissioned; a configured OpenRouter model is only rate limited.
+    start(ProviderSimulator.builder().clock(VirtualClock.manual())
+        .model(SimModel.builder(SimProvider.GROQ, GONE_GROQ).decommissioned(true).build())
+        .failNext(SimProvider.OPENROUTER, "deepseek/deepseek-r1:free", Fault.upstreamRateLimit(), 20));
+    client.listOverride.put("groq", List.of(GONE_GROQ));
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--show")).as(err.toString()).isZero();
+    assertThat(client.probedModels).as("configured models are probed").contains(GONE_GROQ, "llama-3.1-8b-instant", "deepseek/deepseek-r1:free");
+    String block = stdout().substring(stdout().indexOf("model_list:"), stdout().indexOf("── Fallback validation"));
+    assertThat(block).as("--show lists only working models").doesNotContain(GONE_GROQ).contains("\"groq/llama-3.1-8b-instant\"",
+        "\"openrouter/deepseek/deepseek-r1:free\"");
+    assertThat(stdout()).contains("groq/llama-3.3-70b → groq/llama-4-scout").doesNotContainPattern("groq/llama-4-scout +\\(working\\)")
+        .containsPattern("groq/llama-4-scout +\\[STALE]").contains("would add 0, remove 1 model(s)");
+    assertThat(cache()).contains(GONE_GROQ).doesNotContain("deepseek-r1");
+    assertThat(Files.readString(config)).isEqualTo(original);
+
+    // the update removes it from model_list and from its chain; the rate-limited model stays everywhere
+    out.reset();
+    client.probedModels.clear();
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+    assertThat(client.probedModels).as("the failure cache still applies to configured models").doesNotContain(GONE_GROQ);
+    String updated = Files.readString(config);
+    assertThat(updated).doesNotContain(GONE_GROQ, "\"groq/llama-4-scout\"").contains("openrouter/deepseek-r1\"",
+        "model: \"openrouter/deepseek/deepseek-r1:free\"");
+    assertThat(updated).contains(
+        "- {\"groq/llama-3.3-70b\": [\"groq/llama-3.1-8b\", \"nvidia/llama-3.3-70b\", \"openrouter/hermes-3-405b\"]}");
+    assertThat(updated.replace("\n", "")).isEqualTo(original.replace("\n", "")
+        .replace(original.substring(original.indexOf("  - model_name: \"groq/llama-4-scout\""), original.indexOf("  - model_name: \"groq/qwen3-32b\"")).replace("\n", ""), "")
+        .replace("\"groq/llama-4-scout\", ", ""));
+    new StructuralConfigValidator().accept(updated);
+  }
+
+  @Test
   void perProviderProbeConcurrencyIsNeverExceeded() throws IOException {
     // Real-time simulator with latency, so probes overlap and the bound is really exercised; many new models.
     ProviderSimulator.Builder b = ProviderSimulator.builder().clock(VirtualClock.realTime())

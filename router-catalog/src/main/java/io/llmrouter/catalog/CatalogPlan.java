@@ -153,14 +153,18 @@ public final class CatalogPlan {
     Set<String> stale = new LinkedHashSet<>();
     Set<String> mentioned = new HashSet<>();
     for (ConfigDocument.Chain c : doc.chains()) {
-      boolean sourceOk = names.contains(c.source());
-      if (!sourceOk) stale.add(c.source());
-      mentioned.add(c.source());
+      // default_fallbacks has no source: only its targets can be stale.
+      boolean sourceOk = !c.hasSource() || names.contains(c.source());
+      if (c.hasSource()) {
+        if (!sourceOk) stale.add(c.source());
+        mentioned.add(c.source());
+      }
+      String label = c.hasSource() ? c.source() : c.section();
       List<String> kept = new ArrayList<>();
       for (String t : c.targets()) {
         boolean ok = names.contains(t);
         mentioned.add(t);
-        entries.add(new FallbackReport.Entry(c.section(), c.source(), t, sourceOk, ok));
+        entries.add(new FallbackReport.Entry(c.section(), label, t, sourceOk, ok));
         if (ok) kept.add(t);
         else stale.add(t);
       }
@@ -216,7 +220,7 @@ public final class CatalogPlan {
       throw new ConfigException("model_list", "internal edit check failed: expected groups " + listNames + " but the edited text has " + names);
     }
     for (ConfigDocument.Chain c : after.chains()) {
-      if (!finalNames.contains(c.source()) || !finalNames.containsAll(c.targets())) {
+      if ((c.hasSource() && !finalNames.contains(c.source())) || !finalNames.containsAll(c.targets())) {
         throw new ConfigException("router_settings." + c.section(), "internal edit check failed at line " + (c.line() + 1));
       }
     }

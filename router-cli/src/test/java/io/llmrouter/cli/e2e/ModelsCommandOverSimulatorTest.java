@@ -224,6 +224,33 @@ class ModelsCommandOverSimulatorTest {
   }
 
   @Test
+  void staleDefaultFallbacksAndBlockStyleChainsArePrunedInDryRunAndUpdateKeepingEveryOtherByte() throws IOException {
+    start(ProviderSimulator.builder().clock(VirtualClock.manual()).removeModel(SimProvider.GROQ, GONE_GROQ));
+    String qwenChain = "    - {\"groq/qwen3-32b\":     [\"groq/llama-3.1-8b\", \"nvidia/llama-3.3-70b\"]}\n";
+    String blockChain = "    - groq/qwen3-32b:\n        - groq/llama-4-scout   # block style\n        - \"nvidia/llama-3.3-70b\"\n";
+    String defaults = "  # Default fallback for any model not listed above\n";
+    assertThat(original).contains(qwenChain, defaults);
+    String variant = original.replace(qwenChain, blockChain)
+        .replace(defaults, defaults + "  default_fallbacks: [\"groq/llama-4-scout\", 'groq/llama-3.1-8b']  # any model\n");
+    Files.writeString(config, variant);
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3])).as(err.toString()).isZero();
+    assertThat(stdout()).contains("default_fallbacks → groq/llama-4-scout", "groq/qwen3-32b → groq/llama-4-scout")
+        .contains("would add 0, remove 1 model(s) and prune 1 stale reference(s)");
+    assertThat(Files.readString(config)).isEqualTo(variant);
+
+    out.reset();
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+    String scoutEntry = variant.substring(variant.indexOf("  - model_name: \"groq/llama-4-scout\""), variant.indexOf("  - model_name: \"groq/qwen3-32b\""));
+    String expected = variant.replace(scoutEntry, "")
+        .replace("\"groq/llama-3.1-8b\", \"groq/llama-4-scout\", \"nvidia/llama-3.3-70b\"", "\"groq/llama-3.1-8b\", \"nvidia/llama-3.3-70b\"")
+        .replace("        - groq/llama-4-scout   # block style\n", "")
+        .replace("  default_fallbacks: [\"groq/llama-4-scout\", 'groq/llama-3.1-8b']", "  default_fallbacks: ['groq/llama-3.1-8b']");
+    assertThat(Files.readString(config)).isEqualTo(expected);
+    new StructuralConfigValidator().accept(expected);
+  }
+
+  @Test
   void perProviderProbeConcurrencyIsNeverExceeded() throws IOException {
     // Real-time simulator with latency, so probes overlap and the bound is really exercised; many new models.
     ProviderSimulator.Builder b = ProviderSimulator.builder().clock(VirtualClock.realTime())

@@ -197,6 +197,8 @@ public final class ModelCatalog {
     } finally {
       listener.providerFinished(prefix);
     }
+    List<String> notes = new ArrayList<>();
+    outcomes = checkKeyOn401(prefix, hints, endpoint, keyVar, outcomes, notes);
     List<ProviderScan.WorkingModel> working = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
       ProbeOutcome o = outcomes.get(i);
@@ -215,7 +217,44 @@ public final class ModelCatalog {
       }
     }
     return new ProviderScan(prefix, ProviderScan.Status.OK, "", listing.size(), chat.size(), skippedCached, working, outcomes, gone,
-        keyRef, baseToWrite, failed, List.of());
+        keyRef, baseToWrite, failed, notes);
+  }
+
+  /**
+   * When probes got a 401 and the dialect names a key-check endpoint, asks it once: a valid key makes each
+   * such 401 a rate limit with the dialect's hint (OpenRouter's $0-credit "User not found."), a rejected key
+   * says so; either way the outcome stays transient, so the model is neither removed nor cached.
+   */
+  private List<ProbeOutcome> checkKeyOn401(String prefix, CatalogHints hints, Endpoint endpoint, String keyVar,
+      List<ProbeOutcome> outcomes, List<String> notes) {
+    if (hints.keyCheckPath() == null || outcomes.stream().noneMatch(o -> o.kind() != ProbeOutcome.Kind.WORKING && o.status() == 401)) {
+      return outcomes;
+    }
+    Boolean valid;
+    try {
+      valid = client.checkKey(endpoint, listTimeout).value();
+    } catch (RuntimeException e) {
+      notes.add(prefix + ": probes got 401 and the key check (GET " + hints.keyCheckPath() + ") failed ("
+          + e.getClass().getSimpleName() + "); the models are kept and not cached");
+      return outcomes;
+    }
+    List<String> ids = outcomes.stream().filter(o -> o.kind() != ProbeOutcome.Kind.WORKING && o.status() == 401)
+        .map(ProbeOutcome::modelId).toList();
+    String n = ids.size() + " (" + String.join(", ", ids) + ")";
+    String reason = Boolean.TRUE.equals(valid)
+        ? "rate limited: 401 on a valid key (GET " + hints.keyCheckPath() + ": ok)" + (hints.validKey401Hint() == null ? "" : "; " + hints.validKey401Hint())
+        : "401: the provider rejected the key (GET " + hints.keyCheckPath() + ": 401); check " + (keyVar == null ? "the key" : keyVar);
+    notes.add(prefix + ": " + n + " model(s) " + (Boolean.TRUE.equals(valid)
+        ? "rate limited behind a 401 although the key is valid (checked with GET " + hints.keyCheckPath() + "); kept, not cached"
+            + (hints.validKey401Hint() == null ? "" : ". " + hints.validKey401Hint())
+        : "got 401 and the key check says the key is rejected; check " + (keyVar == null ? "the key" : keyVar) + " (kept, not cached)"));
+    List<ProbeOutcome> out = new ArrayList<>(outcomes.size());
+    for (ProbeOutcome o : outcomes) {
+      out.add(o.kind() != ProbeOutcome.Kind.WORKING && o.status() == 401
+          ? new ProbeOutcome(o.provider(), o.modelId(), ProbeOutcome.Kind.TRANSIENT, 401, reason, o.contextWindow())
+          : o);
+    }
+    return out;
   }
 
   /** {@code http://host:8000} becomes {@code http://host:8000/v1}, as LiteLLM's hosted_vllm api_base expects. */

@@ -293,6 +293,7 @@ public final class ModelsCommand implements Callable<Integer> {
           s.chatModels(), s.probes().size(), s.working().size(), s.count(ProbeOutcome.Kind.PERMANENT),
           s.count(ProbeOutcome.Kind.TRANSIENT), s.skippedCached(), s.gone().size()));
     }
+    for (ProviderScan s : scans) s.notes().forEach(out::println);
     for (ProviderScan s : scans) {
       switch (s.status()) {
         case MISSING_KEY -> err.println(s.provider() + ": " + s.detail() + " is not set; skipped (set it in the environment or the .env file)");

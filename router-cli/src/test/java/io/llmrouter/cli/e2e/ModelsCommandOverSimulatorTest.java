@@ -251,6 +251,42 @@ class ModelsCommandOverSimulatorTest {
   }
 
   @Test
+  void openRoutersUserNotFoundOnAValidKeyIsARateLimitWithTheCreditHintNeverADeadModel() throws IOException {
+    String venice = "meta-llama/llama-3.3-70b-instruct:free";
+    String venice2 = "qwen/qwen3-next-80b-a3b-instruct:free";
+    start(ProviderSimulator.builder().clock(VirtualClock.manual())
+        .failNext(SimProvider.OPENROUTER, venice, Fault.userNotFound(), 20)
+        .failNext(SimProvider.OPENROUTER, venice2, Fault.userNotFound(), 20));
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+
+    assertThat(client.probedModels).contains(venice, venice2);
+    assertThat(sim.openRouterKeyChecks()).as("the key is checked once per run, not per model").isEqualTo(1);
+    assertThat(stdout()).contains("openrouter: 2 (", venice, venice2, "rate limited", "key is valid", "add $5 credit");
+    assertThat(stdout()).doesNotContainPattern("openrouter/llama-3.3-70b +\\[STALE");
+    String updated = Files.readString(config);
+    assertThat(updated).as("never removed").contains("model: \"openrouter/" + venice + "\"", "model: \"openrouter/" + venice2 + "\"")
+        .contains("[\"openrouter/hermes-3-405b\", \"openrouter/llama-3.3-70b\", \"openrouter/deepseek-r1\"]");
+    assertThat(cache()).as("never cached as a permanent failure").doesNotContain(venice, venice2);
+    assertThat(stdout() + err.toString()).doesNotContain(SimProvider.OPENROUTER.fakeKey());
+  }
+
+  @Test
+  void aRevokedOpenRouterKeyIsReportedAsAKeyProblemAndRemovesNothing() throws IOException {
+    start(ProviderSimulator.builder().clock(VirtualClock.manual()));
+    sim.openRouterKeyRevoked(true);
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+
+    assertThat(sim.openRouterKeyChecks()).isEqualTo(1);
+    assertThat(stdout()).contains("key is rejected; check OPENROUTER_API_KEY").doesNotContain("add $5 credit");
+    String updated = Files.readString(config);
+    assertThat(updated).contains("model: \"openrouter/meta-llama/llama-3.3-70b-instruct:free\"", "openrouter/hermes-3-405b");
+    assertThat(cache()).doesNotContain("openrouter/", ":free");
+    assertThat(stdout() + err.toString()).doesNotContain(SimProvider.OPENROUTER.fakeKey());
+  }
+
+  @Test
   void perProviderProbeConcurrencyIsNeverExceeded() throws IOException {
     // Real-time simulator with latency, so probes overlap and the bound is really exercised; many new models.
     ProviderSimulator.Builder b = ProviderSimulator.builder().clock(VirtualClock.realTime())

@@ -190,14 +190,22 @@ public final class ModelCatalog {
       toProbe.add(m);
     }
 
+    List<String> notes = new ArrayList<>();
+    ProviderProfile profile = profile(prefix);
+    int effective = prober.effectiveConcurrency(profile);
+    if (effective < profile.concurrency() && toProbe.size() > effective) {
+      notes.add(String.format(java.util.Locale.ROOT,
+          "%s: probe concurrency %d instead of %d: paced to %d probes/min (one start every %.1f s) and a probe ends within %d s,"
+              + " so no more than %d overlap", prefix, effective, profile.concurrency(), profile.probeRpm(),
+          60.0 / profile.probeRpm(), prober.timeout().toSeconds(), effective));
+    }
     listener.providerStarted(prefix, toProbe.size());
     List<ProbeOutcome> outcomes;
     try {
-      outcomes = prober.probe(profile(prefix), endpoint, toProbe, listener);
+      outcomes = prober.probe(profile, endpoint, toProbe, listener);
     } finally {
       listener.providerFinished(prefix);
     }
-    List<String> notes = new ArrayList<>();
     outcomes = checkKeyOn401(prefix, hints, endpoint, keyVar, outcomes, notes);
     List<ProviderScan.WorkingModel> working = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {

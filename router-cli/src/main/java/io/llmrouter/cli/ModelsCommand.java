@@ -96,7 +96,7 @@ public final class ModelsCommand implements Callable<Integer> {
   @Option(names = "--cache", paramLabel = "PATH", description = "Failure cache file (default: model_cache.json beside the config)")
   Path cachePath;
 
-  @Option(names = "--concurrency", paramLabel = "PROVIDER=N", description = "Probes at once per provider (defaults: vllm 2, groq 4, nvidia 3, openrouter 4)")
+  @Option(names = "--concurrency", paramLabel = "PROVIDER=N", description = "Probes at once per provider (defaults: vllm 2, groq 4, nvidia 3, openrouter 4); when the provider's pace allows fewer, the output says so")
   Map<String, Integer> concurrency = new LinkedHashMap<>();
 
   @Option(names = "--probe-timeout", paramLabel = "SECONDS", description = "Timeout of each probe (default: ${DEFAULT-VALUE})", defaultValue = "30")

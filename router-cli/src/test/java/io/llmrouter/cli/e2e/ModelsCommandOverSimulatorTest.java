@@ -307,6 +307,26 @@ class ModelsCommandOverSimulatorTest {
     assertThat(client.maxInFlight("nvidia_nim")).isEqualTo(3);
   }
 
+  @Test
+  void whenPacingAllowsFewerProbesAtOnceTheOutputSaysSoAndTheLowerBoundHolds() throws IOException {
+    // With a 2 s probe timeout, Groq's 28 probes/min (one start every 2.1 s) cannot overlap: 1 instead of 4.
+    ProviderSimulator.Builder b = ProviderSimulator.builder().clock(VirtualClock.realTime()).latency(Duration.ofMillis(30), Duration.ZERO);
+    for (int i = 0; i < 6; i++) b.model(SimModel.builder(SimProvider.GROQ, "new/groq-" + i).rpm(30).build());
+    start(b);
+
+    assertThat(run("--providers", "groq", "nvidia", "--probe-timeout", "2")).as(err.toString()).isZero();
+    assertThat(stdout()).contains("groq: probe concurrency 1 instead of 4: paced to 28 probes/min (one start every 2.1 s)"
+        + " and a probe ends within 2 s, so no more than 1 overlap");
+    assertThat(stdout()).contains("nvidia_nim: probe concurrency 2 instead of 3: paced to 40 probes/min");
+    assertThat(client.maxInFlight("groq")).isEqualTo(1);
+    assertThat(client.maxInFlight("nvidia_nim")).isLessThanOrEqualTo(2);
+
+    // with the default timeout the guide's concurrency stands and nothing is said
+    out.reset();
+    assertThat(run("--providers", "groq")).as(err.toString()).isZero();
+    assertThat(stdout()).doesNotContain("probe concurrency");
+  }
+
   static String readQuietly(Path p) {
     try {
       return Files.readString(p);

@@ -10,7 +10,8 @@ import java.util.TreeSet;
 
 /**
  * Changes a {@link ConfigDocument} by whole lines: deletes {@code model_list} items, inserts new ones,
- * rewrites or drops one-line fallback chains. Every line it was not asked to change is copied byte for
+ * rewrites or drops fallback chains and {@code default_fallbacks} (a flow list rewritten on its line, a
+ * block list losing the lines of its stale targets). Every line it was not asked to change is copied byte for
  * byte (comments, order, quoting, spacing, line terminators), so an editor with no changes returns the
  * input unchanged. Never re-serializes YAML. Not thread-safe; use one per edit.
  */

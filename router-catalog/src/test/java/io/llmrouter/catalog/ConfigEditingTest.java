@@ -281,6 +281,25 @@ class ConfigEditingTest {
   }
 
   @Test
+  void theFallbackOnlyModePrunesDefaultFallbacksAndBlockChainsOfCachedModels() {
+    String text = ABC + """
+        router_settings:
+          fallbacks:
+            - a:
+                - c
+                - b
+          default_fallbacks:
+            - c
+            - b
+        """;
+    FailureCache cache = FailureCache.inMemory();
+    cache.record(new ProbeOutcome("groq", "c", ProbeOutcome.Kind.PERMANENT, 404, "404: decommissioned", null), java.time.Instant.EPOCH);
+    CatalogPlan plan = CatalogPlan.forFallbacks(ConfigDocument.parse(text), cache);
+    assertThat(plan.edit().text()).isEqualTo(text.replace("        - c\n", "").replace("    - c\n", ""));
+    assertThat(plan.report().stale()).containsExactly("c");
+  }
+
+  @Test
   void aChainLaidOutAnyOtherWayThatMustChangeIsRefusedNotGuessed() {
     // a flow map spread over lines: the line editor cannot map it item by item
     String text = ABC + """

@@ -12,9 +12,10 @@ import java.util.Set;
  * remove, the fallback report, and the edited text with its diff. Immutable.
  *
  * <p>Rules: a new working model is added (after the last entry of its provider); a configured model whose
- * provider was scanned successfully and no longer lists it is removed; a model group that no longer has
- * any deployment is stale, and so is every fallback reference to it; stale targets are removed from their
- * chain keeping the order of the rest, and a chain whose source is stale or whose targets are all stale is
+ * provider was scanned successfully and no longer lists it is removed, and so is one still listed whose
+ * probe failed permanently (decommissioned, not found; or held by the failure cache); a model group that
+ * no longer has any deployment is stale, and so is every fallback reference to it; stale targets are
+ * removed from their chain keeping the order of the rest, and a chain whose source is stale or whose targets are all stale is
  * dropped. Providers that were skipped or failed to list change nothing.
  */
 public final class CatalogPlan {
@@ -46,7 +47,7 @@ public final class CatalogPlan {
     for (ProviderScan s : scans) {
       if (s.status() != ProviderScan.Status.OK) continue;
       for (ConfigDocument.Deployment d : doc.deployments()) {
-        if (d.provider().equals(s.provider()) && s.gone().contains(d.providerModel())) removed.add(d);
+        if (d.provider().equals(s.provider()) && s.removable().contains(d.providerModel())) removed.add(d);
       }
     }
     List<ModelEntryRenderer.Entry> added = newEntries(doc, scans, catalogOrNull, descriptionSuffix);
@@ -152,14 +153,18 @@ public final class CatalogPlan {
     Set<String> stale = new LinkedHashSet<>();
     Set<String> mentioned = new HashSet<>();
     for (ConfigDocument.Chain c : doc.chains()) {
-      boolean sourceOk = names.contains(c.source());
-      if (!sourceOk) stale.add(c.source());
-      mentioned.add(c.source());
+      // default_fallbacks has no source: only its targets can be stale.
+      boolean sourceOk = !c.hasSource() || names.contains(c.source());
+      if (c.hasSource()) {
+        if (!sourceOk) stale.add(c.source());
+        mentioned.add(c.source());
+      }
+      String label = c.hasSource() ? c.source() : c.section();
       List<String> kept = new ArrayList<>();
       for (String t : c.targets()) {
         boolean ok = names.contains(t);
         mentioned.add(t);
-        entries.add(new FallbackReport.Entry(c.section(), c.source(), t, sourceOk, ok));
+        entries.add(new FallbackReport.Entry(c.section(), label, t, sourceOk, ok));
         if (ok) kept.add(t);
         else stale.add(t);
       }
@@ -215,7 +220,7 @@ public final class CatalogPlan {
       throw new ConfigException("model_list", "internal edit check failed: expected groups " + listNames + " but the edited text has " + names);
     }
     for (ConfigDocument.Chain c : after.chains()) {
-      if (!finalNames.contains(c.source()) || !finalNames.containsAll(c.targets())) {
+      if ((c.hasSource() && !finalNames.contains(c.source())) || !finalNames.containsAll(c.targets())) {
         throw new ConfigException("router_settings." + c.section(), "internal edit check failed at line " + (c.line() + 1));
       }
     }

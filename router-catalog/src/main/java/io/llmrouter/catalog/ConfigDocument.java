@@ -19,15 +19,21 @@ import java.util.regex.Pattern;
  * other byte alone.
  *
  * <p>Supported layout (the guide's, and what LiteLLM users write): a block-style top-level
- * {@code model_list:} of block mappings starting with {@code - }, and fallback chains as one-line flow
- * maps ({@code - {"a": ["b", "c"]}}) under {@code router_settings.fallbacks},
- * {@code context_window_fallbacks} or {@code content_policy_fallbacks}. A chain written any other way is
- * reported and marked not editable; the editor refuses to change it rather than guess. Immutable.
+ * {@code model_list:} of block mappings starting with {@code - }; fallback chains under
+ * {@code router_settings.fallbacks}, {@code context_window_fallbacks} or {@code content_policy_fallbacks}
+ * as one-line flow maps ({@code - {"a": ["b", "c"]}}), one-line block entries ({@code - a: [b, c]}) or
+ * block-style entries ({@code - a:} followed by one {@code - b} line per target); and
+ * {@code router_settings.default_fallbacks} as a one-line flow list or a block list of {@code - b} lines.
+ * A chain written any other way is reported and marked not editable; the editor refuses to change it
+ * rather than guess. Immutable.
  */
 public final class ConfigDocument {
 
   /** Fallback sections of {@code router_settings} whose chains are checked. */
   public static final List<String> FALLBACK_SECTIONS = List.of("fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
+
+  /** The {@code router_settings} list of groups tried for any model without a chain of its own. */
+  public static final String DEFAULT_FALLBACKS = "default_fallbacks";
 
   /**
    * One {@code model_list} item.
@@ -52,17 +58,36 @@ public final class ConfigDocument {
   }
 
   /**
-   * One fallback chain line.
+   * One fallback chain, or the {@code default_fallbacks} list (a chain without a source).
    *
-   * @param section {@code fallbacks}, {@code context_window_fallbacks} or {@code content_policy_fallbacks}
-   * @param line index of its line
-   * @param source the model group the chain is for
+   * @param section {@code fallbacks}, {@code context_window_fallbacks}, {@code content_policy_fallbacks} or
+   *     {@code default_fallbacks}
+   * @param line index of its first line (the {@code - } entry, or the {@code default_fallbacks:} key)
+   * @param source the model group the chain is for; "" for {@code default_fallbacks}
    * @param targets the groups tried in order
-   * @param editable whether it is a one-line flow map the editor can rewrite
+   * @param editable whether the editor can rewrite it in place (see the class comment for the layouts)
+   * @param targetLines for a block-style chain, the index of each target's {@code - } line (in target
+   *     order); empty when all targets sit on {@link #line()} as a flow list
    */
-  public record Chain(String section, int line, String source, List<String> targets, boolean editable) {
+  public record Chain(String section, int line, String source, List<String> targets, boolean editable, List<Integer> targetLines) {
     public Chain {
       targets = List.copyOf(targets);
+      targetLines = targetLines == null ? List.of() : List.copyOf(targetLines);
+    }
+
+    /** A chain whose targets all sit on its one line. */
+    public Chain(String section, int line, String source, List<String> targets, boolean editable) {
+      this(section, line, source, targets, editable, List.of());
+    }
+
+    /** False for {@code default_fallbacks}, which applies to every group and so has no source. */
+    public boolean hasSource() {
+      return !DEFAULT_FALLBACKS.equals(section);
+    }
+
+    /** True when each target has its own {@code - } line. */
+    public boolean blockStyle() {
+      return !targetLines.isEmpty();
     }
   }
 
@@ -260,11 +285,19 @@ public final class ConfigDocument {
     for (int i = rs + 1; i < end; i++) {
       String c = content(lines.get(i));
       String stripped = c.strip();
+      int keyIndent = indent(c);
+      if (stripped.startsWith(DEFAULT_FALLBACKS + ":")) {
+        Chain d = defaultChain(i, keyIndent, end, stripped.substring(DEFAULT_FALLBACKS.length() + 1), settings.path(DEFAULT_FALLBACKS));
+        if (d != null) out.add(d);
+        continue;
+      }
       for (String section : FALLBACK_SECTIONS) {
         if (!(stripped.startsWith(section + ":"))) continue;
-        int keyIndent = indent(c);
         int seen = 0;
         int entryIndent = -1;
+        Integer open = null;
+        String openText = null;
+        List<Integer> body = new ArrayList<>();
         for (int j = i + 1; j < end; j++) {
           String l = lines.get(j);
           if (blankOrComment(l)) continue;
@@ -272,29 +305,96 @@ public final class ConfigDocument {
           String lc = content(l).strip();
           if (entryIndent < 0) entryIndent = indent(l);
           // Lines deeper than the first entry belong to a block-style entry, not to a new chain.
-          if (indent(l) != entryIndent || !lc.startsWith("- ")) continue;
-          JsonNode parsedEntry = settings.path(section).path(seen);
-          seen++;
-          out.add(chainAt(section, j, lc.substring(2), parsedEntry));
+          if (indent(l) != entryIndent || !lc.startsWith("- ")) {
+            if (open != null && indent(l) > entryIndent) body.add(j);
+            continue;
+          }
+          if (open != null) out.add(chainAt(section, open, openText, settings.path(section).path(seen++), body));
+          open = j;
+          openText = lc.substring(2);
+          body = new ArrayList<>();
         }
+        if (open != null) out.add(chainAt(section, open, openText, settings.path(section).path(seen), body));
       }
     }
     return out;
   }
 
-  private static Chain chainAt(String section, int line, String flow, JsonNode parsedEntry) {
+  private Chain chainAt(String section, int line, String flow, JsonNode parsedEntry, List<Integer> body) {
     String source = null;
     List<String> targets = new ArrayList<>();
     if (parsedEntry.isObject() && parsedEntry.size() == 1) {
       source = parsedEntry.fieldNames().next();
-      parsedEntry.get(source).forEach(t -> targets.add(t.asText()));
+      JsonNode t = parsedEntry.get(source);
+      if (t.isArray()) t.forEach(v -> targets.add(v.asText()));
+      else source = null;
     }
-    boolean editable = false;
-    if (source != null && flow.startsWith("{")) {
+    if (source == null) return new Chain(section, line, "", targets, false);
+    if (body.isEmpty()) {
+      // {"a": ["b", "c"]} or a: [b, c], all on this line
       FlowList fl = FlowList.find(flow);
-      editable = fl != null && fl.values().equals(targets);
+      boolean editable = fl != null && fl.values().equals(targets) && !flow.substring(fl.close() + 1).strip().startsWith(",");
+      return new Chain(section, line, source, targets, editable);
     }
-    return new Chain(section, line, source == null ? "" : source, targets, editable);
+    // a:  then one "- b" line per target
+    String afterKey = stripComment(flow);
+    boolean headerOnly = afterKey.endsWith(":") && FlowList.find(afterKey) == null && !afterKey.contains("{");
+    boolean editable = headerOnly && blockValues(body).equals(targets);
+    return new Chain(section, line, source, targets, editable, editable ? body : List.of());
+  }
+
+  private Chain defaultChain(int line, int keyIndent, int end, String afterColon, JsonNode parsed) {
+    if (!parsed.isArray()) return null;
+    List<String> targets = new ArrayList<>();
+    parsed.forEach(v -> targets.add(v.asText()));
+    String rest = stripComment(afterColon);
+    if (!rest.isEmpty()) {
+      FlowList fl = FlowList.find(afterColon);
+      return new Chain(DEFAULT_FALLBACKS, line, "", targets, fl != null && fl.values().equals(targets));
+    }
+    List<Integer> body = new ArrayList<>();
+    for (int j = line + 1; j < end; j++) {
+      String l = lines.get(j);
+      if (blankOrComment(l)) continue;
+      if (indent(l) <= keyIndent) break;
+      body.add(j);
+    }
+    boolean editable = !body.isEmpty() && blockValues(body).equals(targets);
+    return new Chain(DEFAULT_FALLBACKS, line, "", targets, editable, editable ? body : List.of());
+  }
+
+  /** The values of {@code - value} lines, unquoted; null entries for lines that are not such items. */
+  private List<String> blockValues(List<Integer> body) {
+    List<String> out = new ArrayList<>();
+    for (int j : body) {
+      String item = content(lines.get(j)).strip();
+      if (!item.startsWith("- ")) {
+        out.add(null);
+        continue;
+      }
+      String v = stripComment(item.substring(2));
+      boolean quoted = v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"));
+      // a nested mapping, list or anchor is not a plain target
+      out.add(!quoted && (v.isEmpty() || "{[&*!|>".indexOf(v.charAt(0)) >= 0 || v.contains(": ")) ? null : FlowList.unquote(v));
+    }
+    return out;
+  }
+
+  /** {@code s} without a trailing {@code # comment} (outside quotes), stripped. */
+  static String stripComment(String s) {
+    char quote = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (quote != 0) {
+        if (ch == '\\' && quote == '"') i++;
+        else if (ch == quote) quote = 0;
+      } else if (ch == '"' || ch == '\'') {
+        quote = ch;
+      } else if (ch == '#' && (i == 0 || Character.isWhitespace(s.charAt(i - 1)))) {
+        return s.substring(0, i).strip();
+      }
+    }
+    return s.strip();
   }
 
   /** The {@code [...]} of a one-line flow map: where it is and its items as written. */
@@ -335,7 +435,7 @@ public final class ConfigDocument {
       return null;
     }
 
-    private static String unquote(String r) {
+    static String unquote(String r) {
       if (r.length() >= 2 && (r.startsWith("\"") && r.endsWith("\"") || r.startsWith("'") && r.endsWith("'"))) {
         return r.substring(1, r.length() - 1);
       }

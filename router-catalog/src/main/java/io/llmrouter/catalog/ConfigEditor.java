@@ -10,7 +10,8 @@ import java.util.TreeSet;
 
 /**
  * Changes a {@link ConfigDocument} by whole lines: deletes {@code model_list} items, inserts new ones,
- * rewrites or drops one-line fallback chains. Every line it was not asked to change is copied byte for
+ * rewrites or drops fallback chains and {@code default_fallbacks} (a flow list rewritten on its line, a
+ * block list losing the lines of its stale targets). Every line it was not asked to change is copied byte for
  * byte (comments, order, quoting, spacing, line terminators), so an editor with no changes returns the
  * input unchanged. Never re-serializes YAML. Not thread-safe; use one per edit.
  */
@@ -81,42 +82,53 @@ public final class ConfigEditor {
 
   /**
    * Keeps only {@code targets} (a subset, in the chain's own order) in {@code chain}; an empty list drops
-   * the chain's line.
+   * the chain. A flow list is rewritten on its line keeping each kept item exactly as written; a
+   * block-style chain loses the {@code - } lines of the targets it no longer has.
    *
-   * @throws ConfigException when the chain is not a one-line flow map this editor can rewrite
+   * @throws ConfigException when the chain is not laid out in a way this editor can rewrite
    */
   public ConfigEditor setChainTargets(ConfigDocument.Chain chain, List<String> targets) {
     if (targets.isEmpty()) return dropChain(chain);
     if (!chain.editable()) {
-      throw new ConfigException("router_settings." + chain.section(),
-          "line " + (chain.line() + 1) + ": only one-line flow chains ({\"a\": [\"b\"]}) can be edited in place; edit it by hand");
+      throw new ConfigException(path(chain),
+          "line " + (chain.line() + 1) + ": only one-line chains ({\"a\": [\"b\"]}, a: [b]) and block lists of '- b' lines"
+              + " can be edited in place; edit it by hand");
+    }
+    if (chain.blockStyle()) {
+      for (int i = 0; i < chain.targets().size(); i++) {
+        if (!targets.contains(chain.targets().get(i))) deleted.add(chain.targetLines().get(i));
+      }
+      return this;
     }
     String line = doc.lines().get(chain.line());
     String body = ConfigDocument.content(line);
     String terminator = line.substring(body.length());
-    int dash = body.indexOf("- ");
-    String flow = body.substring(dash + 2);
-    ConfigDocument.FlowList fl = ConfigDocument.FlowList.find(flow);
-    String inner = flow.substring(fl.open() + 1, fl.close());
+    ConfigDocument.FlowList fl = ConfigDocument.FlowList.find(body);
+    String inner = body.substring(fl.open() + 1, fl.close());
     String lead = inner.substring(0, inner.length() - inner.stripLeading().length());
     String trail = inner.substring(inner.stripTrailing().length());
     String sep = separator(inner);
     List<String> kept = new ArrayList<>();
     for (int i = 0; i < fl.values().size(); i++) if (targets.contains(fl.values().get(i))) kept.add(fl.raw().get(i));
-    String rebuilt = body.substring(0, dash + 2) + flow.substring(0, fl.open() + 1) + lead + String.join(sep, kept) + trail
-        + flow.substring(fl.close());
+    String rebuilt = body.substring(0, fl.open() + 1) + lead + String.join(sep, kept) + trail + body.substring(fl.close());
     replaced.put(chain.line(), rebuilt + terminator);
     return this;
   }
 
-  /** Deletes a chain's line. Works for any chain written on one line. */
+  /** Deletes a chain: its line, and for a block-style chain each target's line (comments between stay). */
   public ConfigEditor dropChain(ConfigDocument.Chain chain) {
     if (!chain.editable()) {
-      throw new ConfigException("router_settings." + chain.section(),
-          "line " + (chain.line() + 1) + ": only one-line flow chains can be removed automatically; edit it by hand");
+      throw new ConfigException(path(chain),
+          "line " + (chain.line() + 1) + ": only one-line chains and block lists of '- b' lines can be removed automatically; edit it by hand");
     }
     deleted.add(chain.line());
+    deleted.addAll(chain.targetLines());
+    replaced.remove(chain.line());
     return this;
+  }
+
+  private static String path(ConfigDocument.Chain chain) {
+    return "router_settings." + chain.section();
   }
 
   private static String separator(String inner) {

@@ -16,7 +16,7 @@ public record FallbackReport(List<Entry> entries, List<String> stale, List<Strin
    * One chain entry.
    *
    * @param section the fallback section
-   * @param source the chain's model group
+   * @param source the chain's model group, or {@code default_fallbacks} for that list (which has no source)
    * @param target the fallback group
    * @param sourceWorking whether the source group still exists
    * @param targetWorking whether the target group still exists

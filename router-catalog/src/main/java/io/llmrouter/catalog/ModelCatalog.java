@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * Scans providers for working chat models: lists each provider's models, keeps chat models (the dialect's
- * filter, then {@link ChatModelFilter}), probes each model that is neither in the config nor in the
- * failure cache, and records permanent failures in the cache.
+ * filter, then {@link ChatModelFilter}), probes every configured model the provider still lists and every
+ * new chat model, skipping those in the failure cache, and records permanent failures in the cache.
  *
  * <p>Per provider, resolved by the router's one rule ({@link EndpointResolver}, so the catalog and the
  * engine agree): the key comes from the variable the config's deployments name ({@code os.environ/VAR}),
@@ -33,9 +33,11 @@ import java.util.Set;
  * the provider and names the variables. The base URL is {@code --vllm-base} (vLLM only), else the config's
  * {@code api_base}, else the first set of the dialect's base variables, else the dialect default (its
  * placeholders filled). How many probes run at once, their pace, the rpm written and the id filter come
- * from the dialect's {@link ProviderInfo#catalog()} hints, with this catalog's overrides. A configured model counts as working while the
- * provider still lists it (OpenRouter: still lists it as free); it is "gone" otherwise. An empty or failed
- * listing never marks anything gone (a provider glitch must not empty the config).
+ * from the dialect's {@link ProviderInfo#catalog()} hints, with this catalog's overrides. A configured model
+ * the provider no longer lists (OpenRouter: no longer lists as free) is "gone"; one still listed is probed
+ * and counts as working unless the probe fails permanently (or the failure cache holds it), which makes it
+ * "failed"; a rate-limited or transient failure keeps it. An empty or failed listing never marks anything
+ * gone (a provider glitch must not empty the config).
  *
  * <p>Built with {@link #builder(ProviderClient)}; the built catalog is thread-safe for one scan at a time.
  */
@@ -154,21 +156,31 @@ public final class ModelCatalog {
     Set<String> configuredIds = new HashSet<>();
     configured.forEach(d -> configuredIds.add(d.providerModel()));
 
-    List<ProviderScan.WorkingModel> working = new ArrayList<>();
+    // Configured models the provider still offers are probed like new ones (the guide's "probes every
+    // configured model"): one that now fails permanently is removed from model_list and from every chain.
     List<String> gone = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    List<ModelListing> toProbe = new ArrayList<>();
+    Set<String> queued = new HashSet<>();
+    int skippedCached = 0;
     for (String id : new LinkedHashSet<>(configured.stream().map(ConfigDocument.Deployment::providerModel).toList())) {
       ModelListing m = byId.get(id);
       // A configured OpenRouter model that stopped being free would start costing money: treat it as gone.
       boolean stillOffered = m != null && !(hints.freeOnly() && Boolean.FALSE.equals(m.free()));
-      if (stillOffered) working.add(new ProviderScan.WorkingModel(id, m.contextWindow(), true));
-      else gone.add(id);
+      if (!stillOffered) {
+        gone.add(id);
+      } else if (!retestFailed && cache.contains(prefix, id)) {
+        // It failed permanently on an earlier run: no probe (weekly runs stay fast), and it goes.
+        skippedCached++;
+        failed.add(id);
+      } else if (queued.add(id)) {
+        toProbe.add(m);
+      }
     }
+    int configuredToProbe = toProbe.size();
 
     List<ModelListing> chat = new ArrayList<>();
     for (ModelListing m : listing) if (ChatModelFilter.accept(hints, m)) chat.add(m);
-    List<ModelListing> toProbe = new ArrayList<>();
-    int skippedCached = 0;
-    Set<String> queued = new HashSet<>();
     for (ModelListing m : chat) {
       if (configuredIds.contains(m.id()) || !queued.add(m.id())) continue;
       if (!retestFailed && cache.contains(prefix, m.id())) {
@@ -178,23 +190,79 @@ public final class ModelCatalog {
       toProbe.add(m);
     }
 
+    List<String> notes = new ArrayList<>();
+    ProviderProfile profile = profile(prefix);
+    int effective = prober.effectiveConcurrency(profile);
+    if (effective < profile.concurrency() && toProbe.size() > effective) {
+      notes.add(String.format(java.util.Locale.ROOT,
+          "%s: probe concurrency %d instead of %d: paced to %d probes/min (one start every %.1f s) and a probe ends within %d s,"
+              + " so no more than %d overlap", prefix, effective, profile.concurrency(), profile.probeRpm(),
+          60.0 / profile.probeRpm(), prober.timeout().toSeconds(), effective));
+    }
     listener.providerStarted(prefix, toProbe.size());
     List<ProbeOutcome> outcomes;
     try {
-      outcomes = prober.probe(profile(prefix), endpoint, toProbe, listener);
+      outcomes = prober.probe(profile, endpoint, toProbe, listener);
     } finally {
       listener.providerFinished(prefix);
     }
-    for (ProbeOutcome o : outcomes) {
+    outcomes = checkKeyOn401(prefix, hints, endpoint, keyVar, outcomes, notes);
+    List<ProviderScan.WorkingModel> working = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      ProbeOutcome o = outcomes.get(i);
+      boolean isConfigured = i < configuredToProbe;
       if (o.kind() == ProbeOutcome.Kind.WORKING) {
         cache.remove(prefix, o.modelId());
-        working.add(new ProviderScan.WorkingModel(o.modelId(), o.contextWindow(), false));
+        working.add(new ProviderScan.WorkingModel(o.modelId(), o.contextWindow(), isConfigured));
       } else {
         cache.record(o, clock.instant());
+        // A configured model that is only rate limited or failing transiently stays: it is not dead.
+        if (isConfigured && o.kind() == ProbeOutcome.Kind.TRANSIENT) {
+          working.add(new ProviderScan.WorkingModel(o.modelId(), o.contextWindow(), true));
+        } else if (isConfigured) {
+          failed.add(o.modelId());
+        }
       }
     }
     return new ProviderScan(prefix, ProviderScan.Status.OK, "", listing.size(), chat.size(), skippedCached, working, outcomes, gone,
-        keyRef, baseToWrite);
+        keyRef, baseToWrite, failed, notes);
+  }
+
+  /**
+   * When probes got a 401 and the dialect names a key-check endpoint, asks it once: a valid key makes each
+   * such 401 a rate limit with the dialect's hint (OpenRouter's $0-credit "User not found."), a rejected key
+   * says so; either way the outcome stays transient, so the model is neither removed nor cached.
+   */
+  private List<ProbeOutcome> checkKeyOn401(String prefix, CatalogHints hints, Endpoint endpoint, String keyVar,
+      List<ProbeOutcome> outcomes, List<String> notes) {
+    if (hints.keyCheckPath() == null || outcomes.stream().noneMatch(o -> o.kind() != ProbeOutcome.Kind.WORKING && o.status() == 401)) {
+      return outcomes;
+    }
+    Boolean valid;
+    try {
+      valid = client.checkKey(endpoint, listTimeout).value();
+    } catch (RuntimeException e) {
+      notes.add(prefix + ": probes got 401 and the key check (GET " + hints.keyCheckPath() + ") failed ("
+          + e.getClass().getSimpleName() + "); the models are kept and not cached");
+      return outcomes;
+    }
+    List<String> ids = outcomes.stream().filter(o -> o.kind() != ProbeOutcome.Kind.WORKING && o.status() == 401)
+        .map(ProbeOutcome::modelId).toList();
+    String n = ids.size() + " (" + String.join(", ", ids) + ")";
+    String reason = Boolean.TRUE.equals(valid)
+        ? "rate limited: 401 on a valid key (GET " + hints.keyCheckPath() + ": ok)" + (hints.validKey401Hint() == null ? "" : "; " + hints.validKey401Hint())
+        : "401: the provider rejected the key (GET " + hints.keyCheckPath() + ": 401); check " + (keyVar == null ? "the key" : keyVar);
+    notes.add(prefix + ": " + n + " model(s) " + (Boolean.TRUE.equals(valid)
+        ? "rate limited behind a 401 although the key is valid (checked with GET " + hints.keyCheckPath() + "); kept, not cached"
+            + (hints.validKey401Hint() == null ? "" : ". " + hints.validKey401Hint())
+        : "got 401 and the key check says the key is rejected; check " + (keyVar == null ? "the key" : keyVar) + " (kept, not cached)"));
+    List<ProbeOutcome> out = new ArrayList<>(outcomes.size());
+    for (ProbeOutcome o : outcomes) {
+      out.add(o.kind() != ProbeOutcome.Kind.WORKING && o.status() == 401
+          ? new ProbeOutcome(o.provider(), o.modelId(), ProbeOutcome.Kind.TRANSIENT, 401, reason, o.contextWindow())
+          : o);
+    }
+    return out;
   }
 
   /** {@code http://host:8000} becomes {@code http://host:8000/v1}, as LiteLLM's hosted_vllm api_base expects. */

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Probes models of one provider with a minimal completion ({@code max_tokens: 1}), at most
- * {@link ProviderProfile#concurrency()} at once and paced to {@link ProviderProfile#probeRpm()}.
+ * {@link ProviderProfile#concurrency()} at once (fewer when the pace allows no more, see
+ * {@link #effectiveConcurrency}) and paced to {@link ProviderProfile#probeRpm()}.
  *
  * <p>A per-minute 429 is retried after the provider's own retry hint (or one pacing interval when it gave
  * none), up to {@code maxRateLimitRetries} times and never for a hint longer than {@code maxRetryWait};
@@ -68,6 +69,23 @@ public final class ModelProber {
   }
 
   /**
+   * How many probes can really be in flight at once for {@code profile}: its concurrency, unless pacing
+   * allows fewer. Starts are spaced one pacing interval apart and a probe ends within the timeout, so no
+   * more than {@code ceil(timeout / interval)} ever overlap; more threads would only wait in the pacer.
+   */
+  public int effectiveConcurrency(ProviderProfile profile) {
+    if (profile.probeRpm() <= 0) return profile.concurrency();
+    long interval = Math.max(1, 60_000L / profile.probeRpm());
+    long overlap = Math.max(1, (timeout.toMillis() + interval - 1) / interval);
+    return (int) Math.min(profile.concurrency(), overlap);
+  }
+
+  /** The whole-call timeout of each probe. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
    * Probes {@code models} at {@code base} (whose {@code model} is replaced per probe) and returns one
    * outcome per model, in the given order.
    *
@@ -78,7 +96,7 @@ public final class ModelProber {
     if (models.isEmpty()) return List.of();
     RatePacer pacer = new RatePacer(clock, sleeper, profile.probeRpm());
     AtomicInteger n = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(profile.concurrency(), models.size()), r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(effectiveConcurrency(profile), models.size()), r -> {
       Thread t = new Thread(r, "llm-router-probe-" + profile.prefix() + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;

@@ -11,15 +11,21 @@ import java.util.List;
  *     listing error; empty when {@link Status#OK}
  * @param listed how many models the provider listed
  * @param chatModels how many of them passed the chat filter
- * @param skippedCached how many new chat models were skipped because the failure cache holds them
- * @param working every working model: configured ones still listed, plus new ones that answered a probe
- * @param probes the outcome of every probe made
+ * @param skippedCached how many models (new chat models and configured ones) were not probed because the
+ *     failure cache holds them
+ * @param working every working model: configured ones still listed whose probe did not fail permanently
+ *     (a rate-limited or otherwise transient failure keeps them), plus new ones that answered a probe
+ * @param probes the outcome of every probe made (configured and new models)
  * @param gone configured model ids (no prefix) the provider no longer lists (or no longer lists as free)
  * @param keyRef the {@code api_key} value to write into new entries ({@code os.environ/VAR} or {@code none})
  * @param apiBaseToWrite an {@code api_base} to write into new entries, or null
+ * @param failed configured model ids (no prefix) still listed but failing permanently (decommissioned, not
+ *     found for the account), by this run's probe or by the failure cache: removed like {@code gone}
+ * @param notes lines for the user about how the provider was probed (a lowered concurrency, a key check)
  */
 public record ProviderScan(String provider, Status status, String detail, int listed, int chatModels, int skippedCached,
-    List<WorkingModel> working, List<ProbeOutcome> probes, List<String> gone, String keyRef, String apiBaseToWrite) {
+    List<WorkingModel> working, List<ProbeOutcome> probes, List<String> gone, String keyRef, String apiBaseToWrite,
+    List<String> failed, List<String> notes) {
 
   /** Whether a provider could be scanned. */
   public enum Status {
@@ -48,7 +54,22 @@ public record ProviderScan(String provider, Status status, String detail, int li
     working = List.copyOf(working);
     probes = List.copyOf(probes);
     gone = List.copyOf(gone);
+    failed = failed == null ? List.of() : List.copyOf(failed);
+    notes = notes == null ? List.of() : List.copyOf(notes);
     detail = detail == null ? "" : detail;
+  }
+
+  /** A scan with no permanently failing configured model and no notes (plans made from saved scans, tests). */
+  public ProviderScan(String provider, Status status, String detail, int listed, int chatModels, int skippedCached,
+      List<WorkingModel> working, List<ProbeOutcome> probes, List<String> gone, String keyRef, String apiBaseToWrite) {
+    this(provider, status, detail, listed, chatModels, skippedCached, working, probes, gone, keyRef, apiBaseToWrite, List.of(), List.of());
+  }
+
+  /** Configured model ids to take out of {@code model_list}: {@link #gone()} then {@link #failed()}. */
+  public List<String> removable() {
+    List<String> out = new java.util.ArrayList<>(gone);
+    for (String f : failed) if (!out.contains(f)) out.add(f);
+    return List.copyOf(out);
   }
 
   /** A provider that was not scanned. */

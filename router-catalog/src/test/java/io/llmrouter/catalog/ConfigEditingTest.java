@@ -197,18 +197,116 @@ class ConfigEditingTest {
     assertThat(CatalogPlan.showBlock(doc, List.of(), null, null)).isEqualTo("model_list: []\n");
   }
 
+  static final String ABC = """
+      model_list:
+        - model_name: "a"
+          litellm_params: {model: "groq/a"}
+        - model_name: "b"
+          litellm_params: {model: "groq/b"}
+        - model_name: "c"
+          litellm_params: {model: "groq/c"}
+      """;
+
   @Test
-  void blockStyleChainThatMustChangeIsRefusedNotGuessed() {
-    String text = """
-        model_list:
-          - model_name: "a"
-            litellm_params: {model: "groq/a"}
-          - model_name: "b"
-            litellm_params: {model: "groq/b"}
+  void blockStyleChainsAndDefaultFallbacksArePrunedKeepingEveryOtherByte() {
+    String text = ABC + """
+        router_settings:
+          fallbacks:
+            # block chains
+            - a:
+                - 'b'   # keep quoting
+                # a comment between targets stays
+                - c
+            - b:
+                - c
+            - c: [a, b]
+            - b: ["a", c]
+          default_fallbacks: ["c", 'b']   # default list
+          context_window_fallbacks:
+            - {"a": ["c"]}
+        """;
+    ConfigDocument doc = ConfigDocument.parse(text);
+    assertThat(doc.chains()).allMatch(ConfigDocument.Chain::editable).hasSize(6);
+    assertThat(doc.chains()).filteredOn(c -> !c.hasSource()).singleElement()
+        .satisfies(c -> assertThat(c.targets()).containsExactly("c", "b"));
+
+    CatalogPlan plan = CatalogPlan.forUpdate(doc, List.of(scan("groq", List.of("c"))), null, null);
+    String expected = ABC.replace("""
+          - model_name: "c"
+            litellm_params: {model: "groq/c"}
+        """, "") + """
+        router_settings:
+          fallbacks:
+            # block chains
+            - a:
+                - 'b'   # keep quoting
+                # a comment between targets stays
+            - b: ["a"]
+          default_fallbacks: ['b']   # default list
+          context_window_fallbacks:
+        """;
+    assertThat(plan.edit().text()).isEqualTo(expected);
+    assertThat(plan.report().stale()).containsExactly("c");
+    assertThat(plan.report().entries()).filteredOn(e -> e.section().equals("default_fallbacks"))
+        .extracting(FallbackReport.Entry::target, FallbackReport.Entry::working)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("c", false), org.assertj.core.groups.Tuple.tuple("b", true));
+    assertThat(plan.report().render()).contains("default_fallbacks → c").contains("[STALE]");
+    plan.verify();
+  }
+
+  @Test
+  void aBlockListOfDefaultFallbacksLosesItsStaleLinesAndGoesWhenEmpty() {
+    String text = ABC + """
+        router_settings:
+          default_fallbacks:
+            - b   # first
+            - "c"
+          num_retries: 2
+        """;
+    CatalogPlan one = CatalogPlan.forUpdate(ConfigDocument.parse(text), List.of(scan("groq", List.of("c"))), null, null);
+    assertThat(one.edit().text()).endsWith("""
+        router_settings:
+          default_fallbacks:
+            - b   # first
+          num_retries: 2
+        """);
+    one.verify();
+
+    CatalogPlan all = CatalogPlan.forUpdate(ConfigDocument.parse(text), List.of(scan("groq", List.of("b", "c"))), null, null);
+    assertThat(all.edit().text()).endsWith("""
+        router_settings:
+          num_retries: 2
+        """);
+    all.verify();
+  }
+
+  @Test
+  void theFallbackOnlyModePrunesDefaultFallbacksAndBlockChainsOfCachedModels() {
+    String text = ABC + """
         router_settings:
           fallbacks:
             - a:
+                - c
                 - b
+          default_fallbacks:
+            - c
+            - b
+        """;
+    FailureCache cache = FailureCache.inMemory();
+    cache.record(new ProbeOutcome("groq", "c", ProbeOutcome.Kind.PERMANENT, 404, "404: decommissioned", null), java.time.Instant.EPOCH);
+    CatalogPlan plan = CatalogPlan.forFallbacks(ConfigDocument.parse(text), cache);
+    assertThat(plan.edit().text()).isEqualTo(text.replace("        - c\n", "").replace("    - c\n", ""));
+    assertThat(plan.report().stale()).containsExactly("c");
+  }
+
+  @Test
+  void aChainLaidOutAnyOtherWayThatMustChangeIsRefusedNotGuessed() {
+    // a flow map spread over lines: the line editor cannot map it item by item
+    String text = ABC + """
+        router_settings:
+          fallbacks:
+            - {"a": [
+                "b"]}
         """;
     ConfigDocument doc = ConfigDocument.parse(text);
     assertThat(doc.chains()).singleElement().satisfies(c -> assertThat(c.editable()).isFalse());

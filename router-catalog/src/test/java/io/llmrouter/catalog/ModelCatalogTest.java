@@ -108,17 +108,49 @@ class ModelCatalogTest {
   }
 
   @Test
-  void probesOnlyNewChatModelsAndMarksMissingConfiguredOnesGone() throws Exception {
+  void probesConfiguredAndNewChatModelsAndMarksMissingConfiguredOnesGone() throws Exception {
     client.listing("groq", chat("llama-3.1-8b-instant"), chat("new-a"), chat("whisper-large-v3"), nonChat("some-embedder"));
     List<ProviderScan> scans = catalog(Map.of("GROQ_API_KEY", "k")).build().scan(ConfigDocument.parse(CONFIG), List.of("groq"));
 
     ProviderScan s = scans.get(0);
     assertThat(s.status()).isEqualTo(ProviderScan.Status.OK);
-    assertThat(client.calls()).extracting(call -> call.endpoint().model()).containsExactly("new-a");
+    // the configured model still listed is probed too (the guide's "probes every configured model"); the gone one is not
+    assertThat(client.calls()).extracting(call -> call.endpoint().model()).containsExactlyInAnyOrder("llama-3.1-8b-instant", "new-a");
     assertThat(s.gone()).containsExactly("old-model");
     assertThat(s.working()).extracting(ProviderScan.WorkingModel::modelId).containsExactly("llama-3.1-8b-instant", "new-a");
     assertThat(s.keyRef()).isEqualTo("os.environ/GROQ_API_KEY");
     assertThat(client.listCalls().get(0).endpoint().apiBase()).isEqualTo("https://api.groq.com/openai/v1");
+  }
+
+  @Test
+  void aConfiguredModelFailingPermanentlyIsFailedAndCachedARateLimitedOneStaysAndACachedOneIsNotProbed() throws Exception {
+    String config = CONFIG + """
+          - model_name: "groq/busy"
+            litellm_params:
+              model: "groq/busy-model"
+              api_key: "os.environ/GROQ_API_KEY"
+        """;
+    client.listing("groq", chat("llama-3.1-8b-instant"), chat("old-model"), chat("busy-model"));
+    client.alwaysFail("old-model", new ModelNotFoundException("gone", ctx(404, "groq",
+        "{\"error\":{\"message\":\"The model `old-model` has been decommissioned\",\"code\":\"model_decommissioned\"}}")));
+    client.alwaysFail("busy-model", new RateLimitedException("day", ctx(429, "groq", ""), RateScope.DAY, null, null));
+    ModelCatalog c = catalog(Map.of("GROQ_API_KEY", "k")).build();
+
+    ProviderScan s = c.scan(ConfigDocument.parse(config), List.of("groq")).get(0);
+    assertThat(s.failed()).containsExactly("old-model");
+    assertThat(s.gone()).isEmpty();
+    assertThat(s.removable()).containsExactly("old-model");
+    assertThat(s.working()).extracting(ProviderScan.WorkingModel::modelId).containsExactlyInAnyOrder("llama-3.1-8b-instant", "busy-model");
+    assertThat(s.working()).allMatch(ProviderScan.WorkingModel::configured);
+    assertThat(cache.contains("groq", "old-model")).isTrue();
+    assertThat(cache.contains("groq", "busy-model")).as("a rate limit is never cached").isFalse();
+
+    // next run: the cached configured model is not probed again, and still goes
+    clearProbes();
+    ProviderScan again = c.scan(ConfigDocument.parse(config), List.of("groq")).get(0);
+    assertThat(client.calls()).extracting(call -> call.endpoint().model()).containsExactlyInAnyOrder("llama-3.1-8b-instant", "busy-model");
+    assertThat(again.failed()).containsExactly("old-model");
+    assertThat(again.skippedCached()).isEqualTo(1);
   }
 
   @Test

@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code llm-router models}: the guide's {@code update_models.py}, inside llm-router. Lists every
- * configured provider's models, probes the new chat models, keeps a failure cache, prints a ready
+ * configured provider's models, probes the configured and the new chat models, keeps a failure cache, prints a ready
  * {@code model_list} block, and updates the config in place without disturbing anything else.
  *
  * <p>Exit codes: 0 success (at least one working model, or a cache/fallback-only run); 1 no provider
@@ -96,7 +96,7 @@ public final class ModelsCommand implements Callable<Integer> {
   @Option(names = "--cache", paramLabel = "PATH", description = "Failure cache file (default: model_cache.json beside the config)")
   Path cachePath;
 
-  @Option(names = "--concurrency", paramLabel = "PROVIDER=N", description = "Probes at once per provider (defaults: vllm 2, groq 4, nvidia 3, openrouter 4)")
+  @Option(names = "--concurrency", paramLabel = "PROVIDER=N", description = "Probes at once per provider (defaults: vllm 2, groq 4, nvidia 3, openrouter 4); when the provider's pace allows fewer, the output says so")
   Map<String, Integer> concurrency = new LinkedHashMap<>();
 
   @Option(names = "--probe-timeout", paramLabel = "SECONDS", description = "Timeout of each probe (default: ${DEFAULT-VALUE})", defaultValue = "30")
@@ -293,6 +293,7 @@ public final class ModelsCommand implements Callable<Integer> {
           s.chatModels(), s.probes().size(), s.working().size(), s.count(ProbeOutcome.Kind.PERMANENT),
           s.count(ProbeOutcome.Kind.TRANSIENT), s.skippedCached(), s.gone().size()));
     }
+    for (ProviderScan s : scans) s.notes().forEach(out::println);
     for (ProviderScan s : scans) {
       switch (s.status()) {
         case MISSING_KEY -> err.println(s.provider() + ": " + s.detail() + " is not set; skipped (set it in the environment or the .env file)");
@@ -322,7 +323,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public void providerStarted(String provider, int toProbe) {
-      err.println(provider + ": probing " + toProbe + " new model(s)");
+      err.println(provider + ": probing " + toProbe + " model(s)");
     }
 
     @Override

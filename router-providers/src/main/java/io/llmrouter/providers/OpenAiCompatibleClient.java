@@ -265,6 +265,28 @@ public final class OpenAiCompatibleClient implements ProviderClient {
         RateHeaders.rateRelated(reply.headers()), reply.signal());
   }
 
+  /**
+   * {@inheritDoc} A {@code GET} of the dialect's key-check path under the base URL, with the key.
+   *
+   * @throws UnsupportedOperationException when the dialect declares no key-check path
+   */
+  @Override
+  public ProviderResponse<Boolean> checkKey(Endpoint endpoint, Duration timeout) {
+    Target t = target(endpoint);
+    String path = t.dialect.info().catalog().keyCheckPath();
+    if (path == null) throw new UnsupportedOperationException("no key check for " + t.dialect.prefix());
+    Request req = t.request(t.base + path).get().build();
+    try {
+      JsonReply reply = fetchJson(t, req, timeoutOf(timeout), "key check", OpenAiCompatibleClient::isError);
+      return new ProviderResponse<>(Boolean.TRUE, reply.status(), RateHeaders.rateRelated(reply.headers()), reply.signal());
+    } catch (ProviderException e) {
+      if (e.status() != 401 && e.status() != 403) throw e;
+      ErrorContext c = e.context();
+      return new ProviderResponse<>(Boolean.FALSE, e.status(), c == null ? Map.of() : RateHeaders.rateRelated(c.headers()),
+          c == null ? RateSignal.none(clock.instant()) : c.signal());
+    }
+  }
+
   @Override
   public void close() {
     http.dispatcher().executorService().shutdown();

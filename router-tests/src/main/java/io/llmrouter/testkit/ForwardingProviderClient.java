@@ -55,6 +55,11 @@ public abstract class ForwardingProviderClient implements ProviderClient {
     return delegate.listModels(endpoint, timeout);
   }
 
+  @Override
+  public ProviderResponse<Boolean> checkKey(Endpoint endpoint, Duration timeout) {
+    return delegate.checkKey(endpoint, timeout);
+  }
+
   /** Closes the delegate. */
   @Override
   public void close() {

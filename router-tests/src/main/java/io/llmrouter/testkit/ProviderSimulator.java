@@ -43,6 +43,11 @@ import java.util.Set;
  * day of traffic replays as fast as the client can send it; with a running clock the response is really
  * delayed by {@code latency / speed}. Only a {@link Fault#stall(Duration)} always waits real time.
  *
+ * <p><b>OpenRouter's key endpoint.</b> {@code GET /api/v1/key} answers the key's limits for a valid key, 401
+ * without one, and 401 "User not found." once {@link #openRouterKeyRevoked(boolean)} revoked it; with the
+ * {@link Fault#userNotFound()} fault a chat request gets that same 401 while the key is valid (the $0-credit
+ * Venice case), so a client can tell the two apart only by asking the key endpoint.
+ *
  * <p><b>Server.</b> One embedded HTTP/1.1 server (Jetty 12) per provider: a pool thread per request
  * (hundreds of concurrent clients are fine), real connection resets and truncated bodies at the socket, and
  * each provider can be stopped (connection refused) and restarted on its port. No test library comes with
@@ -68,6 +73,9 @@ public final class ProviderSimulator implements AutoCloseable {
   private final Object lock = new Object();
   // guarded by lock
   private final List<FaultRule> faults = new ArrayList<>();
+  // guarded by lock
+  private boolean openRouterKeyRevoked;
+  private long openRouterKeyChecks;
   private final List<SimEvent> events = new ArrayList<>();
   private final Map<SimProvider, Outage> outages = new EnumMap<>(SimProvider.class);
   private final Map<SimProvider, SimServer> servers = new EnumMap<>(SimProvider.class);
@@ -267,6 +275,24 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes OpenRouter treat its key as revoked ({@code true}) or valid again: when revoked,
+   * {@code GET /api/v1/key} and every chat request answer 401 "User not found.", as OpenRouter does for a
+   * deleted key. Valid by default, so {@link Fault#userNotFound()} alone gives the misleading 401 on a good key.
+   */
+  public void openRouterKeyRevoked(boolean revoked) {
+    synchronized (lock) {
+      openRouterKeyRevoked = revoked;
+    }
+  }
+
+  /** How many times OpenRouter's {@code GET /api/v1/key} was called. */
+  public long openRouterKeyChecks() {
+    synchronized (lock) {
+      return openRouterKeyChecks;
+    }
+  }
+
   /** Removes every injected fault (spent or not). */
   public void clearFaults() {
     synchronized (lock) {
@@ -446,6 +472,19 @@ public final class ProviderSimulator implements AutoCloseable {
     if ("/chat/completions".equals(rest) && "POST".equals(request.method())) {
       return chat(p, w, request);
     }
+    if (p == SimProvider.OPENROUTER && "/key".equals(rest) && "GET".equals(request.method())) {
+      Wire.OpenRouter or = (Wire.OpenRouter) w;
+      synchronized (lock) {
+        openRouterKeyChecks++;
+        if (!hasKey(request)) {
+          return toAnswer(w.unauthorized(), Duration.ZERO);
+        }
+        if (openRouterKeyRevoked) {
+          return toAnswer(or.userNotFound(), Duration.ZERO);
+        }
+      }
+      return toAnswer(or.keyInfo(request.header("Authorization").substring(7).strip()), Duration.ZERO);
+    }
     return new SimServer.Answer(404).header("Content-Type", "application/json").body("{\"detail\":\"Not Found\"}");
   }
 
@@ -470,6 +509,9 @@ public final class ProviderSimulator implements AutoCloseable {
       String requested = call == null ? "" : call.model;
       if (!authorized) {
         return record(p, requested, call, ctx, Outcome.UNAUTHORIZED, null, null, null, w.unauthorized(), realDelay);
+      }
+      if (openRouterKeyRevoked && w instanceof Wire.OpenRouter or) {
+        return record(p, requested, call, ctx, Outcome.UNAUTHORIZED, null, null, null, or.userNotFound(), realDelay);
       }
       if (call == null) {
         return record(p, requested, null, ctx, Outcome.BAD_REQUEST, null, null, null,

@@ -520,6 +520,23 @@ abstract class Wire {
       return Reply.json(429, root);
     }
 
+    /**
+     * {@code GET /api/v1/key} for a valid key: the key's limits and usage (OpenRouterTeam/docs
+     * {@code api/reference/limits.mdx}). The label shows only the start and end of the key, as OpenRouter's does.
+     */
+    Reply keyInfo(String key) {
+      ObjectNode root = F.objectNode();
+      ObjectNode data = root.putObject("data");
+      String k = key == null ? "" : key;
+      data.put("label", k.length() > 12 ? k.substring(0, 9) + "..." + k.substring(k.length() - 3) : "sk-or-v1-...");
+      data.putNull("limit");
+      data.put("usage", 0);
+      data.put("is_free_tier", true);
+      data.putNull("limit_remaining");
+      data.putNull("limit_reset");
+      return Reply.json(200, root);
+    }
+
     Reply userNotFound() {
       ObjectNode root = F.objectNode();
       root.putObject("error").put("message", "User not found.").put("code", 401);

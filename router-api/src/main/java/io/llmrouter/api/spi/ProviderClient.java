@@ -32,6 +32,18 @@ public interface ProviderClient extends AutoCloseable {
   /** Lists the provider's models, each marked chat or not by the dialect's filter. */
   ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, java.time.Duration timeout);
 
+  /**
+   * Asks the provider whether {@code endpoint}'s key is valid, at its dialect's
+   * {@link ProviderInfo.CatalogHints#keyCheckPath()} (OpenRouter: {@code GET /api/v1/key}).
+   *
+   * @return true when the provider accepted the key (2xx), false when it rejected it (401 or 403)
+   * @throws UnsupportedOperationException when the provider has no key-check endpoint (the default)
+   * @throws io.llmrouter.api.ProviderException for any other failure (network, 5xx)
+   */
+  default ProviderResponse<Boolean> checkKey(Endpoint endpoint, java.time.Duration timeout) {
+    throw new UnsupportedOperationException("no key check for " + endpoint.provider());
+  }
+
   /** Releases connections and threads. */
   @Override
   void close();

@@ -88,10 +88,16 @@ public record ProviderInfo(
    *     listing's own {@code chat} mark (a defence against a new kind of model the dialect does not know)
    * @param freeOnly whether only listings marked free count: others are not probed, and a configured model
    *     that stops being free counts as gone (OpenRouter)
+   * @param keyCheckPath a {@code GET} path under the base URL that answers 2xx for a valid key and 401 for
+   *     a bad one ({@link ProviderClient#checkKey}), asked when a probe gets a 401; null when the provider has
+   *     none (a 401 then stays a key problem)
+   * @param validKey401Hint what to tell the user when a probe got a 401 although the key check passed (the
+   *     provider words a rate limit as a 401), or null
    * @throws IllegalArgumentException when {@code probeConcurrency} is below 1 or {@code probeRpm} negative
    */
   public record CatalogHints(
-      int probeConcurrency, int probeRpm, Integer entryRpm, Integer entryTpm, List<String> nonChatWords, boolean freeOnly) {
+      int probeConcurrency, int probeRpm, Integer entryRpm, Integer entryTpm, List<String> nonChatWords, boolean freeOnly,
+      String keyCheckPath, String validKey401Hint) {
     /** Cautious hints for a provider that declares none: two probes at once, unpaced, no id filter. */
     public static final CatalogHints DEFAULT = new CatalogHints(2, 0, null, null, List.of(), false);
 
@@ -99,6 +105,12 @@ public record ProviderInfo(
       if (probeConcurrency < 1) throw new IllegalArgumentException("probeConcurrency must be >= 1, got " + probeConcurrency);
       if (probeRpm < 0) throw new IllegalArgumentException("probeRpm must be >= 0, got " + probeRpm);
       nonChatWords = nonChatWords == null ? List.of() : List.copyOf(nonChatWords);
+    }
+
+    /** Hints without a key-check endpoint. */
+    public CatalogHints(int probeConcurrency, int probeRpm, Integer entryRpm, Integer entryTpm, List<String> nonChatWords,
+        boolean freeOnly) {
+      this(probeConcurrency, probeRpm, entryRpm, entryTpm, nonChatWords, freeOnly, null, null);
     }
   }
 }

@@ -190,6 +190,103 @@ class ModelsCommandOverSimulatorTest {
   }
 
   @Test
+  void aConfiguredModelThatNowAnswersDecommissionedIsProbedRemovedAndPrunedARateLimitedOneStays() throws IOException {
+    // Groq still lists scout but answers 404 model_decommissioned; a configured OpenRouter model is only rate limited.
+    start(ProviderSimulator.builder().clock(VirtualClock.manual())
+        .model(SimModel.builder(SimProvider.GROQ, GONE_GROQ).decommissioned(true).build())
+        .failNext(SimProvider.OPENROUTER, "deepseek/deepseek-r1:free", Fault.upstreamRateLimit(), 20));
+    client.listOverride.put("groq", List.of(GONE_GROQ));
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--show")).as(err.toString()).isZero();
+    assertThat(client.probedModels).as("configured models are probed").contains(GONE_GROQ, "llama-3.1-8b-instant", "deepseek/deepseek-r1:free");
+    String block = stdout().substring(stdout().indexOf("model_list:"), stdout().indexOf("── Fallback validation"));
+    assertThat(block).as("--show lists only working models").doesNotContain(GONE_GROQ).contains("\"groq/llama-3.1-8b-instant\"",
+        "\"openrouter/deepseek/deepseek-r1:free\"");
+    assertThat(stdout()).contains("groq/llama-3.3-70b → groq/llama-4-scout").doesNotContainPattern("groq/llama-4-scout +\\(working\\)")
+        .containsPattern("groq/llama-4-scout +\\[STALE]").contains("would add 0, remove 1 model(s)");
+    assertThat(cache()).contains(GONE_GROQ).doesNotContain("deepseek-r1");
+    assertThat(Files.readString(config)).isEqualTo(original);
+
+    // the update removes it from model_list and from its chain; the rate-limited model stays everywhere
+    out.reset();
+    client.probedModels.clear();
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+    assertThat(client.probedModels).as("the failure cache still applies to configured models").doesNotContain(GONE_GROQ);
+    String updated = Files.readString(config);
+    assertThat(updated).doesNotContain(GONE_GROQ, "\"groq/llama-4-scout\"").contains("openrouter/deepseek-r1\"",
+        "model: \"openrouter/deepseek/deepseek-r1:free\"");
+    assertThat(updated).contains(
+        "- {\"groq/llama-3.3-70b\": [\"groq/llama-3.1-8b\", \"nvidia/llama-3.3-70b\", \"openrouter/hermes-3-405b\"]}");
+    assertThat(updated.replace("\n", "")).isEqualTo(original.replace("\n", "")
+        .replace(original.substring(original.indexOf("  - model_name: \"groq/llama-4-scout\""), original.indexOf("  - model_name: \"groq/qwen3-32b\"")).replace("\n", ""), "")
+        .replace("\"groq/llama-4-scout\", ", ""));
+    new StructuralConfigValidator().accept(updated);
+  }
+
+  @Test
+  void staleDefaultFallbacksAndBlockStyleChainsArePrunedInDryRunAndUpdateKeepingEveryOtherByte() throws IOException {
+    start(ProviderSimulator.builder().clock(VirtualClock.manual()).removeModel(SimProvider.GROQ, GONE_GROQ));
+    String qwenChain = "    - {\"groq/qwen3-32b\":     [\"groq/llama-3.1-8b\", \"nvidia/llama-3.3-70b\"]}\n";
+    String blockChain = "    - groq/qwen3-32b:\n        - groq/llama-4-scout   # block style\n        - \"nvidia/llama-3.3-70b\"\n";
+    String defaults = "  # Default fallback for any model not listed above\n";
+    assertThat(original).contains(qwenChain, defaults);
+    String variant = original.replace(qwenChain, blockChain)
+        .replace(defaults, defaults + "  default_fallbacks: [\"groq/llama-4-scout\", 'groq/llama-3.1-8b']  # any model\n");
+    Files.writeString(config, variant);
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3])).as(err.toString()).isZero();
+    assertThat(stdout()).contains("default_fallbacks → groq/llama-4-scout", "groq/qwen3-32b → groq/llama-4-scout")
+        .contains("would add 0, remove 1 model(s) and prune 1 stale reference(s)");
+    assertThat(Files.readString(config)).isEqualTo(variant);
+
+    out.reset();
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+    String scoutEntry = variant.substring(variant.indexOf("  - model_name: \"groq/llama-4-scout\""), variant.indexOf("  - model_name: \"groq/qwen3-32b\""));
+    String expected = variant.replace(scoutEntry, "")
+        .replace("\"groq/llama-3.1-8b\", \"groq/llama-4-scout\", \"nvidia/llama-3.3-70b\"", "\"groq/llama-3.1-8b\", \"nvidia/llama-3.3-70b\"")
+        .replace("        - groq/llama-4-scout   # block style\n", "")
+        .replace("  default_fallbacks: [\"groq/llama-4-scout\", 'groq/llama-3.1-8b']", "  default_fallbacks: ['groq/llama-3.1-8b']");
+    assertThat(Files.readString(config)).isEqualTo(expected);
+    new StructuralConfigValidator().accept(expected);
+  }
+
+  @Test
+  void openRoutersUserNotFoundOnAValidKeyIsARateLimitWithTheCreditHintNeverADeadModel() throws IOException {
+    String venice = "meta-llama/llama-3.3-70b-instruct:free";
+    String venice2 = "qwen/qwen3-next-80b-a3b-instruct:free";
+    start(ProviderSimulator.builder().clock(VirtualClock.manual())
+        .failNext(SimProvider.OPENROUTER, venice, Fault.userNotFound(), 20)
+        .failNext(SimProvider.OPENROUTER, venice2, Fault.userNotFound(), 20));
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+
+    assertThat(client.probedModels).contains(venice, venice2);
+    assertThat(sim.openRouterKeyChecks()).as("the key is checked once per run, not per model").isEqualTo(1);
+    assertThat(stdout()).contains("openrouter: 2 (", venice, venice2, "rate limited", "key is valid", "add $5 credit");
+    assertThat(stdout()).doesNotContainPattern("openrouter/llama-3.3-70b +\\[STALE");
+    String updated = Files.readString(config);
+    assertThat(updated).as("never removed").contains("model: \"openrouter/" + venice + "\"", "model: \"openrouter/" + venice2 + "\"")
+        .contains("[\"openrouter/hermes-3-405b\", \"openrouter/llama-3.3-70b\", \"openrouter/deepseek-r1\"]");
+    assertThat(cache()).as("never cached as a permanent failure").doesNotContain(venice, venice2);
+    assertThat(stdout() + err.toString()).doesNotContain(SimProvider.OPENROUTER.fakeKey());
+  }
+
+  @Test
+  void aRevokedOpenRouterKeyIsReportedAsAKeyProblemAndRemovesNothing() throws IOException {
+    start(ProviderSimulator.builder().clock(VirtualClock.manual()));
+    sim.openRouterKeyRevoked(true);
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+
+    assertThat(sim.openRouterKeyChecks()).isEqualTo(1);
+    assertThat(stdout()).contains("key is rejected; check OPENROUTER_API_KEY").doesNotContain("add $5 credit");
+    String updated = Files.readString(config);
+    assertThat(updated).contains("model: \"openrouter/meta-llama/llama-3.3-70b-instruct:free\"", "openrouter/hermes-3-405b");
+    assertThat(cache()).doesNotContain("openrouter/", ":free");
+    assertThat(stdout() + err.toString()).doesNotContain(SimProvider.OPENROUTER.fakeKey());
+  }
+
+  @Test
   void perProviderProbeConcurrencyIsNeverExceeded() throws IOException {
     // Real-time simulator with latency, so probes overlap and the bound is really exercised; many new models.
     ProviderSimulator.Builder b = ProviderSimulator.builder().clock(VirtualClock.realTime())
@@ -208,6 +305,26 @@ class ModelsCommandOverSimulatorTest {
     assertThat(client.maxInFlight("openrouter")).isEqualTo(2);
     assertThat(client.maxInFlight("groq")).isEqualTo(4);
     assertThat(client.maxInFlight("nvidia_nim")).isEqualTo(3);
+  }
+
+  @Test
+  void whenPacingAllowsFewerProbesAtOnceTheOutputSaysSoAndTheLowerBoundHolds() throws IOException {
+    // With a 2 s probe timeout, Groq's 28 probes/min (one start every 2.1 s) cannot overlap: 1 instead of 4.
+    ProviderSimulator.Builder b = ProviderSimulator.builder().clock(VirtualClock.realTime()).latency(Duration.ofMillis(30), Duration.ZERO);
+    for (int i = 0; i < 6; i++) b.model(SimModel.builder(SimProvider.GROQ, "new/groq-" + i).rpm(30).build());
+    start(b);
+
+    assertThat(run("--providers", "groq", "nvidia", "--probe-timeout", "2")).as(err.toString()).isZero();
+    assertThat(stdout()).contains("groq: probe concurrency 1 instead of 4: paced to 28 probes/min (one start every 2.1 s)"
+        + " and a probe ends within 2 s, so no more than 1 overlap");
+    assertThat(stdout()).contains("nvidia_nim: probe concurrency 2 instead of 3: paced to 40 probes/min");
+    assertThat(client.maxInFlight("groq")).isEqualTo(1);
+    assertThat(client.maxInFlight("nvidia_nim")).isLessThanOrEqualTo(2);
+
+    // with the default timeout the guide's concurrency stands and nothing is said
+    out.reset();
+    assertThat(run("--providers", "groq")).as(err.toString()).isZero();
+    assertThat(stdout()).doesNotContain("probe concurrency");
   }
 
   static String readQuietly(Path p) {

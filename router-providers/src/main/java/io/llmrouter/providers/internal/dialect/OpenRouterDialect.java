@@ -94,10 +94,17 @@ public final class OpenRouterDialect extends Dialect {
     return win != null ? win.scope() : RateScope.UNKNOWN;
   }
 
-  /** Four probes at once, 18 rpm (a buffer under the free models' 20); only free models count. */
+  /**
+   * Four probes at once, 18 rpm (a buffer under the free models' 20); only free models count. A plain 401
+   * "User not found." on a valid key is how OpenRouter words an upstream (Venice) rate limit for an account
+   * with no credit (the guide's Troubleshooting): the catalog checks the key at {@code GET /key} before
+   * calling anything dead.
+   */
   @Override
   protected CatalogHints catalogHints() {
-    return new CatalogHints(4, 18, 18, null, catalogWords("vision-only", "-ocr", "lyria"), true);
+    return new CatalogHints(4, 18, 18, null, catalogWords("vision-only", "-ocr", "lyria"), true, "/key",
+        "OpenRouter answers 401 \"User not found.\" on a valid key when the upstream rate-limits an account with a $0"
+            + " credit balance (Venice); add $5 credit to lift it");
   }
 
   @Override

@@ -270,6 +270,13 @@ class DayReplayScenarioTest {
       // few tokens more per request than the simulator: 16 per request in the window covers that.
       List<SimEvent> lastMinute = admitted.stream().filter(e -> within(e.time(), t, MINUTE)).toList();
       long used = lastMinute.stream().mapToLong(SimEvent::totalTokens).sum() + 16L * lastMinute.size();
+      // Hard admission reserves prompt + max_tokens and corrects to the real usage when the answer arrives.
+      // Callers served at the failure's own instant may still have held their whole reservation when it was
+      // refused (virtual time stands still while they run, in thread order): count their max_tokens too,
+      // not only the completion the simulator logged.
+      used += servedAt(r, t).stream()
+          .filter(x -> x != o && x.served().servedGroup().equals(d.modelName()))
+          .mapToLong(x -> x.request().maxTokens()).sum();
       if (used + need > d.tpm()) return false;
     }
     for (Limit l : Limit.values()) {
@@ -292,6 +299,14 @@ class DayReplayScenarioTest {
       if (retryAt != null && retryAt.isAfter(t)) return false;
     }
     return true;
+  }
+
+  private static final Map<DayResult, Map<Instant, List<RequestOutcome>>> SERVED_AT = new java.util.IdentityHashMap<>();
+
+  /** The requests of {@code r} that were served at exactly {@code t}. */
+  private static synchronized List<RequestOutcome> servedAt(DayResult r, Instant t) {
+    return SERVED_AT.computeIfAbsent(r, k -> k.outcomes().stream().filter(RequestOutcome::ok)
+        .collect(java.util.stream.Collectors.groupingBy(RequestOutcome::finishedAt))).getOrDefault(t, List.of());
   }
 
   private static boolean within(Instant x, Instant t, Duration window) {

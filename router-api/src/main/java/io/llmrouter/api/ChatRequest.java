@@ -41,6 +41,7 @@ public final class ChatRequest extends ExtensibleJson {
   private final List<String> fallbacks;
   private final Boolean disableFallbacks;
   private final Double timeout;
+  private final String requestId;
 
   private ChatRequest(Builder b) {
     super(b.extra);
@@ -61,6 +62,7 @@ public final class ChatRequest extends ExtensibleJson {
     this.fallbacks = b.fallbacks == null ? null : List.copyOf(b.fallbacks);
     this.disableFallbacks = b.disableFallbacks;
     this.timeout = b.timeout;
+    this.requestId = b.requestId;
   }
 
   /** Returns a new, empty builder. */
@@ -88,6 +90,7 @@ public final class ChatRequest extends ExtensibleJson {
     b.fallbacks = fallbacks;
     b.disableFallbacks = disableFallbacks;
     b.timeout = timeout;
+    b.requestId = requestId;
     b.extra.putAll(extra());
     return b;
   }
@@ -227,6 +230,16 @@ public final class ChatRequest extends ExtensibleJson {
     return timeout;
   }
 
+  /**
+   * The caller's id for this request (an HTTP {@code x-request-id}), which the router hands to listeners
+   * as {@link RequestHandle#requestId()}; null when the caller set none. Metadata, not content: it is
+   * never serialised, never sent upstream, and not part of {@link #equals}.
+   */
+  @JsonIgnore
+  public String requestId() {
+    return requestId;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) return true;
@@ -261,6 +274,7 @@ public final class ChatRequest extends ExtensibleJson {
     private List<String> fallbacks;
     private Boolean disableFallbacks;
     private Double timeout;
+    private String requestId;
 
     private Builder() {}
 
@@ -514,6 +528,13 @@ public final class ChatRequest extends ExtensibleJson {
     private Builder jsonTimeout(Double timeout) {
       this.timeout = timeout;
       keepNull("timeout", timeout);
+      return this;
+    }
+
+    /** Sets the caller's request id (see {@link ChatRequest#requestId()}); null for none. Never read from JSON. */
+    @JsonIgnore
+    public Builder requestId(String requestId) {
+      this.requestId = requestId;
       return this;
     }
 

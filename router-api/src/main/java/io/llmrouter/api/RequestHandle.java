@@ -13,6 +13,7 @@ public final class RequestHandle {
   private final long id;
   private final String requestedGroup;
   private final long startMillis;
+  private final String requestId;
 
   /**
    * @param id unique within the router's lifetime, increasing
@@ -20,9 +21,29 @@ public final class RequestHandle {
    * @param startMillis when the router accepted the request, epoch ms of the router's clock
    */
   public RequestHandle(long id, String requestedGroup, long startMillis) {
+    this(id, requestedGroup, startMillis, null);
+  }
+
+  /**
+   * @param id unique within the router's lifetime, increasing
+   * @param requestedGroup the model group the caller asked for
+   * @param startMillis when the router accepted the request, epoch ms of the router's clock
+   * @param requestId the caller's request id ({@link ChatRequest#requestId()}), or null for none
+   */
+  public RequestHandle(long id, String requestedGroup, long startMillis, String requestId) {
     this.id = id;
     this.requestedGroup = requestedGroup;
     this.startMillis = startMillis;
+    this.requestId = requestId;
+  }
+
+  /**
+   * The caller's request id ({@link ChatRequest#requestId()}: the facade's {@code x-request-id}, the same
+   * value its response header and access log carry), or null when the caller gave none. Unlike
+   * {@link #id()} it is not guaranteed unique: it is whatever the caller chose.
+   */
+  public String requestId() {
+    return requestId;
   }
 
   /** Unique within the router's lifetime, increasing. */
@@ -47,7 +68,8 @@ public final class RequestHandle {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RequestHandle h && h.id == id && h.startMillis == startMillis && Objects.equals(h.requestedGroup, requestedGroup);
+    return o instanceof RequestHandle h && h.id == id && h.startMillis == startMillis && Objects.equals(h.requestedGroup, requestedGroup)
+        && Objects.equals(h.requestId, requestId);
   }
 
   @Override
@@ -57,6 +79,7 @@ public final class RequestHandle {
 
   @Override
   public String toString() {
-    return "RequestHandle[id=" + id + ", requestedGroup=" + requestedGroup + ", start=" + start() + "]";
+    return "RequestHandle[id=" + id + ", requestedGroup=" + requestedGroup + ", start=" + start()
+        + (requestId == null ? "" : ", requestId=" + requestId) + "]";
   }
 }

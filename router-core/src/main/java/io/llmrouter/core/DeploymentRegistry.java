@@ -29,11 +29,25 @@ final class DeploymentRegistry {
   private final List<Deployment> deployments;
 
   DeploymentRegistry(RouterConfig config, Env env, ProviderClient client, DeploymentStateFactory states) {
+    this(config, env, client, states, null);
+  }
+
+  /**
+   * As {@link #DeploymentRegistry(RouterConfig, Env, ProviderClient, DeploymentStateFactory)}, reusing from
+   * {@code previous} (a reload) every deployment whose definition did not change: the same id, an equal
+   * {@link DeploymentConfig} and the same resolved base URL and extra headers. A reused deployment keeps its
+   * whole state (windows, quotas, cooldown, health, latency, in-flight count and parallel permits, which
+   * requests still running on the previous configuration share); any other one starts fresh.
+   */
+  DeploymentRegistry(RouterConfig config, Env env, ProviderClient client, DeploymentStateFactory states, DeploymentRegistry previous) {
     this.resolver = new EndpointResolver(env);
+    Map<String, Deployment> before = new HashMap<>();
+    if (previous != null) for (Deployment d : previous.deployments) before.put(d.id, d);
     Map<String, List<Deployment>> byGroup = new LinkedHashMap<>();
     List<Deployment> all = new ArrayList<>();
     for (DeploymentConfig dc : config.deployments()) {
-      Deployment d = newDeployment(dc, client, states);
+      Deployment d = reusable(before.get(dc.id()), dc, client);
+      if (d == null) d = newDeployment(dc, client, states);
       all.add(d);
       byGroup.computeIfAbsent(dc.modelName(), k -> new ArrayList<>()).add(d);
     }
@@ -49,15 +63,21 @@ final class DeploymentRegistry {
     this.deployments = List.copyOf(all);
   }
 
-  private Deployment newDeployment(DeploymentConfig dc, ProviderClient client, DeploymentStateFactory states) {
-    ProviderInfo info = null;
-    String noDialect = null;
+  private Deployment reusable(Deployment old, DeploymentConfig dc, ProviderClient client) {
+    if (old == null || !old.config.equals(dc)) return null;
+    ProviderInfo info;
     try {
       info = client.info(dc.provider());
     } catch (RuntimeException e) {
-      noDialect = "no provider dialect for '" + dc.provider() + "'";
+      info = null;
     }
-    String base = resolver.apiBase(info, dc.apiBase());
+    // The same config may resolve differently after a .env change (an api_base variable, a header secret).
+    if (!java.util.Objects.equals(resolver.apiBase(info, dc.apiBase()), old.effectiveApiBase)) return null;
+    if (!extraHeaders(dc).equals(old.extraHeaders)) return null;
+    return old;
+  }
+
+  private Map<String, String> extraHeaders(DeploymentConfig dc) {
     Map<String, String> headers = new LinkedHashMap<>();
     Object eh = dc.extraParams().get("extra_headers");
     if (eh instanceof Map<?, ?> m) {
@@ -67,7 +87,19 @@ final class DeploymentRegistry {
         if (value != null) headers.put(String.valueOf(k), value);
       });
     }
-    return new Deployment(dc, info, noDialect, base, Map.copyOf(headers), states.create(dc));
+    return Map.copyOf(headers);
+  }
+
+  private Deployment newDeployment(DeploymentConfig dc, ProviderClient client, DeploymentStateFactory states) {
+    ProviderInfo info = null;
+    String noDialect = null;
+    try {
+      info = client.info(dc.provider());
+    } catch (RuntimeException e) {
+      noDialect = "no provider dialect for '" + dc.provider() + "'";
+    }
+    String base = resolver.apiBase(info, dc.apiBase());
+    return new Deployment(dc, info, noDialect, base, extraHeaders(dc), states.create(dc));
   }
 
   /** The group named {@code name}, or null. */

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.ServiceLoader;
 import java.util.random.RandomGenerator;
 
@@ -138,26 +139,66 @@ public final class LlmRouter {
      * @throws IllegalStateException when no provider client was given and none is on the classpath
      */
     public Router build() {
-      Clock c = clock != null ? clock : Clock.systemUTC();
+      Clock c = clock();
       ProviderClient client = providerClient;
       boolean owns = false;
       if (client == null) {
-        Iterator<ProviderClientFactory> it = ServiceLoader.load(ProviderClientFactory.class).iterator();
-        if (!it.hasNext()) {
-          throw new IllegalStateException("No ProviderClient: put router-providers on the classpath (it registers a "
-              + ProviderClientFactory.class.getName() + " for ServiceLoader) or pass one with providerClient(...)");
-        }
-        client = it.next().create(c);
+        client = discoverClient(c);
         owns = true;
-      }
-      List<RouterListener> all = new ArrayList<>(listeners);
-      // litellm_settings.set_verbose: log routing decisions unless the caller already added the logger.
-      if (config.litellm().setVerbose() && all.stream().noneMatch(l -> l instanceof Slf4jRouterListener)) {
-        all.add(new Slf4jRouterListener());
       }
       StateStore store = stateStore != null ? stateStore : new InMemoryStateStore();
       return new RouterEngine(config, env != null ? env : Env.system(), c, sleeper != null ? sleeper : Sleeper.system(),
-          client, owns, all, store, deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store), random, executor);
+          client, owns, listenersFor(config), store, deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store), random, executor);
+    }
+
+    /**
+     * Builds and starts a router whose configuration can be replaced while it serves
+     * ({@link ReloadableRouter#reload(RouterConfig)}): requests in flight finish on the old configuration,
+     * unchanged deployments keep their state. Every collaborator of this builder is shared by all the
+     * configurations the router will have.
+     *
+     * @throws IllegalStateException when no provider client was given and none is on the classpath
+     */
+    public ReloadableRouter buildReloadable() {
+      Clock c = clock();
+      ProviderClient given = providerClient;
+      ProviderClient client = given != null ? given : discoverClient(c);
+      StateStore store = stateStore != null ? stateStore : new InMemoryStateStore();
+      DeploymentStateFactory states = deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store);
+      ExecutorService owned = executor == null ? RouterExecutors.bounded() : null;
+      Executor ex = executor != null ? executor : owned;
+      Sleeper sl = sleeper != null ? sleeper : Sleeper.system();
+      RandomGenerator rnd = random;
+      Runnable closeShared = () -> {
+        if (owned != null) ReloadableRouter.shutdown(owned, 10);
+        store.close();
+        if (given == null) client.close();
+      };
+      return new ReloadableRouter(config, env != null ? env : Env.system(), store,
+          (cfg, e, previous, ids) -> new RouterEngine(cfg, e, c, sl, client, false, listenersFor(cfg), store, states, rnd, ex, previous, ids),
+          closeShared);
+    }
+
+    private Clock clock() {
+      return clock != null ? clock : Clock.systemUTC();
+    }
+
+    private static ProviderClient discoverClient(Clock c) {
+      Iterator<ProviderClientFactory> it = ServiceLoader.load(ProviderClientFactory.class).iterator();
+      if (!it.hasNext()) {
+        throw new IllegalStateException("No ProviderClient: put router-providers on the classpath (it registers a "
+            + ProviderClientFactory.class.getName() + " for ServiceLoader) or pass one with providerClient(...)");
+      }
+      return it.next().create(c);
+    }
+
+    private List<RouterListener> listenersFor(RouterConfig cfg) {
+      List<RouterListener> all = new ArrayList<>(listeners);
+      // litellm_settings.set_verbose: log routing decisions unless the caller already added the logger.
+      if (cfg.litellm().setVerbose() && all.stream().noneMatch(l -> l instanceof Slf4jRouterListener)) {
+        all.add(new Slf4jRouterListener());
+      }
+      return all;
     }
   }
 }

@@ -90,11 +90,23 @@ final class RouterEngine implements Router {
   private final ExecutorService ownedExecutor;
   private final ScheduledExecutorService healthScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicLong requestIds = new AtomicLong();
+  private final AtomicLong requestIds;
 
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
       Executor executor) {
+    this(config, env, clock, sleeper, client, ownsClient, listeners, store, states, random, executor, null, new AtomicLong());
+  }
+
+  /**
+   * As the other constructor; {@code previous} is the engine this one replaces on a reload (its unchanged
+   * deployments are reused with their state, see {@link DeploymentRegistry}), or null, and {@code requestIds}
+   * numbers requests across every engine of one {@link ReloadableRouter}.
+   */
+  RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
+      List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
+      Executor executor, RouterEngine previous, AtomicLong requestIds) {
+    this.requestIds = requestIds;
     this.config = config;
     this.clock = clock;
     this.client = client;
@@ -103,7 +115,7 @@ final class RouterEngine implements Router {
     this.store = store;
     Duration rt = config.litellm().requestTimeout();
     this.requestTimeoutSeconds = rt == null ? 6000 : rt.toMillis() / 1000.0;
-    this.registry = new DeploymentRegistry(config, env, client, states);
+    this.registry = new DeploymentRegistry(config, env, client, states, previous == null ? null : previous.registry);
     CooldownPolicy cooldowns = new CooldownPolicy(config.router(), store, this.listeners, registry::key);
     // A persisted auth or model-not-found cooldown whose cause was fixed (new key, changed model) ends now.
     long startedAt = clock.millis();
@@ -403,6 +415,26 @@ final class RouterEngine implements Router {
     if (ownsClient) client.close();
   }
 
+  /**
+   * Stops this engine after a reload replaced it: refuses new calls and stops its background checks and
+   * its own executor, but leaves the state store and the provider client open (the next engine uses them).
+   */
+  void retire() {
+    if (!closed.compareAndSet(false, true)) return;
+    if (healthScheduler != null) healthScheduler.shutdownNow();
+    if (ownedExecutor != null) ownedExecutor.shutdown();
+  }
+
+  /** The configuration this engine routes by. */
+  RouterConfig config() {
+    return config;
+  }
+
+  /** The deployment ids of this engine, in configuration order. */
+  List<String> deploymentIds() {
+    return registry.deployments().stream().map(d -> d.id).toList();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Request path
 
@@ -424,7 +456,7 @@ final class RouterEngine implements Router {
       throw new InvalidRequestException("messages", "request has no 'messages': expected a non-empty array of messages");
     }
     long now = clock.millis();
-    RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now);
+    RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now, request.requestId());
     RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
     listeners.onRequestStart(handle);
     return rs;

@@ -45,7 +45,6 @@ import org.slf4j.LoggerFactory;
  * Thread-safe: all state is per request.
  */
 final class FacadeHandler extends Handler.Abstract {
-  private static final Logger ACCESS = LoggerFactory.getLogger("io.llmrouter.facade.access");
   private static final Logger LOG = LoggerFactory.getLogger(FacadeHandler.class);
   private static final String JSON = "application/json";
   // LiteLLM answers every model's "created" with this constant; SDKs only need a plausible epoch second.
@@ -58,6 +57,10 @@ final class FacadeHandler extends Handler.Abstract {
   private final MasterKeyAuth auth;
   private final long maxBodyBytes;
   private final Clock clock;
+  // The access and decision log: the caller's, or one of ours made on start and closed (flushed) on stop.
+  private final AccessLog givenAccessLog;
+  private volatile AccessLog accessLog;
+  private final java.util.function.Supplier<ReloadStatus> reloadStatus;
 
   /** Every stream reader thread's name starts with this. */
   static final String PUMP_THREAD_PREFIX = "llm-router-stream-pump-";
@@ -78,10 +81,14 @@ final class FacadeHandler extends Handler.Abstract {
     this.maxBodyBytes = options.maxBodyBytes();
     this.clock = options.clock();
     this.keepAlive = options.streamKeepAlive();
+    this.givenAccessLog = options.accessLog();
+    this.accessLog = givenAccessLog;
+    this.reloadStatus = options.reloadStatus();
   }
 
   @Override
   protected void doStart() throws Exception {
+    if (givenAccessLog == null) accessLog = AccessLog.toSlf4j(LogFormat.TEXT);
     pumpThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, PUMP_THREAD_PREFIX + PUMP_THREAD_IDS.incrementAndGet());
       t.setDaemon(true);
@@ -105,19 +112,26 @@ final class FacadeHandler extends Handler.Abstract {
       }
     }
     super.doStop();
+    // After the drain: every request that ended has queued its line; write them all out.
+    if (givenAccessLog == null && accessLog != null) accessLog.close();
   }
 
   /** What one request did, for its access-log line. */
   private static final class Exchange {
+    String requestId;
     String modelGroup;
     String deployment;
     int status;
     String note;
+    Integer attempts;
+    List<String> fallbacks;
 
     void route(Route r) {
       if (r == null) return;
       modelGroup = r.servedModelGroup() != null ? r.servedModelGroup() : r.requestedModel();
       deployment = r.deploymentId();
+      attempts = r.attempts().size();
+      fallbacks = r.fallbacks();
     }
   }
 
@@ -127,6 +141,8 @@ final class FacadeHandler extends Handler.Abstract {
     Exchange ex = new Exchange();
     String method = request.getMethod();
     String path = normalise(request.getHttpURI().getDecodedPath());
+    ex.requestId = RequestIds.of(request.getHeaders().get(RequestIds.HEADER));
+    response.getHeaders().put(RequestIds.HEADER, ex.requestId);
     try {
       dispatch(method, path, request, response, ex);
       callback.succeeded();
@@ -135,7 +151,7 @@ final class FacadeHandler extends Handler.Abstract {
       if (ex.note == null) ex.note = "client disconnected";
       callback.failed(e);
     } catch (RuntimeException e) {
-      LOG.warn("{} {} failed: {}", method, path, e.toString());
+      LOG.warn("{} {} failed: {}", AccessLog.escape(method), AccessLog.escape(path), AccessLog.escape(e.toString()));
       if (!response.isCommitted()) {
         sendError(response, ex, ApiError.from(e, clock.instant()), callback);
       } else {
@@ -143,10 +159,10 @@ final class FacadeHandler extends Handler.Abstract {
       }
     } finally {
       long ms = (System.nanoTime() - started) / 1_000_000;
-      // Never the headers or the body: they carry keys and user content.
-      ACCESS.info("{} {} model={} deployment={} status={} ms={}{}", method, path,
-          ex.modelGroup == null ? "-" : ex.modelGroup, ex.deployment == null ? "-" : ex.deployment,
-          ex.status, ms, ex.note == null ? "" : " (" + ex.note + ")");
+      // Never the headers or the body: they carry keys and user content. Queued, written off this thread.
+      accessLog.log(ex.status >= 500 ? "WARN" : "INFO", "access", "request_id", ex.requestId, "method", method, "path", path,
+          "group", ex.modelGroup, "deployment", ex.deployment, "status", ex.status, "latency_ms", ms,
+          "attempts", ex.attempts, "fallbacks", ex.fallbacks, "note", ex.note);
     }
     return true;
   }
@@ -224,6 +240,8 @@ final class FacadeHandler extends Handler.Abstract {
       send(response, ex, ApiError.badRequest("missing_required_parameter", "messages", "You must provide a non-empty messages array."));
       return;
     }
+    // The router hands the id to listeners (RequestHandle.requestId()): the decision log carries it too.
+    chatRequest = chatRequest.toBuilder().requestId(ex.requestId).build();
     if (Boolean.TRUE.equals(chatRequest.stream())) {
       stream(chatRequest, request, response, ex);
       return;
@@ -459,6 +477,18 @@ final class FacadeHandler extends Handler.Abstract {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("status", "ready");
     root.put("model_groups", router.modelGroups().size());
+    ReloadStatus rs = reloadStatus == null ? null : reloadStatus.get();
+    if (rs != null) {
+      // Still 200: the last good configuration keeps serving, so a balancer must not pull this instance.
+      ObjectNode c = root.putObject("config");
+      c.put("status", rs.failing() ? "reload_failed" : "ok");
+      if (rs.loadedAt() == null) c.putNull("loaded_at"); else c.put("loaded_at", rs.loadedAt().toString());
+      c.put("reloads", rs.reloads());
+      if (rs.failing()) {
+        c.put("failed_at", rs.failedAt().toString());
+        c.put("error", rs.error());
+      }
+    }
     writeJson(response, ex, 200, Json.write(root));
   }
 

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit, graceful
@@ -29,6 +30,8 @@ public final class FacadeOptions {
   private final int maxThreads;
   private final boolean insecure;
   private final Clock clock;
+  private final AccessLog accessLog;
+  private final Supplier<ReloadStatus> reloadStatus;
 
   private FacadeOptions(Builder b) {
     this.host = b.host;
@@ -41,6 +44,8 @@ public final class FacadeOptions {
     this.maxThreads = b.maxThreads;
     this.insecure = b.insecure;
     this.clock = b.clock;
+    this.accessLog = b.accessLog;
+    this.reloadStatus = b.reloadStatus;
   }
 
   /** Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB, 30 s grace. */
@@ -98,6 +103,20 @@ public final class FacadeOptions {
     return clock;
   }
 
+  /**
+   * The access and decision log the caller supplied, or null: the server then makes its own
+   * ({@link AccessLog#toSlf4j}, plain text) and closes it when it stops. A log given here is not closed by
+   * the server.
+   */
+  public AccessLog accessLog() {
+    return accessLog;
+  }
+
+  /** Where the served configuration stands, shown on {@code /health/readiness}; null when nothing reloads it. */
+  public Supplier<ReloadStatus> reloadStatus() {
+    return reloadStatus;
+  }
+
   /** Builds {@link FacadeOptions}. Not thread-safe. */
   public static final class Builder {
     private String host = "127.0.0.1";
@@ -110,8 +129,25 @@ public final class FacadeOptions {
     private int maxThreads = 512;
     private boolean insecure;
     private Clock clock = Clock.systemUTC();
+    private AccessLog accessLog;
+    private Supplier<ReloadStatus> reloadStatus;
 
     private Builder() {}
+
+    /** Sets the access and decision log (see {@link FacadeOptions#accessLog()}); null for the default. */
+    public Builder accessLog(AccessLog accessLog) {
+      this.accessLog = accessLog;
+      return this;
+    }
+
+    /**
+     * Sets where the served configuration's reload state is read (see {@link ReloadStatus}); null when the
+     * configuration never reloads. Called on every readiness probe: must be fast and thread-safe.
+     */
+    public Builder reloadStatus(Supplier<ReloadStatus> reloadStatus) {
+      this.reloadStatus = reloadStatus;
+      return this;
+    }
 
     /** Sets the address to bind (a literal address or a host name). */
     public Builder host(String host) {

@@ -159,7 +159,9 @@ class HttpErrorsTest extends FacadeTestBase {
     assertThat(r.headers().firstValue("retry-after")).hasValue("7");
     assertThat(r.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
     assertThat(r.headers().firstValue("x-ratelimit-reset-requests")).hasValue("6m0s");
-    assertThat(r.headers().map()).doesNotContainKeys("set-cookie", "x-request-id");
+    assertThat(r.headers().map()).doesNotContainKeys("set-cookie");
+    // The facade's own request id, never the provider's.
+    assertThat(r.headers().allValues("x-request-id")).hasSize(1).first().asString().matches("[0-9a-f]{32}");
   }
 
   @Test

@@ -2,7 +2,10 @@ package io.llmrouter.cli;
 
 import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.spi.Secret;
+import io.llmrouter.api.RouterListener;
 import io.llmrouter.core.LlmRouter;
+import io.llmrouter.core.ReloadableRouter;
+import java.util.List;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.GeneralSettings;
 import io.llmrouter.core.config.RouterConfig;
@@ -67,9 +70,16 @@ public final class ConfigRouterLoader implements RouterLoader {
 
   @Override
   public Loaded load(Path config, Path envFile) {
-    if (!Files.isRegularFile(config)) throw new ConfigException(config.toString(), "config file not found");
-    if (envFile != null && !Files.isRegularFile(envFile)) throw new ConfigException(envFile.toString(), ".env file not found");
-    LoadedConfig loaded = LiteLlmConfigReader.load(config, envFile, processEnv);
+    return load(config, envFile, List.of());
+  }
+
+  /**
+   * Builds a {@link ReloadableRouter} (so {@link #reload} can swap a new configuration in), with
+   * {@code listeners} added.
+   */
+  @Override
+  public Loaded load(Path config, Path envFile, List<RouterListener> listeners) {
+    LoadedConfig loaded = read(config, envFile);
     Env env = loaded.env();
     Secret masterKey = stateOnly ? null : masterKey(loaded, env);
     RouterConfig rc = loaded.config();
@@ -79,6 +89,7 @@ public final class ConfigRouterLoader implements RouterLoader {
           new GeneralSettings(g.masterKey(), false, g.healthCheckInterval(), g.enableHealthCheckRouting()), rc.litellm());
     }
     LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock);
+    listeners.forEach(b::listener);
     if (stateFile != null) {
       try {
         b.stateStore(JsonFileStateStore.open(stateFile, clock));
@@ -86,7 +97,24 @@ public final class ConfigRouterLoader implements RouterLoader {
         throw new ConfigException(stateFile.toString(), "cannot read the state file: " + e.getCause().getMessage());
       }
     }
-    return new Loaded(b.build(), masterKey);
+    return new Loaded(b.buildReloadable(), masterKey);
+  }
+
+  @Override
+  public Reloaded reload(Loaded current, Path config, Path envFile) {
+    if (!(current.router() instanceof ReloadableRouter router)) {
+      throw new UnsupportedOperationException("this router cannot reload its configuration; restart serve instead");
+    }
+    LoadedConfig loaded = read(config, envFile);
+    Secret masterKey = stateOnly ? null : masterKey(loaded, loaded.env());
+    ReloadableRouter.Result r = router.reload(loaded.config(), loaded.env());
+    return new Reloaded("kept " + r.kept().size() + ", added " + r.added() + ", removed " + r.removed(), masterKey);
+  }
+
+  private LoadedConfig read(Path config, Path envFile) {
+    if (!Files.isRegularFile(config)) throw new ConfigException(config.toString(), "config file not found");
+    if (envFile != null && !Files.isRegularFile(envFile)) throw new ConfigException(envFile.toString(), ".env file not found");
+    return LiteLlmConfigReader.load(config, envFile, processEnv);
   }
 
   private static Secret masterKey(LoadedConfig loaded, Env env) {

@@ -20,7 +20,15 @@ public final class Main implements Runnable {
 
   /** Entry point: runs the command line and exits with its code. */
   public static void main(String[] args) {
+    // Timestamps on every diagnostic line (slf4j-simple reads these when the first logger is made); a
+    // -D on the command line wins.
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     System.exit(commandLine().execute(args));
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) System.setProperty(key, value);
   }
 
   /** The configured command line, for tests. */

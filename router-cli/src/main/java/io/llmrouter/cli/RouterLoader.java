@@ -4,7 +4,9 @@ import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.spi.Secret;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import io.llmrouter.api.RouterListener;
 
 /**
  * Turns a LiteLLM-style {@code config.yaml} (plus an optional {@code .env} file) into a running
@@ -29,6 +31,37 @@ public interface RouterLoader {
    *     path and never a secret's value
    */
   Loaded load(Path config, Path envFile);
+
+  /**
+   * As {@link #load(Path, Path)}, with {@code listeners} added to the router (serve's decision log). The
+   * default ignores them, for loaders that build no real router.
+   */
+  default Loaded load(Path config, Path envFile, List<RouterListener> listeners) {
+    return load(config, envFile);
+  }
+
+  /**
+   * Re-reads the configuration (and {@code .env} file) and swaps it into {@code loaded}'s router while it
+   * serves: requests in flight finish on the old configuration, unchanged deployments keep their state (see
+   * {@code ReloadableRouter}). When the new configuration does not load, the running one stays untouched.
+   *
+   * @param loaded what {@link #load} returned earlier
+   * @return what changed, and the master key the new configuration asks for (the facade keeps the key it
+   *     started with: a changed key needs a restart)
+   * @throws ConfigException when the file is missing, unreadable or invalid (the message names the key path)
+   * @throws UnsupportedOperationException when this loader's routers cannot reload (the default)
+   */
+  default Reloaded reload(Loaded loaded, Path config, Path envFile) {
+    throw new UnsupportedOperationException("this router cannot reload its configuration; restart serve instead");
+  }
+
+  /**
+   * The outcome of a {@link #reload}.
+   *
+   * @param summary what changed, for the log (deployment ids kept, added, removed; never a secret)
+   * @param masterKey the master key of the new configuration, or null
+   */
+  record Reloaded(String summary, Secret masterKey) {}
 
   /**
    * A router built from a configuration, and the facade key that configuration asks for.

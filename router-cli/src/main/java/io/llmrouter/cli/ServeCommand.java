@@ -3,7 +3,15 @@ package io.llmrouter.cli;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.Router;
 import io.llmrouter.core.config.Env;
+import io.llmrouter.api.spi.Secret;
+import io.llmrouter.facade.AccessLog;
 import io.llmrouter.facade.ByteSize;
+import io.llmrouter.facade.LogFormat;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
 import io.llmrouter.facade.FacadeOptions;
 import io.llmrouter.facade.FacadeServer;
 import java.io.IOException;
@@ -23,7 +31,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code llm-router serve}: the OpenAI-compatible HTTP facade over a router built from a LiteLLM
  * config. Runs until SIGTERM/SIGINT, then stops accepting, lets in-flight requests finish within the
- * grace period and exits 0. Exit codes: 0 after a clean stop, 1 when the port cannot be bound (or no
+ * grace period and exits 0. Reloads the config and {@code .env} file on SIGHUP and when either changes on
+ * disk ({@link ConfigReloader}): in-flight requests finish on the old configuration, unchanged deployments
+ * keep their state, and a configuration that fails to load keeps the running one (the error is logged and
+ * shown on {@code /health/readiness}). Access and decision lines go to standard error or {@code --log-file},
+ * as text or JSON lines ({@code --log-format}), written off the request threads and flushed on stop. Exit codes: 0 after a clean stop, 1 when the port cannot be bound (or no
  * {@link RouterLoader} is registered), 2 for a
  * configuration error or a refused insecure bind.
  *
@@ -65,6 +77,17 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-state-file", description = "Keep routing state in memory only: a restart forgets cooldowns")
   boolean noStateFile;
 
+  @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json", converter = LogFormatConverter.class,
+      description = "Access and decision log format: text lines or JSON lines (default: ${DEFAULT-VALUE})")
+  LogFormat logFormat;
+
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "Append the access and decision log to FILE (default: standard error, which systemd sends to the journal)")
+  Path logFile;
+
+  @Option(names = "--no-watch", description = "Do not reload when the config or .env file changes on disk (SIGHUP still reloads)")
+  boolean noWatch;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final Function<Path, RouterLoader> loader;
@@ -73,6 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile FacadeServer server;
+  private volatile ConfigReloader reloader;
 
   /** The command as the CLI runs it: config reader and engine, state in a file, SIGTERM/SIGINT handled. */
   public ServeCommand() {
@@ -104,41 +128,71 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("llm-router serve: --shutdown-grace must be zero or positive");
       return 2;
     }
+    AccessLog accessLog;
+    try {
+      accessLog = logFile == null ? AccessLog.toStream(System.err, logFormat)
+          : AccessLog.toStream(new FileOutputStream(logFile.toFile(), true), logFormat);
+    } catch (IOException e) {
+      err.println("llm-router serve: --log-file " + logFile + ": cannot open for appending: " + e.getMessage());
+      return 2;
+    }
+    byte[] digest = ConfigReloader.digestOf(config, envFile);
+    RouterLoader routerLoader;
     RouterLoader.Loaded loaded;
     try {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
-      loaded = loader.apply(state).load(config, envFile);
+      routerLoader = loader.apply(state);
+      loaded = routerLoader.load(config, envFile, List.of(accessLog.decisionListener()));
     } catch (LlmRouterException e) {
+      accessLog.close();
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
+      accessLog.close();
       // No loader on the class path: a broken build, not the user's config.
       err.println("llm-router serve: " + e.getMessage());
       return 1;
     }
     Router router = loaded.router();
+    RouterLoader.Loaded serving = loaded;
+    ConfigReloader reloader = new ConfigReloader(config, envFile, () -> {
+      RouterLoader.Reloaded r = routerLoader.reload(serving, config, envFile);
+      if (!sameKey(r.masterKey(), serving.masterKey())) {
+        LOG.warn("the master key in the configuration changed; the server keeps the key it started with until a restart");
+      }
+      return r.summary();
+    }, Clock.systemUTC(), digest);
     FacadeServer s;
     try {
       FacadeOptions options = FacadeOptions.builder()
           .host(host).port(port).masterKey(loaded.masterKey()).maxBodyBytes(maxBodySize).insecure(insecure)
-          .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).build();
+          .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).accessLog(accessLog).reloadStatus(reloader).build();
       s = new FacadeServer(router, options);
       s.start();
     } catch (IllegalArgumentException e) {
+      reloader.close();
       router.close();
+      accessLog.close();
       err.println("llm-router serve: " + e.getMessage());
       return 2;
     } catch (IOException | IllegalStateException e) {
+      reloader.close();
       router.close();
+      accessLog.close();
       err.println("llm-router serve: " + e.getMessage());
       return 1;
     }
+    this.reloader = reloader;
+    if (!noWatch) reloader.start();
     server = s;
     // Without a signal handler (or for other exits) the JVM still runs this hook: stop gracefully there.
     Thread hook = new Thread(this::stopFromShutdownHook, "llm-router-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    if (installSignalHandlers) Signals.onTerminate(this::requestShutdown);
+    if (installSignalHandlers) {
+      Signals.onTerminate(this::requestShutdown);
+      Signals.onHangup(() -> reloader.reloadNow("SIGHUP"));
+    }
     out.printf("llm-router serving %d model groups at %s%s%n", router.modelGroups().size(), s.baseUri(),
         loaded.masterKey() == null ? " (no master key: open to anyone who can reach it)" : "");
     out.flush();
@@ -151,9 +205,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     LOG.info("stopping: no new connections, in-flight requests get up to {} s", shutdownGraceSeconds);
     try {
+      reloader.close();
       s.stop();
     } finally {
       router.close();
+      // Last: the final requests' access lines and the decisions of their last calls are written out.
+      accessLog.close();
       stopped.countDown();
     }
     try {
@@ -163,6 +220,29 @@ public final class ServeCommand implements Callable<Integer> {
     }
     LOG.info("stopped");
     return 0;
+  }
+
+  /**
+   * Asks a running serve to reload its configuration and {@code .env} file now, as SIGHUP does. Returns at
+   * once; the reload runs on serve's reload thread. Does nothing before the server started.
+   */
+  public void requestReload() {
+    ConfigReloader r = reloader;
+    if (r != null) r.reloadNow("requested");
+  }
+
+  /** {@code text} or {@code json}, in any case. */
+  static final class LogFormatConverter implements CommandLine.ITypeConverter<LogFormat> {
+    @Override
+    public LogFormat convert(String value) {
+      for (LogFormat f : LogFormat.values()) if (f.name().equalsIgnoreCase(value.strip())) return f;
+      throw new CommandLine.TypeConversionException("expected text or json, got '" + value + "'");
+    }
+  }
+
+  private static boolean sameKey(Secret a, Secret b) {
+    if (a == null || b == null) return a == b;
+    return MessageDigest.isEqual(a.reveal().getBytes(StandardCharsets.UTF_8), b.reveal().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Asks a running serve to stop gracefully, as SIGTERM does. Safe from any thread, idempotent. */

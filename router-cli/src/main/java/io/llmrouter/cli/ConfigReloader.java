@@ -139,10 +139,16 @@ final class ConfigReloader implements Supplier<ReloadStatus>, AutoCloseable {
     worker.execute(() -> reload(why, digest()));
   }
 
-  private void reloadIfChanged(String why) {
+  private boolean reloadIfChanged(String why) {
     byte[] d = digest();
-    if (Arrays.equals(d, lastDigest)) return;
+    if (Arrays.equals(d, lastDigest)) return false;
     reload(why, d);
+    return true;
+  }
+
+  /** Runs the poll's check now on the reload thread and waits for it: true when it reloaded (tests). */
+  boolean checkNow() throws Exception {
+    return worker.submit(() -> reloadIfChanged("checked")).get();
   }
 
   private void reload(String why, byte[] digest) {

@@ -7,8 +7,6 @@ import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.RouterListener;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,21 +96,31 @@ public final class AccessLog implements AutoCloseable {
   }
 
   /**
-   * Lines to {@code out} in UTF-8, buffered and flushed whenever the queue runs empty. {@code out} is
-   * flushed but not closed by {@link #close()}.
+   * Lines to {@code out} in UTF-8, gathered and written in batches (a batch is written whole while holding
+   * {@code out}'s monitor, so lines a {@link java.io.PrintStream} such as {@code System.err} gets from other
+   * code never land inside one), flushed whenever the queue runs empty. {@code out} is flushed but not
+   * closed by {@link #close()}.
    */
   public static AccessLog toStream(OutputStream out, LogFormat format) {
-    Writer w = new java.io.BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+    Objects.requireNonNull(out, "out");
     return new AccessLog(format, new Sink() {
+      private final StringBuilder buffer = new StringBuilder(64 * 1024);
+
       @Override
       public void write(String level, String line) throws IOException {
-        w.write(line);
-        w.write('\n');
+        buffer.append(line).append('\n');
+        if (buffer.length() >= 64 * 1024) flush();
       }
 
       @Override
       public void flush() throws IOException {
-        w.flush();
+        if (buffer.length() == 0) return;
+        byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
+        buffer.setLength(0);
+        synchronized (out) {
+          out.write(bytes);
+          out.flush();
+        }
       }
     }, DEFAULT_CAPACITY, Clock.systemUTC());
   }

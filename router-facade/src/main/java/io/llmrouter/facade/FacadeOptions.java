@@ -6,10 +6,12 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit, graceful
- * shutdown bound, thread count, idle timeout and the clock used for {@code Retry-After}.
+ * shutdown bound, thread count, idle timeout, the clock used for {@code Retry-After}, and the optional
+ * {@code /metrics} text.
  *
  * <p>Immutable and thread-safe; build with {@link #builder()}. {@link Builder#build()} refuses to bind a
  * non-loopback address without a master key unless {@link Builder#insecure(boolean)} was set, because an
@@ -29,6 +31,8 @@ public final class FacadeOptions {
   private final int maxThreads;
   private final boolean insecure;
   private final Clock clock;
+  private final Supplier<String> metricsText;
+  private final boolean metricsPublic;
 
   private FacadeOptions(Builder b) {
     this.host = b.host;
@@ -41,6 +45,8 @@ public final class FacadeOptions {
     this.maxThreads = b.maxThreads;
     this.insecure = b.insecure;
     this.clock = b.clock;
+    this.metricsText = b.metricsText;
+    this.metricsPublic = b.metricsPublic;
   }
 
   /** Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB, 30 s grace. */
@@ -98,6 +104,20 @@ public final class FacadeOptions {
     return clock;
   }
 
+  /**
+   * What {@code GET /metrics} answers (Prometheus text format), or null when the facade has no metrics
+   * (then {@code /metrics} is 404). The facade does not depend on a metrics library: the application
+   * passes its registry's scrape, for example {@code prometheusRegistry::scrape}.
+   */
+  public Supplier<String> metricsText() {
+    return metricsText;
+  }
+
+  /** True when {@code GET /metrics} is served without the master key (for a scraper that cannot send one). */
+  public boolean metricsPublic() {
+    return metricsPublic;
+  }
+
   /** Builds {@link FacadeOptions}. Not thread-safe. */
   public static final class Builder {
     private String host = "127.0.0.1";
@@ -110,6 +130,8 @@ public final class FacadeOptions {
     private int maxThreads = 512;
     private boolean insecure;
     private Clock clock = Clock.systemUTC();
+    private Supplier<String> metricsText;
+    private boolean metricsPublic;
 
     private Builder() {}
 
@@ -185,6 +207,22 @@ public final class FacadeOptions {
     /** Sets the clock {@code Retry-After} is computed against. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Serves {@code GET /metrics} with what {@code scrape} returns, called once per request on the
+     * request's thread (Prometheus text format, {@code text/plain; version=0.0.4}); null removes the
+     * endpoint. Behind the master key unless {@link #metricsPublic(boolean)}.
+     */
+    public Builder metricsText(Supplier<String> scrape) {
+      this.metricsText = scrape;
+      return this;
+    }
+
+    /** Serves {@code GET /metrics} without the master key (default false). */
+    public Builder metricsPublic(boolean metricsPublic) {
+      this.metricsPublic = metricsPublic;
       return this;
     }
 

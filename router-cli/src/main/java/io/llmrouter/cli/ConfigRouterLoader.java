@@ -1,6 +1,7 @@
 package io.llmrouter.cli;
 
 import io.llmrouter.api.ConfigException;
+import io.llmrouter.api.RouterListener;
 import io.llmrouter.api.spi.Secret;
 import io.llmrouter.core.LlmRouter;
 import io.llmrouter.core.config.Env;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The production {@link RouterLoader}: reads the file with {@link LiteLlmConfigReader} (the same reader a
@@ -67,6 +69,11 @@ public final class ConfigRouterLoader implements RouterLoader {
 
   @Override
   public Loaded load(Path config, Path envFile) {
+    return load(config, envFile, List.of());
+  }
+
+  @Override
+  public Loaded load(Path config, Path envFile, List<RouterListener> listeners) {
     if (!Files.isRegularFile(config)) throw new ConfigException(config.toString(), "config file not found");
     if (envFile != null && !Files.isRegularFile(envFile)) throw new ConfigException(envFile.toString(), ".env file not found");
     LoadedConfig loaded = LiteLlmConfigReader.load(config, envFile, processEnv);
@@ -79,6 +86,7 @@ public final class ConfigRouterLoader implements RouterLoader {
           new GeneralSettings(g.masterKey(), false, g.healthCheckInterval(), g.enableHealthCheckRouting()), rc.litellm());
     }
     LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock);
+    for (RouterListener l : listeners) b.listener(l);
     if (stateFile != null) {
       try {
         b.stateStore(JsonFileStateStore.open(stateFile, clock));

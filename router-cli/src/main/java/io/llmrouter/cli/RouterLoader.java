@@ -3,7 +3,9 @@ package io.llmrouter.cli;
 import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.spi.Secret;
+import io.llmrouter.api.RouterListener;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,6 +31,17 @@ public interface RouterLoader {
    *     path and never a secret's value
    */
   Loaded load(Path config, Path envFile);
+
+  /**
+   * As {@link #load(Path, Path)}, with {@code listeners} added to the router it builds (serve's metrics).
+   * The default, for loaders that build no router of their own (tests' in-memory routers), ignores them:
+   * such a router raises no events, so only meters read from {@code Router.status()} move.
+   *
+   * @throws ConfigException as {@link #load(Path, Path)}
+   */
+  default Loaded load(Path config, Path envFile, List<RouterListener> listeners) {
+    return load(config, envFile);
+  }
 
   /**
    * A router built from a configuration, and the facade key that configuration asks for.

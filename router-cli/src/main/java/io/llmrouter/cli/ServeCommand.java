@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
  * <p>One instance serves one run; {@link #requestShutdown()} may be called from any thread.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Serve the router as an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, /health).")
+    description = "Serve the router as an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, /health), "
+        + "with a live status page at /ui and Prometheus metrics at /metrics.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -64,6 +66,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--no-state-file", description = "Keep routing state in memory only: a restart forgets cooldowns")
   boolean noStateFile;
+
+  @Option(names = "--metrics-public", description = "Serve /metrics (Prometheus text) without the master key, for a "
+      + "scraper that cannot send one; the status page /ui still needs the key")
+  boolean metricsPublic;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -105,32 +111,39 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     RouterLoader.Loaded loaded;
+    ServeMetrics metrics = new ServeMetrics();
     try {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
-      loaded = loader.apply(state).load(config, envFile);
+      loaded = loader.apply(state).load(config, envFile, List.of(metrics.listener()));
     } catch (LlmRouterException e) {
+      metrics.close();
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
+      metrics.close();
       // No loader on the class path: a broken build, not the user's config.
       err.println("llm-router serve: " + e.getMessage());
       return 1;
     }
     Router router = loaded.router();
+    metrics.bind(router);
     FacadeServer s;
     try {
       FacadeOptions options = FacadeOptions.builder()
           .host(host).port(port).masterKey(loaded.masterKey()).maxBodyBytes(maxBodySize).insecure(insecure)
-          .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).build();
+          .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+          .metricsText(metrics::scrape).metricsPublic(metricsPublic).build();
       s = new FacadeServer(router, options);
       s.start();
     } catch (IllegalArgumentException e) {
       router.close();
+      metrics.close();
       err.println("llm-router serve: " + e.getMessage());
       return 2;
     } catch (IOException | IllegalStateException e) {
       router.close();
+      metrics.close();
       err.println("llm-router serve: " + e.getMessage());
       return 1;
     }
@@ -142,7 +155,8 @@ public final class ServeCommand implements Callable<Integer> {
     out.printf("llm-router serving %d model groups at %s%s%n", router.modelGroups().size(), s.baseUri(),
         loaded.masterKey() == null ? " (no master key: open to anyone who can reach it)" : "");
     out.flush();
-    LOG.info("listening on {} after {} ms", s.baseUri(), (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("listening on {} after {} ms; status page at /ui, metrics at /metrics{}", s.baseUri(), (System.nanoTime() - t0) / 1_000_000,
+        metricsPublic ? " (public)" : "");
     started.countDown();
     try {
       stopRequested.await();
@@ -154,6 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
       s.stop();
     } finally {
       router.close();
+      metrics.close();
       stopped.countDown();
     }
     try {

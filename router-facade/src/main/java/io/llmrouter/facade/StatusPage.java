@@ -20,7 +20,7 @@ import java.util.Map;
  */
 final class StatusPage {
   /** What the browser may do with the page: only this server's script, style and status endpoint. */
-  static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+  static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
       + "form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
   /** A static file of the page. */

@@ -21,6 +21,8 @@
     try { return sessionStorage.getItem(KEY) || memoryKey; } catch (e) { return memoryKey; }
   }
 
+  const plural = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
+
   function duration(ms) {
     if (ms <= 0) return 'now';
     const s = Math.ceil(ms / 1000);
@@ -39,7 +41,8 @@
     const d = new Date(t);
     const pad = (n) => String(n).padStart(2, '0');
     const day = (t - at) >= 86400000 ? d.toISOString().slice(0, 10) + ' ' : '';
-    return day + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + ' UTC (in ' + duration(t - at) + ')';
+    const clock = day + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + ' UTC';
+    return clock + (t > at ? ' (in ' + duration(t - at) + ')' : ' (now)');
   }
 
   function cell(k, v, extra) {
@@ -61,11 +64,17 @@
     return b;
   }
 
-  function window_(w, at) {
-    if (!w) return '—';
+  // "998 / 1000 left" with "per day, resets in 2 min 52 s" under it.
+  function windowCell(name, w, at) {
+    if (!w) return cell(name, '—');
     const left = w.remaining === null ? '?' : w.remaining;
     const of = w.limit === null ? '' : ' / ' + w.limit;
-    return left + of + ' left (' + w.scope + ')' + (w.reset_at ? ', resets ' + when(w.reset_at, at) : '');
+    let note = 'per ' + w.scope;
+    if (w.reset_at) {
+      const t = Date.parse(w.reset_at);
+      note += t > at ? ', resets in ' + duration(t - at) : ', reset due';
+    }
+    return cell(name, left + of + ' left', el('div', 'note', note));
   }
 
   function deployment(d, at) {
@@ -92,11 +101,11 @@
     if (d.rpm.limit !== null) row.appendChild(cell('rpm', (d.rpm.used < 0 ? '?' : d.rpm.used) + ' / ' + d.rpm.limit, bar(d.rpm.used, d.rpm.limit)));
     if (d.tpm.limit !== null) row.appendChild(cell('tpm', d.tpm.used + ' / ' + d.tpm.limit, bar(d.tpm.used, d.tpm.limit)));
     if (d.quota) {
-      row.appendChild(cell('requests quota', window_(d.quota.requests, at)));
-      row.appendChild(cell('tokens quota', window_(d.quota.tokens, at)));
+      row.appendChild(windowCell('requests quota', d.quota.requests, at));
+      row.appendChild(windowCell('tokens quota', d.quota.tokens, at));
       if (d.quota.blocked_until) row.appendChild(cell('blocked until', when(d.quota.blocked_until, at)));
     }
-    row.appendChild(cell('last hour', d.requests_last_hour + ' calls' + (d.in_flight ? ', ' + d.in_flight + ' in flight' : '')));
+    row.appendChild(cell('last hour', plural(d.requests_last_hour, 'call') + (d.in_flight ? ', ' + d.in_flight + ' in flight' : '')));
     row.appendChild(cell('health', d.healthy ? 'ok' : 'failing'));
     if (d.cooling_reason) row.appendChild(el('div', 'why', 'why: ' + d.cooling_reason));
     if (d.health_error) row.appendChild(el('div', 'why', 'health: ' + d.health_error));
@@ -115,7 +124,7 @@
       head.appendChild(el('h2', null, g.name));
       head.appendChild(el('span', 'badge ' + (g.available_now ? 'ok' : 'bad'), g.available_now ? 'serving' : 'not serving'));
       if (!g.available_now && g.available_at) head.appendChild(el('span', 'muted', 'back ' + when(g.available_at, at)));
-      head.appendChild(el('span', 'muted', g.requests_last_hour + ' requests, ' + g.fallbacks_last_hour + ' fallbacks in the last hour'));
+      head.appendChild(el('span', 'muted', plural(g.requests_last_hour, 'request') + ', ' + plural(g.fallbacks_last_hour, 'fallback') + ' in the last hour'));
       sec.appendChild(head);
       for (const d of g.deployments) {
         deps++;
@@ -125,8 +134,8 @@
       frag.appendChild(sec);
     }
     box.replaceChildren(frag);
-    $('summary').textContent = s.groups.length + ' groups, ' + deps + ' deployments, ' + down + ' not available';
-    $('updated').textContent = 'updated ' + new Date().toLocaleTimeString() + ' (router time ' + s.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') + ')';
+    $('summary').textContent = plural(s.groups.length, 'group') + ', ' + plural(deps, 'deployment') + ', ' + down + ' not available';
+    $('updated').textContent = 'as of ' + s.at.slice(11, 19) + ' UTC, refreshing every ' + (REFRESH_MS / 1000) + ' s';
     $('updated').setAttribute('data-at', s.at);
   }
 

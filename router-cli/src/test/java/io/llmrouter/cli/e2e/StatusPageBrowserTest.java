@@ -39,7 +39,7 @@ import picocli.CommandLine;
  * installed into {@code target/browser} by the build). The script logs in through the page's form, sees
  * every deployment available, exhausts the simulator's groq model over HTTP, and waits for the page to
  * show it cooling without a reload; screenshots land in {@code target/}. Then {@code /metrics} is scraped
- * for the counts that run caused.
+ * for the counts that run caused (the scrape is kept as {@code target/status-page-metrics.txt}).
  */
 class StatusPageBrowserTest {
   static final String MASTER = "sk-browser-test-master";
@@ -143,6 +143,7 @@ class StatusPageBrowserTest {
     HttpResponse<String> metrics = get(base + "/metrics", MASTER);
     assertThat(metrics.statusCode()).isEqualTo(200);
     String scrape = metrics.body();
+    Files.writeString(target.resolve("status-page-metrics.txt"), scrape); // what an operator's scraper reads, for a look
     assertThat(value(scrape, "llm_router_requests_total", "model_group=\"chat\",outcome=\"served\"")).isEqualTo(3);
     assertThat(value(scrape, "llm_router_fallbacks_total", "from_group=\"chat\",kind=\"fallbacks\",to_group=\"chat-backup\"")).isEqualTo(1);
     assertThat(value(scrape, "llm_router_upstream_responses_total",

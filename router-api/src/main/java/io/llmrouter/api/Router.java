@@ -67,6 +67,23 @@ public interface Router extends AutoCloseable {
   List<ModelGroupStatus> modelGroups();
 
   /**
+   * A read-only snapshot of every model group and deployment now: availability, cooldown until when and
+   * why, the provider's quota (remaining, reset), rpm/tpm used against the declared limits, health with
+   * the error's first line, and requests and fallbacks in the last hour. Cheap enough to call once per
+   * second from a dashboard; it never starts a probe or spends a window entry.
+   *
+   * <p>The default, for routers that do not track deployments, lists the groups of {@link #modelGroups()}
+   * without deployments and with zero counts; the router {@code LlmRouter} builds overrides it.
+   */
+  default RouterStatus status() {
+    List<RouterStatus.Group> groups = new java.util.ArrayList<>();
+    for (ModelGroupStatus g : modelGroups()) {
+      groups.add(new RouterStatus.Group(g.name(), g.availableNow(), g.availableAt(), 0, 0, List.of()));
+    }
+    return new RouterStatus(java.time.Instant.now(), groups);
+  }
+
+  /**
    * Every deployment that cannot be called now because it is cooling down or its provider reported its
    * quota spent, in configuration order, with until when and why. A deployment whose cooldown has passed
    * (its half-open probe is due) is not listed.

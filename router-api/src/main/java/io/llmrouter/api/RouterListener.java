@@ -22,6 +22,15 @@ public interface RouterListener {
   /** The request ended: served, or failed with the exception the caller receives. Called once per request. */
   default void onRequestEnd(RequestHandle request, RequestEnd end) {}
 
+  /**
+   * A stream was handed to the caller: its first content chunk arrived from {@code route}'s deployment.
+   * Called once per stream that opened (never for {@code chat}), before the stream's {@code onRequestEnd}.
+   *
+   * @param timeToFirstToken from the request's acceptance to that chunk (the router's clock), retries and
+   *     fallbacks included: what the caller waited
+   */
+  default void onStreamOpen(RequestHandle request, Route route, java.time.Duration timeToFirstToken) {}
+
   /** A call to a deployment starts. */
   default void onAttemptStart(RequestHandle request, String modelGroup, String deploymentId) {}
 

@@ -1,8 +1,8 @@
 package io.llmrouter.cli;
 
 import io.llmrouter.api.ConfigException;
-import io.llmrouter.api.spi.Secret;
 import io.llmrouter.api.RouterListener;
+import io.llmrouter.api.spi.Secret;
 import io.llmrouter.core.LlmRouter;
 import io.llmrouter.core.ReloadableRouter;
 import java.util.List;
@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The production {@link RouterLoader}: reads the file with {@link LiteLlmConfigReader} (the same reader a

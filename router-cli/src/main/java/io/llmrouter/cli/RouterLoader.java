@@ -3,6 +3,7 @@ package io.llmrouter.cli;
 import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.spi.Secret;
+import io.llmrouter.api.RouterListener;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
  * <p>One instance serves one run; {@link #requestShutdown()} may be called from any thread.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Serve the router as an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, /health).")
+    description = "Serve the router as an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/models, /health), "
+        + "with a live status page at /ui and Prometheus metrics at /metrics.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -87,6 +89,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--no-watch", description = "Do not reload when the config or .env file changes on disk (SIGHUP still reloads)")
   boolean noWatch;
+
+  @Option(names = "--metrics-public", description = "Serve /metrics (Prometheus text) without the master key, for a "
+      + "scraper that cannot send one; the status page /ui still needs the key")
+  boolean metricsPublic;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -139,47 +145,55 @@ public final class ServeCommand implements Callable<Integer> {
     byte[] digest = ConfigReloader.digestOf(config, envFile);
     RouterLoader routerLoader;
     RouterLoader.Loaded loaded;
+    ServeMetrics metrics = new ServeMetrics();
     try {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
       routerLoader = loader.apply(state);
-      loaded = routerLoader.load(config, envFile, List.of(accessLog.decisionListener()));
+      loaded = routerLoader.load(config, envFile, List.of(accessLog.decisionListener(), metrics.listener()));
     } catch (LlmRouterException e) {
       accessLog.close();
+      metrics.close();
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
       accessLog.close();
+      metrics.close();
       // No loader on the class path: a broken build, not the user's config.
       err.println("llm-router serve: " + e.getMessage());
       return 1;
     }
     Router router = loaded.router();
+    metrics.bind(router);
     RouterLoader.Loaded serving = loaded;
     ConfigReloader reloader = new ConfigReloader(config, envFile, () -> {
       RouterLoader.Reloaded r = routerLoader.reload(serving, config, envFile);
       if (!sameKey(r.masterKey(), serving.masterKey())) {
         LOG.warn("the master key in the configuration changed; the server keeps the key it started with until a restart");
       }
+      metrics.bind(router); // the reloaded groups and deployments get their gauges
       return r.summary();
     }, Clock.systemUTC(), digest);
     FacadeServer s;
     try {
       FacadeOptions options = FacadeOptions.builder()
           .host(host).port(port).masterKey(loaded.masterKey()).maxBodyBytes(maxBodySize).insecure(insecure)
-          .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).accessLog(accessLog).reloadStatus(reloader).build();
+          .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).accessLog(accessLog).reloadStatus(reloader)
+          .metricsText(metrics::scrape).metricsPublic(metricsPublic).build();
       s = new FacadeServer(router, options);
       s.start();
     } catch (IllegalArgumentException e) {
       reloader.close();
       router.close();
       accessLog.close();
+      metrics.close();
       err.println("llm-router serve: " + e.getMessage());
       return 2;
     } catch (IOException | IllegalStateException e) {
       reloader.close();
       router.close();
       accessLog.close();
+      metrics.close();
       err.println("llm-router serve: " + e.getMessage());
       return 1;
     }
@@ -196,7 +210,8 @@ public final class ServeCommand implements Callable<Integer> {
     out.printf("llm-router serving %d model groups at %s%s%n", router.modelGroups().size(), s.baseUri(),
         loaded.masterKey() == null ? " (no master key: open to anyone who can reach it)" : "");
     out.flush();
-    LOG.info("listening on {} after {} ms", s.baseUri(), (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("listening on {} after {} ms; status page at /ui, metrics at /metrics{}", s.baseUri(), (System.nanoTime() - t0) / 1_000_000,
+        metricsPublic ? " (public)" : "");
     started.countDown();
     try {
       stopRequested.await();
@@ -211,6 +226,7 @@ public final class ServeCommand implements Callable<Integer> {
       router.close();
       // Last: the final requests' access lines and the decisions of their last calls are written out.
       accessLog.close();
+      metrics.close();
       stopped.countDown();
     }
     try {

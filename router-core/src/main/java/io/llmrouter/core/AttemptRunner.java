@@ -70,6 +70,7 @@ final class AttemptRunner {
     Deployment d = t.deployment;
     long start = clock.millis();
     d.state.incrementDaily(LocalDate.ofEpochDay(Math.floorDiv(start, 86_400_000L)));
+    d.calls.increment(start);
     listeners.onAttemptStart(rs.handle, g.name, d.id);
     Duration timeout = timeout(d, rs, start);
     boolean drop = rs.requestDropParams || dropParams || Boolean.TRUE.equals(d.config.extraParams().get("drop_params"));

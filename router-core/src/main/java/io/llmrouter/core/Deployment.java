@@ -23,6 +23,8 @@ final class Deployment {
   final DeploymentState state;
   final Semaphore parallel;
   final AtomicInteger inFlight = new AtomicInteger();
+  /** Calls made to it (skips not counted), for {@code Router.status()}. */
+  final HourlyCounter calls = new HourlyCounter();
 
   private volatile double latencyMillis;
   private volatile boolean unhealthy;

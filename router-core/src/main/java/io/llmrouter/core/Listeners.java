@@ -46,6 +46,11 @@ final class Listeners implements RouterListener {
   }
 
   @Override
+  public void onStreamOpen(RequestHandle request, io.llmrouter.api.Route route, java.time.Duration timeToFirstToken) {
+    if (all.length > 0) each(l -> l.onStreamOpen(request, route, timeToFirstToken));
+  }
+
+  @Override
   public void onAttemptStart(RequestHandle request, String modelGroup, String deploymentId) {
     if (all.length > 0) each(l -> l.onAttemptStart(request, modelGroup, deploymentId));
   }

@@ -18,6 +18,9 @@ final class ModelGroup {
   // Per tier, cumulative simple-shuffle weights (null: uniform).
   final double[][] cumulative;
   final AtomicInteger unhealthy = new AtomicInteger();
+  /** Requests that asked for this group, and those that left it for a fallback, for {@code Router.status()}. */
+  final HourlyCounter requests = new HourlyCounter();
+  final HourlyCounter fallbacks = new HourlyCounter();
 
   ModelGroup(String name, List<Deployment> deployments) {
     this.name = name;

@@ -19,6 +19,7 @@ import io.llmrouter.api.RequestEnd;
 import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
+import io.llmrouter.api.RouterStatus;
 import io.llmrouter.api.StreamListener;
 import io.llmrouter.api.UnknownModelException;
 import io.llmrouter.api.Usage;
@@ -220,6 +221,7 @@ final class RouterEngine implements Router {
     }
     Ticket t = s.ticket();
     Route route = routeOf(rs, t.deployment, s.headers());
+    if (listeners.any()) listeners.onStreamOpen(rs.handle, route, Duration.ofMillis(Math.max(0, clock.millis() - rs.handle.startMillis())));
     return new RouterChatStream(t, s.value(), route, (usage, contentChars, error) -> {
       attempts.streamEnded(t, rs, usage, contentChars, error);
       Usage reported = usage;
@@ -311,6 +313,40 @@ final class RouterEngine implements Router {
       out.add(new ModelGroupStatus(g.name, g.description, g.contextWindow, g.all.length, nowOk, at));
     }
     return out;
+  }
+
+  @Override
+  public RouterStatus status() {
+    long now = clock.millis();
+    Map<String, CooldownRecord> stored = store.cooldownRecords();
+    List<RouterStatus.Group> groups = new ArrayList<>(registry.groups().size());
+    for (ModelGroup g : registry.groups()) {
+      List<RouterStatus.Deployment> ds = new ArrayList<>(g.all.length);
+      long best = Long.MAX_VALUE;
+      for (Deployment d : g.all) {
+        long at = registry.availableAt(d, now, 1);
+        best = Math.min(best, at);
+        long cooling = d.state.coolingUntil(now);
+        CooldownRecord rec = cooling > 0 ? stored.get(d.id) : null;
+        String why = cooling > 0 ? rec == null ? null : rec.reason() : null;
+        String healthError = d.unhealthy() ? d.healthError() : d.noDialect != null ? d.noDialect : missingKey(d);
+        Integer rpm = d.config.rpm() != null && d.config.rpm() > 0 ? d.config.rpm() : null;
+        Long tpm = d.config.tpm() != null && d.config.tpm() > 0 ? d.config.tpm() : null;
+        ds.add(new RouterStatus.Deployment(d.group, d.id, d.config.provider(), d.config.providerModel(), at <= now,
+            at <= now || at == Long.MAX_VALUE ? null : Instant.ofEpochMilli(at), cooling > 0 ? Instant.ofEpochMilli(cooling) : null, why,
+            d.state.quota(now), rpm, rpm == null ? 0 : d.state.requestsInWindow(now), tpm, tpm == null ? 0 : d.state.tokensInWindow(now),
+            healthError == null, healthError, d.inFlight.get(), d.calls.lastHour(now)));
+      }
+      boolean ok = best <= now;
+      groups.add(new RouterStatus.Group(g.name, ok, ok || best == Long.MAX_VALUE ? null : Instant.ofEpochMilli(best),
+          g.requests.lastHour(now), g.fallbacks.lastHour(now), ds));
+    }
+    return new RouterStatus(Instant.ofEpochMilli(now), groups);
+  }
+
+  private String missingKey(Deployment d) {
+    String v = registry.keyMissing(d);
+    return v == null ? null : "api key variable " + v + " is not set";
   }
 
   /**
@@ -483,11 +519,23 @@ final class RouterEngine implements Router {
   }
 
   private void end(RequestState rs, Route route, Usage usage, LlmRouterException error) {
+    countForStatus(rs);
     if (!listeners.any()) return;
     Route r = route != null ? route : error instanceof NoDeploymentAvailableException n ? n.route() : null;
     Duration took = Duration.ofMillis(Math.max(0, clock.millis() - rs.handle.startMillis()));
     listeners.onRequestEnd(rs.handle, new RequestEnd(error == null ? RequestEnd.Outcome.SERVED : RequestEnd.Outcome.FAILED,
         r, rs.attempts, error == null ? usage : null, error, took));
+  }
+
+  // The hourly counts Router.status() shows: the requested group, and each group a fallback left.
+  private void countForStatus(RequestState rs) {
+    long now = rs.handle.startMillis();
+    String from = rs.requested;
+    registry.group(from).requests.increment(now);
+    for (String to : rs.fallbacksSoFar()) {
+      registry.group(from).fallbacks.increment(now);
+      from = to;
+    }
   }
 
   private static Route routeOf(RequestState rs, Deployment d, Map<String, String> headers) {

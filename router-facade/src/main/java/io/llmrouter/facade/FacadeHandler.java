@@ -61,6 +61,8 @@ final class FacadeHandler extends Handler.Abstract {
   private final AccessLog givenAccessLog;
   private volatile AccessLog accessLog;
   private final java.util.function.Supplier<ReloadStatus> reloadStatus;
+  private final java.util.function.Supplier<String> metricsText;
+  private final boolean metricsPublic;
 
   /** Every stream reader thread's name starts with this. */
   static final String PUMP_THREAD_PREFIX = "llm-router-stream-pump-";
@@ -84,6 +86,8 @@ final class FacadeHandler extends Handler.Abstract {
     this.givenAccessLog = options.accessLog();
     this.accessLog = givenAccessLog;
     this.reloadStatus = options.reloadStatus();
+    this.metricsText = options.metricsText();
+    this.metricsPublic = options.metricsPublic();
   }
 
   @Override
@@ -181,6 +185,7 @@ final class FacadeHandler extends Handler.Abstract {
       default:
         break;
     }
+    if (operatorView(method, path, request, response, ex)) return;
     boolean chat = CHAT_PATHS.contains(path);
     boolean models = MODELS_PATHS.contains(path);
     String modelId = modelIdOf(path);
@@ -190,23 +195,70 @@ final class FacadeHandler extends Handler.Abstract {
         ? path.substring(COOLDOWNS_PATH.length() + 1) : null;
     if (!chat && !models && modelId == null && !health && !cooldowns && clearName == null) {
       send(response, ex, ApiError.of(404, "invalid_request_error", "not_found", null,
-          "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/models, /health and /cooldowns."));
+          "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/models, /health, /cooldowns and /ui."));
       return;
     }
     if (!allowMethod(method, chat ? "POST" : clearName != null ? "DELETE" : "GET", response, ex)) return;
-    if (!auth.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHeaders().get("x-api-key"))) {
-      boolean presented = request.getHeaders().contains(HttpHeader.AUTHORIZATION) || request.getHeaders().contains("x-api-key");
-      send(response, ex, ApiError.of(401, "invalid_request_error", "invalid_api_key", null, presented
-          ? "Incorrect API key provided. Use the master key configured for this llm-router."
-          : "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."));
-      return;
-    }
+    if (!authorised(request, response, ex)) return;
     if (chat) chat(request, response, ex);
     else if (cooldowns) cooldowns(response, ex);
     else if (clearName != null) clearCooldowns(clearName, response, ex);
     else if (models) models(response, ex);
     else if (modelId != null) model(modelId, response, ex);
     else health(response, ex);
+  }
+
+  // ---- metrics and the status page ----------------------------------------------------------------
+
+  /**
+   * {@code /metrics}, the status page's files and {@code /ui/status}. The page's files carry no data and
+   * are served to anyone (they hold the login form); its data and the metrics need the master key.
+   *
+   * @return true when {@code path} was one of these and has been answered
+   */
+  private boolean operatorView(String method, String path, Request request, Response response, Exchange ex) throws IOException {
+    boolean metrics = path.equals("/metrics") && metricsText != null;
+    boolean status = path.equals("/ui/status");
+    StatusPage.Asset asset = StatusPage.asset(path);
+    if (!metrics && !status && asset == null) return false;
+    if (!allowMethod(method, "GET", response, ex)) return true;
+    if (asset != null) {
+      response.getHeaders().put("content-security-policy", StatusPage.CSP);
+      response.getHeaders().put("x-content-type-options", "nosniff");
+      response.getHeaders().put("referrer-policy", "no-referrer");
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      writeText(response, ex, 200, asset.contentType(), asset.body());
+      return true;
+    }
+    if (!(metrics && metricsPublic) && !authorised(request, response, ex)) return true;
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    if (metrics) {
+      writeText(response, ex, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText.get().getBytes(StandardCharsets.UTF_8));
+    } else {
+      response.getHeaders().put("x-content-type-options", "nosniff");
+      writeJson(response, ex, 200, StatusPage.json(router.status()));
+    }
+    return true;
+  }
+
+  private static void writeText(Response response, Exchange ex, int status, String contentType, byte[] body) throws IOException {
+    response.setStatus(status);
+    ex.status = status;
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    try (Blocker.Callback cb = Blocker.callback()) {
+      response.write(true, ByteBuffer.wrap(body), cb);
+      cb.block();
+    }
+  }
+
+  /** True when the master key is not required or was presented; otherwise answers 401 and returns false. */
+  private boolean authorised(Request request, Response response, Exchange ex) throws IOException {
+    if (auth.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHeaders().get("x-api-key"))) return true;
+    boolean presented = request.getHeaders().contains(HttpHeader.AUTHORIZATION) || request.getHeaders().contains("x-api-key");
+    send(response, ex, ApiError.of(401, "invalid_request_error", "invalid_api_key", null, presented
+        ? "Incorrect API key provided. Use the master key configured for this llm-router."
+        : "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."));
+    return false;
   }
 
   // ---- chat ---------------------------------------------------------------------------------------

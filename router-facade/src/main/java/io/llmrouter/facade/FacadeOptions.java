@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit, graceful
- * shutdown bound, thread count, idle timeout and the clock used for {@code Retry-After}.
+ * shutdown bound, thread count, idle timeout, the clock used for {@code Retry-After}, and the optional
+ * {@code /metrics} text.
  *
  * <p>Immutable and thread-safe; build with {@link #builder()}. {@link Builder#build()} refuses to bind a
  * non-loopback address without a master key unless {@link Builder#insecure(boolean)} was set, because an
@@ -32,6 +33,8 @@ public final class FacadeOptions {
   private final Clock clock;
   private final AccessLog accessLog;
   private final Supplier<ReloadStatus> reloadStatus;
+  private final Supplier<String> metricsText;
+  private final boolean metricsPublic;
 
   private FacadeOptions(Builder b) {
     this.host = b.host;
@@ -46,6 +49,8 @@ public final class FacadeOptions {
     this.clock = b.clock;
     this.accessLog = b.accessLog;
     this.reloadStatus = b.reloadStatus;
+    this.metricsText = b.metricsText;
+    this.metricsPublic = b.metricsPublic;
   }
 
   /** Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB, 30 s grace. */
@@ -117,6 +122,20 @@ public final class FacadeOptions {
     return reloadStatus;
   }
 
+  /**
+   * What {@code GET /metrics} answers (Prometheus text format), or null when the facade has no metrics
+   * (then {@code /metrics} is 404). The facade does not depend on a metrics library: the application
+   * passes its registry's scrape, for example {@code prometheusRegistry::scrape}.
+   */
+  public Supplier<String> metricsText() {
+    return metricsText;
+  }
+
+  /** True when {@code GET /metrics} is served without the master key (for a scraper that cannot send one). */
+  public boolean metricsPublic() {
+    return metricsPublic;
+  }
+
   /** Builds {@link FacadeOptions}. Not thread-safe. */
   public static final class Builder {
     private String host = "127.0.0.1";
@@ -131,6 +150,8 @@ public final class FacadeOptions {
     private Clock clock = Clock.systemUTC();
     private AccessLog accessLog;
     private Supplier<ReloadStatus> reloadStatus;
+    private Supplier<String> metricsText;
+    private boolean metricsPublic;
 
     private Builder() {}
 
@@ -221,6 +242,22 @@ public final class FacadeOptions {
     /** Sets the clock {@code Retry-After} is computed against. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Serves {@code GET /metrics} with what {@code scrape} returns, called once per request on the
+     * request's thread (Prometheus text format, {@code text/plain; version=0.0.4}); null removes the
+     * endpoint. Behind the master key unless {@link #metricsPublic(boolean)}.
+     */
+    public Builder metricsText(Supplier<String> scrape) {
+      this.metricsText = scrape;
+      return this;
+    }
+
+    /** Serves {@code GET /metrics} without the master key (default false). */
+    public Builder metricsPublic(boolean metricsPublic) {
+      this.metricsPublic = metricsPublic;
       return this;
     }
 

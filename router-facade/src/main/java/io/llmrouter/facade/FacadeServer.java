@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/models}, {@code /models} and {@code /v1/models/{id}}, {@code GET /health} ({@code Router.health()}:
  * checked on demand, single-flight and cached for a few seconds when background checks are off; LiteLLM's
  * shape, each endpoint with its quota state), and the unauthenticated probes {@code GET /health/liveliness} and {@code /health/readiness}.
+ * Operators get {@code GET /ui}, a live status page of every model group and deployment (its data,
+ * {@code GET /ui/status}, is {@code Router.status()} as JSON and needs the master key), and, when
+ * {@link FacadeOptions#metricsText()} is set, {@code GET /metrics} in Prometheus text format.
  * Errors use OpenAI's {@code {"error":{message,type,param,code}}} shape with the status an OpenAI SDK
  * expects; responses carry {@code x-llm-router-model-group}, {@code -deployment}, {@code -attempts},
  * {@code -fallbacks} and the provider's {@code x-ratelimit-*} / {@code retry-after} headers.

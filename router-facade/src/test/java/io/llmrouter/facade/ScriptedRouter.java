@@ -76,6 +76,15 @@ final class ScriptedRouter implements Router {
     return groups;
   }
 
+  /** What {@link #status()} reports; null: the interface's default (groups only). */
+  volatile io.llmrouter.api.RouterStatus status;
+
+  @Override
+  public io.llmrouter.api.RouterStatus status() {
+    io.llmrouter.api.RouterStatus s = status;
+    return s != null ? s : Router.super.status();
+  }
+
   /** What {@link #cooldowns()} reports; {@link #clearCooldowns} removes entries and makes their groups available. */
   volatile List<CooldownStatus> cooldowns = List.of();
   final List<String> clearCalls = new CopyOnWriteArrayList<>();

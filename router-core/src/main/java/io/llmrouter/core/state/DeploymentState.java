@@ -39,6 +39,14 @@ public interface DeploymentState {
   /** Tokens reserved or used in the current 60-second window. */
   long tokensInWindow(long now);
 
+  /**
+   * Requests admitted in the current 60-second window, for status views; only counted when an rpm is
+   * declared (0 otherwise). The default, for implementations that cannot tell, is -1 (unknown).
+   */
+  default long requestsInWindow(long now) {
+    return -1;
+  }
+
   // ------------------------------------------------------------------ provider-announced quotas
 
   /** Applies what a response said about limits: an exhausted window with a reset blocks until then. */

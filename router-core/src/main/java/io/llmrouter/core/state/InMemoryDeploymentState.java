@@ -65,6 +65,11 @@ public final class InMemoryDeploymentState implements DeploymentState {
   }
 
   @Override
+  public long requestsInWindow(long now) {
+    return window.requestsInWindow(now);
+  }
+
+  @Override
   public void applySignal(RateSignal s) {
     if (s == null) return;
     RateSignal.Window r = s.requests();

@@ -106,6 +106,16 @@ final class RateWindow {
     return tokenSum;
   }
 
+  /** Requests admitted in the current window (0 when no rpm is declared: nothing is logged). */
+  synchronized long requestsInWindow(long now) {
+    if (rpm == 0) return 0;
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      if (now - ring[(head + i) % rpm] < WINDOW_MILLIS) n++;
+    }
+    return n;
+  }
+
   long tpmLimit() {
     return tpm;
   }

@@ -1,0 +1,392 @@
+package io.llmrouter.micrometer;
+
+import io.llmrouter.api.Attempt;
+import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.NoDeploymentAvailableException;
+import io.llmrouter.api.RateSignal;
+import io.llmrouter.api.RequestEnd;
+import io.llmrouter.api.RequestHandle;
+import io.llmrouter.api.Route;
+import io.llmrouter.api.Router;
+import io.llmrouter.api.RouterListener;
+import io.llmrouter.api.RouterStatus;
+import io.llmrouter.api.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Router metrics on any Micrometer {@link MeterRegistry}: a {@link RouterListener} that counts and times
+ * what the router does, and per-deployment gauges read from {@link Router#status()}.
+ *
+ * <pre>{@code
+ * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+ * RouterMetrics metrics = RouterMetrics.builder(registry).build();
+ * Router router = LlmRouter.builder(config).listener(metrics).build();
+ * metrics.bindTo(router);   // the known groups and deployments, and the gauges
+ * String text = registry.scrape();
+ * }</pre>
+ *
+ * <p><b>Meters</b> (the names as the Prometheus registry writes them; tags in braces):
+ *
+ * <ul>
+ *   <li>{@code llm_router_requests_total{model_group, outcome}}: requests ended, by the group asked for and
+ *       {@code served} / {@code failed}
+ *   <li>{@code llm_router_request_duration_seconds{model_group, outcome}}: from acceptance to the end (a
+ *       stream ends when it is read to the end or closed)
+ *   <li>{@code llm_router_time_to_first_token_seconds{model_group, deployment, provider}}: streams, from
+ *       acceptance to the first content chunk, retries and fallbacks included
+ *   <li>{@code llm_router_attempts_total{model_group, deployment, provider, outcome}}: calls made
+ *       ({@code success}, {@code failed}, {@code failed_fatal})
+ *   <li>{@code llm_router_upstream_duration_seconds{model_group, deployment, provider, outcome}}: each call's
+ *       duration (for a stream, until its first content chunk)
+ *   <li>{@code llm_router_upstream_responses_total{model_group, deployment, provider, status}}: HTTP status
+ *       per call; {@code none} when no response came (timeout, refused connection)
+ *   <li>{@code llm_router_retries_total{model_group}}, {@code llm_router_fallbacks_total{from_group,
+ *       to_group, kind}}
+ *   <li>{@code llm_router_admission_skips_total{model_group, deployment, provider, reason}}: deployments
+ *       skipped without a call, reason {@code rpm}, {@code tpm}, {@code quota}, {@code cooling},
+ *       {@code unhealthy}, {@code max_parallel}, {@code context}, {@code missing_key}, ...
+ *   <li>{@code llm_router_cooldowns_started_total{model_group, deployment, provider, scope, cause}}:
+ *       {@code scope} is how far the deadline lies ({@code second}, {@code minute}, {@code hour},
+ *       {@code day}), {@code cause} the error's kind ({@code rate_limited}, {@code auth}, ...)
+ *   <li>{@code llm_router_tokens_total{model_group, deployment, provider, type}}: {@code prompt} and
+ *       {@code completion} tokens of served requests
+ *   <li>gauges per deployment {@code {model_group, deployment, provider}}:
+ *       {@code llm_router_deployment_available} (1 or 0),
+ *       {@code llm_router_deployment_quota_remaining{window}} and
+ *       {@code llm_router_deployment_quota_reset_seconds{window}} ({@code window} is {@code requests} or
+ *       {@code tokens}; NaN until the provider reported it),
+ *       {@code llm_router_deployment_rpm_used}, {@code llm_router_deployment_rpm_limit},
+ *       {@code llm_router_deployment_tpm_used}, {@code llm_router_deployment_tpm_limit} (NaN when no
+ *       limit is declared), {@code llm_router_deployment_cooldown_remaining_seconds} (0 when not cooling),
+ *       {@code llm_router_deployment_in_flight}
+ * </ul>
+ *
+ * <p><b>Bounded cardinality.</b> Tag values come only from the configuration, enums and HTTP status codes,
+ * never from what a client sent: a group or deployment name not known from {@link #bindTo(Router)} is
+ * tagged {@value #OTHER}, as is a status code outside 100-599, so the meter count stays bounded whatever
+ * model names clients send. Until {@link #bindTo} is called every name is {@value #OTHER}.
+ *
+ * <p>Durations are the router's own (its injected clock), so a test on a virtual clock sees virtual
+ * seconds. Thread-safe; every event is a registry look-up and an increment, and never throws.
+ */
+public final class RouterMetrics implements RouterListener {
+  /** The tag value of every name that is not a configured group or deployment. */
+  public static final String OTHER = "other";
+
+  private static final String PREFIX = "llm.router.";
+
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Duration snapshotTtl;
+  private volatile Names names = Names.EMPTY;
+  private final Object snapshotLock = new Object();
+  private RouterStatus snapshot; // guarded by snapshotLock
+  private long snapshotNanos; // guarded by snapshotLock
+
+  private RouterMetrics(Builder b) {
+    this.registry = b.registry;
+    this.clock = b.clock;
+    this.snapshotTtl = b.snapshotTtl;
+  }
+
+  /**
+   * Starts a builder for {@code registry}.
+   *
+   * @throws NullPointerException when {@code registry} is null
+   */
+  public static Builder builder(MeterRegistry registry) {
+    return new Builder(Objects.requireNonNull(registry, "registry"));
+  }
+
+  /** Options of {@link RouterMetrics}. Not thread-safe; the metrics it builds are. */
+  public static final class Builder {
+    private final MeterRegistry registry;
+    private Clock clock = Clock.systemUTC();
+    private Duration snapshotTtl = Duration.ofSeconds(1);
+
+    private Builder(MeterRegistry registry) {
+      this.registry = registry;
+    }
+
+    /**
+     * The router's clock (pass the one given to the router builder): it dates cooldown deadlines to tag
+     * their scope and gives the seconds-until gauges. Default {@link Clock#systemUTC()}.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How long one {@link Router#status()} snapshot serves every gauge (real time), so a scrape reads the
+     * router once rather than once per gauge. Default 1 s; zero reads it for every gauge.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder snapshotTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative()) throw new IllegalArgumentException("snapshotTtl: expected zero or more, got " + ttl);
+      this.snapshotTtl = ttl;
+      return this;
+    }
+
+    /** Builds the listener. */
+    public RouterMetrics build() {
+      return new RouterMetrics(this);
+    }
+  }
+
+  /**
+   * Learns the router's model groups and deployments (the only tag values besides {@value #OTHER}) and
+   * registers the per-deployment gauges, which read {@code router.status()} at scrape time. Call it once
+   * the router is built, before traffic. Calling it again (another router over the same registry, a
+   * reloaded configuration) adds the new names and gauges; gauges of removed deployments read NaN.
+   *
+   * @return this
+   */
+  public RouterMetrics bindTo(Router router) {
+    Objects.requireNonNull(router, "router");
+    RouterStatus s = router.status();
+    Names old = names;
+    Set<String> groups = new HashSet<>(old.groups);
+    Map<String, String[]> deployments = new HashMap<>(old.deployments);
+    for (RouterStatus.Group g : s.groups()) {
+      groups.add(g.name());
+      for (RouterStatus.Deployment d : g.deployments()) {
+        deployments.put(d.deploymentId(), new String[] {d.modelGroup(), d.provider() == null ? OTHER : d.provider()});
+      }
+    }
+    names = new Names(Set.copyOf(groups), Map.copyOf(deployments));
+    synchronized (snapshotLock) {
+      snapshot = null;
+    }
+    for (RouterStatus.Group g : s.groups()) {
+      for (RouterStatus.Deployment d : g.deployments()) registerGauges(router, d);
+    }
+    return this;
+  }
+
+  private void registerGauges(Router router, RouterStatus.Deployment d) {
+    Tags tags = Tags.of("model_group", d.modelGroup(), "deployment", d.deploymentId(), "provider", tagOrOther(d.provider()));
+    String id = d.deploymentId();
+    gauge(router, "deployment.available", null, tags, id, x -> x.availableNow() ? 1 : 0);
+    gauge(router, "deployment.quota.remaining", null, tags.and("window", "requests"), id, x -> remaining(x, true));
+    gauge(router, "deployment.quota.remaining", null, tags.and("window", "tokens"), id, x -> remaining(x, false));
+    gauge(router, "deployment.quota.reset", "seconds", tags.and("window", "requests"), id, x -> resetSeconds(x, true));
+    gauge(router, "deployment.quota.reset", "seconds", tags.and("window", "tokens"), id, x -> resetSeconds(x, false));
+    gauge(router, "deployment.rpm.used", null, tags, id, x -> x.rpmLimit() == null || x.rpmUsed() < 0 ? Double.NaN : x.rpmUsed());
+    gauge(router, "deployment.rpm.limit", null, tags, id, x -> x.rpmLimit() == null ? Double.NaN : x.rpmLimit());
+    gauge(router, "deployment.tpm.used", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmUsed());
+    gauge(router, "deployment.tpm.limit", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmLimit());
+    gauge(router, "deployment.cooldown.remaining", "seconds", tags, id, this::cooldownSeconds);
+    gauge(router, "deployment.in.flight", null, tags, id, RouterStatus.Deployment::inFlight);
+  }
+
+  private void gauge(Router router, String name, String unit, Tags tags, String deploymentId,
+      ToDoubleFunction<RouterStatus.Deployment> read) {
+    Gauge.builder(PREFIX + name, router, r -> {
+      try {
+        RouterStatus s = snapshot(r);
+        for (RouterStatus.Group g : s.groups()) {
+          for (RouterStatus.Deployment d : g.deployments()) {
+            if (d.deploymentId().equals(deploymentId)) return read.applyAsDouble(d);
+          }
+        }
+        return Double.NaN;
+      } catch (RuntimeException e) {
+        return Double.NaN; // a closed router has no state to show; a scrape must not fail for it
+      }
+    }).baseUnit(unit).tags(tags).strongReference(false).register(registry);
+  }
+
+  private RouterStatus snapshot(Router router) {
+    synchronized (snapshotLock) {
+      long now = System.nanoTime();
+      if (snapshot == null || snapshotTtl.isZero() || now - snapshotNanos >= snapshotTtl.toNanos()) {
+        snapshot = router.status();
+        snapshotNanos = now;
+      }
+      return snapshot;
+    }
+  }
+
+  private static double remaining(RouterStatus.Deployment d, boolean requests) {
+    RateSignal.Window w = window(d, requests);
+    return w == null || w.remaining() == null ? Double.NaN : w.remaining();
+  }
+
+  private double resetSeconds(RouterStatus.Deployment d, boolean requests) {
+    RateSignal.Window w = window(d, requests);
+    if (w == null || w.resetAt() == null) return Double.NaN;
+    return Math.max(0, w.resetAt().toEpochMilli() - clock.millis()) / 1000.0;
+  }
+
+  private static RateSignal.Window window(RouterStatus.Deployment d, boolean requests) {
+    if (d.quota() == null) return null;
+    return requests ? d.quota().requests() : d.quota().tokens();
+  }
+
+  private double cooldownSeconds(RouterStatus.Deployment d) {
+    Instant until = d.coolingUntil();
+    if (until == null) return 0;
+    return Math.max(0, until.toEpochMilli() - clock.millis()) / 1000.0;
+  }
+
+  // ------------------------------------------------------------------------------------------ events
+
+  @Override
+  public void onRequestEnd(RequestHandle request, RequestEnd end) {
+    String group = group(request.requestedGroup());
+    String outcome = end.outcome() == RequestEnd.Outcome.SERVED ? "served" : "failed";
+    Tags tags = Tags.of("model_group", group, "outcome", outcome);
+    counter("requests", tags).increment();
+    if (end.duration() != null) timer("request.duration", tags).record(end.duration());
+    Route route = end.route();
+    Usage usage = end.usage();
+    if (end.outcome() == RequestEnd.Outcome.SERVED && route != null && usage != null) {
+      Tags dt = deploymentTags(route.servedModelGroup(), route.deploymentId());
+      if (usage.promptTokens() != null) counter("tokens", dt.and("type", "prompt")).increment(usage.promptTokens());
+      if (usage.completionTokens() != null) counter("tokens", dt.and("type", "completion")).increment(usage.completionTokens());
+    }
+  }
+
+  @Override
+  public void onStreamOpen(RequestHandle request, Route route, Duration timeToFirstToken) {
+    if (route == null || timeToFirstToken == null) return;
+    timer("time.to.first.token", deploymentTags(route.servedModelGroup(), route.deploymentId())).record(timeToFirstToken);
+  }
+
+  @Override
+  public void onAttemptEnd(RequestHandle request, Attempt attempt) {
+    if (attempt.outcome() == Attempt.Outcome.SKIPPED) return;
+    Tags dt = deploymentTags(attempt.modelGroup(), attempt.deploymentId());
+    Tags withOutcome = dt.and("outcome", attempt.outcome().name().toLowerCase(Locale.ROOT));
+    counter("attempts", withOutcome).increment();
+    if (attempt.duration() != null) timer("upstream.duration", withOutcome).record(attempt.duration());
+    counter("upstream.responses", dt.and("status", status(attempt.status()))).increment();
+  }
+
+  @Override
+  public void onRetry(RequestHandle request, String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
+    counter("retries", Tags.of("model_group", group(modelGroup))).increment();
+  }
+
+  @Override
+  public void onFallback(RequestHandle request, String fromGroup, String toGroup, String kind, LlmRouterException cause) {
+    counter("fallbacks", Tags.of("from_group", group(fromGroup), "to_group", group(toGroup), "kind", fallbackKind(kind))).increment();
+  }
+
+  @Override
+  public void onAdmissionSkip(RequestHandle request, String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why,
+      Instant until) {
+    counter("admission.skips", deploymentTags(modelGroup, deploymentId).and("reason", reason(why))).increment();
+  }
+
+  @Override
+  public void onCooldownStart(String deploymentId, Instant until, String reason) {
+    String[] owner = names.deployments.get(deploymentId);
+    Tags dt = deploymentTags(owner == null ? null : owner[0], deploymentId);
+    counter("cooldowns.started", dt.and("scope", scope(until), "cause", cause(reason))).increment();
+  }
+
+  // ------------------------------------------------------------------------------------------ tags
+
+  private Counter counter(String name, Tags tags) {
+    return Counter.builder(PREFIX + name).tags(tags).register(registry);
+  }
+
+  private Timer timer(String name, Tags tags) {
+    return Timer.builder(PREFIX + name).tags(tags).register(registry);
+  }
+
+  private String group(String name) {
+    return name != null && names.groups.contains(name) ? name : OTHER;
+  }
+
+  private Tags deploymentTags(String modelGroup, String deploymentId) {
+    String[] owner = deploymentId == null ? null : names.deployments.get(deploymentId);
+    if (owner == null) return Tags.of("model_group", group(modelGroup), "deployment", OTHER, "provider", OTHER);
+    return Tags.of("model_group", owner[0], "deployment", deploymentId, "provider", owner[1]);
+  }
+
+  private static String tagOrOther(String v) {
+    return v == null || v.isBlank() ? OTHER : v;
+  }
+
+  static String status(int code) {
+    if (code == 0) return "none";
+    return code >= 100 && code <= 599 ? Integer.toString(code) : OTHER;
+  }
+
+  private static final Set<String> FALLBACK_KINDS = Set.of("fallbacks", "default_fallbacks", "request_fallbacks",
+      "context_window_fallbacks", "content_policy_fallbacks");
+
+  static String fallbackKind(String kind) {
+    return kind != null && FALLBACK_KINDS.contains(kind) ? kind : OTHER;
+  }
+
+  static String reason(NoDeploymentAvailableException.Kind why) {
+    if (why == null) return OTHER;
+    return switch (why) {
+      case OVER_RPM -> "rpm";
+      case OVER_TPM -> "tpm";
+      case QUOTA_EXHAUSTED -> "quota";
+      case COOLING -> "cooling";
+      case UNHEALTHY -> "unhealthy";
+      case MAX_PARALLEL -> "max_parallel";
+      case CONTEXT_TOO_SMALL -> "context";
+      case MISSING_KEY -> "missing_key";
+      case FAILED -> "failed";
+      case RATE_LIMITED -> "rate_limited";
+      case MOCK -> "mock";
+    };
+  }
+
+  private String scope(Instant until) {
+    if (until == null) return OTHER;
+    long ms = until.toEpochMilli() - clock.millis();
+    if (ms <= 1_000) return "second";
+    if (ms <= 60_000) return "minute";
+    if (ms <= 3_600_000) return "hour";
+    return "day";
+  }
+
+  private static final Map<String, String> CAUSES = Map.ofEntries(
+      Map.entry("RateLimitedException", "rate_limited"),
+      Map.entry("AuthenticationException", "auth"),
+      Map.entry("ModelNotFoundException", "model_not_found"),
+      Map.entry("ProviderUnavailableException", "unavailable"),
+      Map.entry("RequestTimeoutException", "timeout"),
+      Map.entry("MalformedResponseException", "malformed_response"),
+      Map.entry("BadRequestException", "bad_request"),
+      Map.entry("ContentPolicyException", "content_policy"),
+      Map.entry("ContextWindowExceededException", "context_window"),
+      Map.entry("RequestTooLargeException", "too_large"),
+      Map.entry("ProviderException", "provider_error"));
+
+  /** The error kind a cooldown reason starts with ({@code "RateLimitedException: ..."}); never the text itself. */
+  static String cause(String reason) {
+    if (reason == null) return OTHER;
+    int colon = reason.indexOf(':');
+    String type = colon < 0 ? reason : reason.substring(0, colon);
+    return CAUSES.getOrDefault(type.trim(), OTHER);
+  }
+
+  private record Names(Set<String> groups, Map<String, String[]> deployments) {
+    static final Names EMPTY = new Names(Set.of(), Map.of());
+  }
+}

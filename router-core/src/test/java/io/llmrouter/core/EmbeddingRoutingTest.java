@@ -255,6 +255,14 @@ class EmbeddingRoutingTest extends EngineTestSupport {
   }
 
   @Test
+  void chatModeHealthChecksProbeEmbeddingModelsWithAnEmbedding() {
+    Router router = embedRouter(RouterConfig.builder().deployment(dep("vec", "v").mode("embedding")).build());
+    io.llmrouter.api.HealthReport report = router.checkHealth(io.llmrouter.api.HealthCheckMode.CHAT);
+    assertThat(report.healthy()).extracting(io.llmrouter.api.HealthReport.Endpoint::deploymentId).containsExactly("v");
+    assertThat(embedCalls).singleElement().satisfies(c -> assertThat(c.request().inputCount()).isEqualTo(1));
+  }
+
+  @Test
   void liteLlmConfigReadsModelInfoMode() {
     String yaml = """
         model_list:

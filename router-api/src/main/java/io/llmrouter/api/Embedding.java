@@ -1,6 +1,7 @@
 package io.llmrouter.api;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -71,7 +72,8 @@ public final class Embedding extends ExtensibleJson {
     return embedding == null ? null : embedding.deepCopy();
   }
 
-  /** True when {@link #embedding()} is a base64 string. */
+  /** True when {@link #embedding()} is a base64 string. Not part of the JSON. */
+  @JsonIgnore
   public boolean isBase64() {
     return embedding != null && embedding.isTextual();
   }

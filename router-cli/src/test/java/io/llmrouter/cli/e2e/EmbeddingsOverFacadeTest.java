@@ -168,7 +168,10 @@ class EmbeddingsOverFacadeTest {
   void base64ComesBackFromAProviderThatSendsOnlyFloats() throws Exception {
     HttpResponse<String> r = post(MASTER, "{\"model\":\"vectors-backup\",\"input\":\"same\",\"encoding_format\":\"base64\"}");
     assertThat(r.statusCode()).isEqualTo(200);
-    JsonNode v = Json.tree(r.body()).get("data").get(0).get("embedding");
+    JsonNode item = Json.tree(r.body()).get("data").get(0);
+    // OpenAI's shape exactly: nothing of the router's own leaks into the item.
+    assertThat(item.fieldNames()).toIterable().containsExactly("object", "index", "embedding");
+    JsonNode v = item.get("embedding");
     assertThat(v.isTextual()).isTrue();
     HttpResponse<String> floats = post(MASTER, "{\"model\":\"local\",\"input\":\"same\"}");
     JsonNode f = Json.tree(floats.body()).get("data").get(0).get("embedding");

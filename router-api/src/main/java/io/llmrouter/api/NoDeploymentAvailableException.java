@@ -103,7 +103,9 @@ public class NoDeploymentAvailableException extends LlmRouterException {
     FAILED("failed"),
     /** The deployment was called and answered with a rate limit (429, a spent daily quota). */
     RATE_LIMITED("rate limited by the provider"),
-    MOCK("mock_testing field");
+    MOCK("mock_testing field"),
+    /** Its {@code model_info.mode} does not serve this kind of call (a chat model asked for embeddings). */
+    WRONG_MODE("model_info.mode does not serve this call");
 
     final String text;
 

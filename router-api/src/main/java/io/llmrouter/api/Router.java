@@ -63,6 +63,26 @@ public interface Router extends AutoCloseable {
    */
   CompletableFuture<ChatResponse> chatAsync(ChatRequest request);
 
+  /**
+   * Creates embeddings ({@code POST /v1/embeddings}), routed like {@link #chat(ChatRequest)}: the requested
+   * model group, then its fallbacks; retries, admission (rpm and tpm, with the input's estimated tokens),
+   * cooldowns and listener events as for chat. Deployments declared {@code model_info.mode: chat} are not
+   * used; a group whose every deployment declares a chat mode is refused.
+   *
+   * <p>The default implementation throws, so that {@code Router} implementations written before embeddings
+   * existed still compile; the router built by {@code LlmRouter} implements it.
+   *
+   * @return one vector per input, in input order, with its {@link EmbeddingResponse#route()}; base64 strings
+   *     when {@link EmbeddingRequest#encodingFormat()} is {@code base64}, whatever the provider supports
+   * @throws InvalidRequestException for a malformed request (it names the field, such as {@code input[2]})
+   * @throws UnknownModelException for a model group that does not exist
+   * @throws LlmRouterException when no deployment could serve the request
+   * @throws UnsupportedOperationException when this implementation has no embeddings
+   */
+  default EmbeddingResponse embed(EmbeddingRequest request) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not implement embed");
+  }
+
   /** The configured model groups, in configuration order, with their availability now. */
   List<ModelGroupStatus> modelGroups();
 

@@ -7,7 +7,7 @@ import io.llmrouter.core.state.Reservation;
 import java.time.Clock;
 
 /**
- * Decides whether one deployment takes one request now, cheapest check first: dialect, health, context
+ * Decides whether one deployment takes one request now, cheapest check first: dialect, mode (chat or embedding), health, context
  * window, key, the provider's announced quota, the cooldown breaker (with its single half-open probe),
  * max_parallel_requests, then the rpm/tpm reservation. A refused check undoes what earlier ones took (the
  * probe, the permit), so a skip leaves nothing behind.
@@ -37,6 +37,9 @@ final class Admission {
 
   Decision admit(Deployment d, RequestState rs, boolean useHealth, long now) {
     if (d.noDialect != null) return new Skip(Kind.FAILED, 0, d.noDialect, false);
+    if (rs.isEmbedding() ? !d.config.servesEmbeddings() : !d.config.servesChat()) {
+      return new Skip(Kind.WRONG_MODE, 0, "model_info.mode " + d.config.mode() + (rs.isEmbedding() ? ": not an embedding model" : ": not a chat model"), false);
+    }
     if (useHealth && d.unhealthy()) return new Skip(Kind.UNHEALTHY, 0, d.healthError(), false);
     Integer max = d.config.maxInputTokens();
     if (preCallChecks && max != null && rs.promptTokens > max) {

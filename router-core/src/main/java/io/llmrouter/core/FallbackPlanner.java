@@ -62,7 +62,7 @@ final class FallbackPlanner {
       Candidates c = specific(settings.contentPolicyFallbacks(), group, Kind.CONTENT_POLICY_FALLBACKS);
       if (c != null) return c;
     }
-    if (group.equals(rs.requested) && rs.original.fallbacks() != null) return new Candidates(Kind.REQUEST_FALLBACKS, rs.original.fallbacks());
+    if (group.equals(rs.requested) && rs.requestFallbacks != null) return new Candidates(Kind.REQUEST_FALLBACKS, rs.requestFallbacks);
     List<String> l = settings.fallbacks().get(group);
     if (l != null) return new Candidates(Kind.FALLBACKS, l);
     return new Candidates(Kind.DEFAULT_FALLBACKS, settings.defaultFallbacks());
@@ -119,7 +119,7 @@ final class FallbackPlanner {
     boolean fallbackLeft() {
       if (!budgetLeft(rs)) return false;
       if (queue != null && !queue.isEmpty()) return true;
-      List<String> next = current.name.equals(rs.requested) && rs.original.fallbacks() != null ? rs.original.fallbacks()
+      List<String> next = current.name.equals(rs.requested) && rs.requestFallbacks != null ? rs.requestFallbacks
           : settings.fallbacks().getOrDefault(current.name, settings.defaultFallbacks());
       for (String n : next) if (!n.equals(rs.requested) && (visited == null || !visited.contains(n))) return true;
       return false;

@@ -2,15 +2,18 @@ package io.llmrouter.core;
 
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
+import io.llmrouter.api.EmbeddingRequest;
 import io.llmrouter.api.HealthCheckMode;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
+import io.llmrouter.api.spi.EmbeddingCall;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderResponse;
+import io.llmrouter.core.config.DeploymentConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,8 +149,14 @@ final class HealthChecker {
       }
     }
     try {
-      ChatRequest ping = ChatRequest.builder().model(d.group).messages(ChatMessage.user("ping")).maxTokens(1).build();
-      ProviderResponse<?> r = client.chat(new ProviderCall(ep, ping, timeout, true));
+      ProviderResponse<?> r;
+      if (DeploymentConfig.MODE_EMBEDDING.equals(d.config.mode())) {
+        // LiteLLM probes by model_info.mode: an embedding model answers no chat, so it is asked for one vector.
+        r = client.embed(new EmbeddingCall(ep, EmbeddingRequest.builder().model(d.group).input("ping").build(), timeout, true));
+      } else {
+        ChatRequest ping = ChatRequest.builder().model(d.group).messages(ChatMessage.user("ping")).maxTokens(1).build();
+        r = client.chat(new ProviderCall(ep, ping, timeout, true));
+      }
       if (r != null) d.state.applySignal(r.signal());
       return null;
     } catch (ProviderException e) {

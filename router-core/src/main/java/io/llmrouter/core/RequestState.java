@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrouter.api.Attempt;
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
+import io.llmrouter.api.EmbeddingRequest;
 import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.NoDeploymentAvailableException;
@@ -23,8 +24,14 @@ final class RequestState {
   static final int DEFAULT_COMPLETION_TOKENS = 256;
 
   final RequestHandle handle;
+  /** The caller's chat request; null for an embeddings request. */
   final ChatRequest original;
+  /** The chat request as it goes upstream; null for an embeddings request. */
   final ChatRequest upstream;
+  /** The embeddings request as it goes upstream (router fields removed); null for chat. */
+  final EmbeddingRequest embedding;
+  /** The request's own {@code fallbacks}, or null. */
+  final List<String> requestFallbacks;
   final String requested;
   final long deadline;
   final double deadlineSeconds;
@@ -47,13 +54,34 @@ final class RequestState {
   private List<String> fallbacks;
 
   RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds) {
+    this(handle, original.model(), original.timeout(), original.extra(), original.fallbacks(),
+        Boolean.TRUE.equals(original.disableFallbacks()), original, original.withoutRouterFields(), null,
+        estimatePromptTokens(original), completionCap(original), now, defaultTimeoutSeconds);
+  }
+
+  /**
+   * An embeddings request: the same router fields as chat ({@code fallbacks}, {@code timeout},
+   * {@code num_retries}, {@code mock_testing_*}); tokens are the input's alone (an embedding generates none).
+   */
+  RequestState(RequestHandle handle, EmbeddingRequest original, long now, double defaultTimeoutSeconds) {
+    this(handle, original.model(), original.timeout(), original.extra(), original.fallbacks(),
+        truthy(original.extra().get("disable_fallbacks")), null, null, original.withoutRouterFields(),
+        estimateInputTokens(original.input()), 0, now, defaultTimeoutSeconds);
+    if (mockResponse != null) {
+      throw new InvalidRequestException("mock_response", "'mock_response' is not supported for embeddings");
+    }
+  }
+
+  private RequestState(RequestHandle handle, String requested, Double timeout, Map<String, JsonNode> extra, List<String> fallbacks,
+      boolean disableFallbacks, ChatRequest original, ChatRequest upstream, EmbeddingRequest embedding, int promptTokens,
+      long completionTokens, long now, double defaultTimeoutSeconds) {
     this.handle = handle;
     this.original = original;
-    this.requested = original.model();
-    this.deadlineSeconds = original.timeout() != null && original.timeout() > 0 ? original.timeout() : defaultTimeoutSeconds;
+    this.requested = requested;
+    this.requestFallbacks = fallbacks;
+    this.deadlineSeconds = timeout != null && timeout > 0 ? timeout : defaultTimeoutSeconds;
     long ms = (long) Math.min(Long.MAX_VALUE / 4, deadlineSeconds * 1000);
     this.deadline = now + ms;
-    Map<String, JsonNode> extra = original.extra();
     this.mockFallbacks = truthy(extra.get("mock_testing_fallbacks"));
     this.mockContextWindow = truthy(extra.get("mock_testing_context_window_fallbacks")) || truthy(extra.get("mock_testing_context_fallbacks"));
     this.mockContentPolicy = truthy(extra.get("mock_testing_content_policy_fallbacks"));
@@ -70,11 +98,40 @@ final class RequestState {
     }
     this.requestNumRetries = nr != null && !nr.isNull() ? nr.asInt() : null;
     this.requestDropParams = truthy(extra.get("drop_params"));
-    this.disableFallbacks = Boolean.TRUE.equals(original.disableFallbacks());
-    this.promptTokens = estimatePromptTokens(original);
-    Integer cap = original.maxTokens() != null ? original.maxTokens() : original.maxCompletionTokens();
-    this.estTokens = promptTokens + (long) (cap != null && cap > 0 ? cap : DEFAULT_COMPLETION_TOKENS);
-    this.upstream = original.withoutRouterFields();
+    this.disableFallbacks = disableFallbacks;
+    this.promptTokens = promptTokens;
+    this.estTokens = promptTokens + completionTokens;
+    this.upstream = upstream;
+    this.embedding = embedding;
+  }
+
+  /** True for an embeddings request ({@link #embedding} set, no chat request). */
+  boolean isEmbedding() {
+    return embedding != null;
+  }
+
+  private static long completionCap(ChatRequest r) {
+    Integer cap = r.maxTokens() != null ? r.maxTokens() : r.maxCompletionTokens();
+    return cap != null && cap > 0 ? cap : DEFAULT_COMPLETION_TOKENS;
+  }
+
+  /**
+   * The input's tokens: token ids count one each; text counts chars/4 plus one per string (the same
+   * estimate chat uses), so a batch of short strings still weighs something.
+   */
+  static int estimateInputTokens(JsonNode input) {
+    if (input == null || input.isNull()) return 0;
+    long tokens = 0;
+    if (input.isTextual()) {
+      tokens = input.textValue().length() / 4 + 1;
+    } else if (input.isArray()) {
+      for (JsonNode item : input) {
+        if (item.isNumber()) tokens++;
+        else if (item.isTextual()) tokens += item.textValue().length() / 4 + 1;
+        else if (item.isArray()) tokens += item.size();
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, tokens);
   }
 
   void reason(NoDeploymentAvailableException.Reason r) {

@@ -7,6 +7,8 @@ import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.ChunkChoice;
 import io.llmrouter.api.CooldownStatus;
+import io.llmrouter.api.EmbeddingRequest;
+import io.llmrouter.api.EmbeddingResponse;
 import io.llmrouter.api.ErrorContext;
 import io.llmrouter.api.HealthCheckMode;
 import io.llmrouter.api.HealthReport;
@@ -23,9 +25,11 @@ import io.llmrouter.api.RouterStatus;
 import io.llmrouter.api.StreamListener;
 import io.llmrouter.api.UnknownModelException;
 import io.llmrouter.api.Usage;
+import io.llmrouter.api.spi.EmbeddingCall;
 import io.llmrouter.api.spi.ProviderClient;
 import io.llmrouter.api.spi.ProviderResponse;
 import io.llmrouter.api.spi.ProviderStream;
+import io.llmrouter.core.config.DeploymentConfig;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.GeneralSettings;
 import io.llmrouter.core.config.RouterConfig;
@@ -178,6 +182,46 @@ final class RouterEngine implements Router {
     Route route = routeOf(rs, d, s.headers());
     end(rs, route, resp.usage(), null);
     return resp.toBuilder().model(model).route(route).build();
+  }
+
+  /**
+   * {@inheritDoc} The same composition as chat (planner, group retry, selector and admission, attempt
+   * runner); only the provider call differs. The client returns the encoding the caller asked for, so a
+   * fallback to a provider without base64 support changes nothing the caller sees.
+   */
+  @Override
+  public EmbeddingResponse embed(EmbeddingRequest request) {
+    RequestState rs = beginEmbedding(request);
+    AttemptRunner.Success<EmbeddingResponse> s;
+    try {
+      s = route(rs, new AttemptRunner.Call<>() {
+        @Override
+        public AttemptRunner.Served<EmbeddingResponse> invoke(io.llmrouter.api.spi.ProviderCall pc) {
+          // The ProviderCall carries the endpoint, timeout and drop_params the attempt chose; its chat request is null here.
+          ProviderResponse<EmbeddingResponse> r = client.embed(new EmbeddingCall(pc.endpoint(), rs.embedding, pc.timeout(), pc.dropParams()));
+          if (r == null || r.value() == null) throw new MalformedResponseException(
+              "provider client returned no embeddings", new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
+          return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), r.value().usage());
+        }
+
+        @Override
+        public boolean holdsTicket() {
+          return false;
+        }
+      });
+    } catch (LlmRouterException e) {
+      end(rs, null, null, e);
+      throw e;
+    }
+    EmbeddingResponse resp = s.value();
+    Deployment d = s.ticket().deployment;
+    String model = resp.model() != null && !resp.model().isBlank() ? resp.model() : d.config.providerModel();
+    // OpenAI's clients require usage; a provider that sends none gets the router's estimate (the tpm reservation).
+    Usage usage = resp.usage() != null ? resp.usage()
+        : Usage.builder().promptTokens(rs.promptTokens).totalTokens(rs.promptTokens).build();
+    Route route = routeOf(rs, d, s.headers());
+    end(rs, route, usage, null);
+    return resp.toBuilder().object(resp.object() != null ? resp.object() : "list").model(model).usage(usage).route(route).build();
   }
 
   @Override
@@ -491,11 +535,45 @@ final class RouterEngine implements Router {
     if (request.messages() == null || request.messages().isEmpty()) {
       throw new InvalidRequestException("messages", "request has no 'messages': expected a non-empty array of messages");
     }
+    if (!servesChat(registry.group(request.model()))) {
+      String mode = registry.group(request.model()).all[0].config.mode();
+      throw new InvalidRequestException("model", "model group '" + request.model() + "' has no chat deployment (model_info.mode: " + mode + ")"
+          + (DeploymentConfig.MODE_EMBEDDING.equals(mode) ? ": send it to /v1/embeddings (Router.embed)" : ""));
+    }
     long now = clock.millis();
     RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now, request.requestId());
     RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
     listeners.onRequestStart(handle);
     return rs;
+  }
+
+  private RequestState beginEmbedding(EmbeddingRequest request) {
+    refuseIfClosed();
+    if (request == null) throw new InvalidRequestException(null, "request is null");
+    checkGroups(request.model(), request.fallbacks());
+    EmbeddingInput.validate(request);
+    ModelGroup g = registry.group(request.model());
+    boolean any = false;
+    for (Deployment d : g.all) any |= d.config.servesEmbeddings();
+    if (!any) {
+      throw new InvalidRequestException("model", "model group '" + g.name + "' has no embedding deployment: each declares a model_info.mode"
+          + " other than embedding");
+    }
+    long now = clock.millis();
+    RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now);
+    RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
+    listeners.onRequestStart(handle);
+    return rs;
+  }
+
+  private void checkGroups(String model, List<String> fallbacks) {
+    if (model == null || model.isBlank()) throw new InvalidRequestException("model", "request has no 'model'");
+    if (!registry.has(model)) throw new UnknownModelException(model, config.modelNames());
+    if (fallbacks != null) {
+      for (String f : fallbacks) {
+        if (!registry.has(f)) throw new UnknownModelException(f, config.modelNames());
+      }
+    }
   }
 
   /** Fallback -> Retry -> (Selector + Admission -> AttemptRunner): the served attempt, or the request's final error. */
@@ -516,6 +594,11 @@ final class RouterEngine implements Router {
       g = plan.next(failed.error());
     }
     throw errors.exhausted(rs, last, deadlineHit);
+  }
+
+  private static boolean servesChat(ModelGroup g) {
+    for (Deployment d : g.all) if (d.config.servesChat()) return true;
+    return false;
   }
 
   private void end(RequestState rs, Route route, Usage usage, LlmRouterException error) {

@@ -7,6 +7,8 @@ import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.CooldownStatus;
+import io.llmrouter.api.EmbeddingRequest;
+import io.llmrouter.api.EmbeddingResponse;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.Json;
@@ -51,6 +53,7 @@ final class FacadeHandler extends Handler.Abstract {
   private static final long MODEL_CREATED = 1677610602L;
   private static final Set<String> CHAT_PATHS = Set.of("/v1/chat/completions", "/chat/completions");
   private static final Set<String> MODELS_PATHS = Set.of("/v1/models", "/models");
+  private static final Set<String> EMBEDDINGS_PATHS = Set.of("/v1/embeddings", "/embeddings");
   private static final String COOLDOWNS_PATH = "/cooldowns";
 
   private final Router router;
@@ -187,20 +190,22 @@ final class FacadeHandler extends Handler.Abstract {
     }
     if (operatorView(method, path, request, response, ex)) return;
     boolean chat = CHAT_PATHS.contains(path);
+    boolean embeddings = EMBEDDINGS_PATHS.contains(path);
     boolean models = MODELS_PATHS.contains(path);
     String modelId = modelIdOf(path);
     boolean health = path.equals("/health");
     boolean cooldowns = path.equals(COOLDOWNS_PATH);
     String clearName = path.startsWith(COOLDOWNS_PATH + "/") && path.length() > COOLDOWNS_PATH.length() + 1
         ? path.substring(COOLDOWNS_PATH.length() + 1) : null;
-    if (!chat && !models && modelId == null && !health && !cooldowns && clearName == null) {
+    if (!chat && !embeddings && !models && modelId == null && !health && !cooldowns && clearName == null) {
       send(response, ex, ApiError.of(404, "invalid_request_error", "not_found", null,
-          "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/models, /health, /cooldowns and /ui."));
+          "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/embeddings, /v1/models, /health, /cooldowns and /ui."));
       return;
     }
-    if (!allowMethod(method, chat ? "POST" : clearName != null ? "DELETE" : "GET", response, ex)) return;
+    if (!allowMethod(method, chat || embeddings ? "POST" : clearName != null ? "DELETE" : "GET", response, ex)) return;
     if (!authorised(request, response, ex)) return;
     if (chat) chat(request, response, ex);
+    else if (embeddings) embeddings(request, response, ex);
     else if (cooldowns) cooldowns(response, ex);
     else if (clearName != null) clearCooldowns(clearName, response, ex);
     else if (models) models(response, ex);
@@ -303,6 +308,47 @@ final class FacadeHandler extends Handler.Abstract {
       answer = router.chat(chatRequest);
     } catch (LlmRouterException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
+      return;
+    }
+    ex.route(answer.route());
+    Headers.putRoute(response.getHeaders(), answer.route());
+    writeJson(response, ex, 200, Json.write(answer));
+  }
+
+  // ---- embeddings ---------------------------------------------------------------------------------
+
+  /** {@code POST /v1/embeddings}: parsed, routed and answered like a non-streamed chat (same errors and headers). */
+  private void embeddings(Request request, Response response, Exchange ex) throws IOException {
+    request.addIdleTimeoutListener(timeout -> false);
+    byte[] body = readBody(request, response, ex);
+    if (body == null) return;
+    if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+      send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON embeddings request."));
+      return;
+    }
+    EmbeddingRequest embeddingRequest;
+    try {
+      embeddingRequest = RequestBody.parseEmbedding(body);
+    } catch (RequestBody.MalformedJsonException e) {
+      send(response, ex, ApiError.badRequest("invalid_json", null, e.getMessage()));
+      return;
+    } catch (InvalidRequestException e) {
+      send(response, ex, ApiError.from(e, clock.instant()));
+      return;
+    }
+    if (embeddingRequest.model() == null || embeddingRequest.model().isBlank()) {
+      send(response, ex, ApiError.badRequest("missing_required_parameter", "model", "You must provide a model parameter."));
+      return;
+    }
+    ex.modelGroup = embeddingRequest.model();
+    EmbeddingResponse answer;
+    try {
+      answer = router.embed(embeddingRequest);
+    } catch (LlmRouterException e) {
+      send(response, ex, ApiError.from(e, clock.instant()));
+      return;
+    } catch (UnsupportedOperationException e) {
+      send(response, ex, ApiError.of(501, "api_error", "not_implemented", null, "This router does not serve embeddings."));
       return;
     }
     ex.route(answer.route());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.llmrouter.api.ChatRequest;
+import io.llmrouter.api.EmbeddingRequest;
 import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.Json;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a chat request body and turns Jackson's failures into messages for the API's users: the field's
+ * Reads a chat or embeddings request body and turns Jackson's failures into messages for the API's users: the field's
  * JSON path ({@code messages}, {@code messages[0].role}), what was expected and what came, in JSON's own
  * words ("an integer", "a string"), never a Java type or a Jackson class name. Stateless, thread-safe.
  */
@@ -43,8 +44,22 @@ final class RequestBody {
    *     is the field's JSON path, or null when the body as a whole is not a JSON object
    */
   static ChatRequest parseChat(byte[] body) throws MalformedJsonException {
+    return parse(body, ChatRequest.class);
+  }
+
+  /**
+   * Parses {@code body} (not empty) into an embeddings request, with the same errors as {@link #parseChat}.
+   *
+   * @throws MalformedJsonException when the body is not well-formed JSON
+   * @throws InvalidRequestException when a field has the wrong type ({@code field()} is its JSON path)
+   */
+  static EmbeddingRequest parseEmbedding(byte[] body) throws MalformedJsonException {
+    return parse(body, EmbeddingRequest.class);
+  }
+
+  private static <T> T parse(byte[] body, Class<T> type) throws MalformedJsonException {
     try {
-      return Json.mapper().readValue(body, ChatRequest.class);
+      return Json.mapper().readValue(body, type);
     } catch (MismatchedInputException e) {
       throw mismatch(e, body);
     } catch (InputCoercionException e) {

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.llmrouter.api.BadRequestException;
 import io.llmrouter.api.ChatResponse;
+import io.llmrouter.api.Embedding;
+import io.llmrouter.api.EmbeddingRequest;
+import io.llmrouter.api.EmbeddingResponse;
 import io.llmrouter.api.ConfigException;
 import io.llmrouter.api.AuthenticationException;
 import io.llmrouter.api.ErrorContext;
@@ -14,6 +18,7 @@ import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.RequestTimeoutException;
+import io.llmrouter.api.spi.EmbeddingCall;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
@@ -61,7 +66,7 @@ import okio.BufferedSource;
 
 /**
  * The one HTTP client for every provider: speaks the OpenAI wire protocol ({@code POST /chat/completions}
- * as JSON or SSE, {@code GET /models}) over OkHttp and lets the {@link Dialect} of the endpoint's prefix
+ * as JSON or SSE, {@code POST /embeddings}, {@code GET /models}) over OkHttp and lets the {@link Dialect} of the endpoint's prefix
  * adapt requests, read rate headers and map errors.
  *
  * <p>What it promises:
@@ -178,6 +183,83 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     }
     if (value.choices() == null) throw reply.malformed(t, "completion has no choices", null);
     return new ProviderResponse<>(value, reply.status(), RateHeaders.rateRelated(reply.headers()), reply.signal());
+  }
+
+  /**
+   * {@inheritDoc} {@code POST /embeddings} with the dialect's adaptations. The response is checked and
+   * normalised: one vector per input, sorted by {@code index}, in the encoding the request asked for (a
+   * provider that sends floats where base64 was asked, or cannot do base64 at all, has its floats encoded
+   * here, and the other way round).
+   *
+   * @throws io.llmrouter.api.BadRequestException when the provider has no embeddings endpoint (nothing is sent)
+   * @throws MalformedResponseException for a body without a {@code data} array, a vector count that differs
+   *     from the input count, duplicate or out-of-range indexes, or a vector that is neither numbers nor base64
+   * @throws ConfigException when the endpoint has no base URL and its dialect has no default
+   * @throws AuthenticationException when the provider needs a key and none is configured
+   */
+  @Override
+  public ProviderResponse<EmbeddingResponse> embed(EmbeddingCall call) {
+    Target t = target(call.endpoint());
+    if (!t.dialect.offersEmbeddings()) {
+      throw new BadRequestException(t.dialect.prefix() + " has no embeddings endpoint; route embeddings to a provider that offers one",
+          new ErrorContext(0, t.dialect.prefix(), call.endpoint().deploymentId(), Map.of(), null, RateSignal.none(clock.instant())));
+    }
+    EmbeddingRequest request = call.request().withoutRouterFields();
+    boolean wantBase64 = request.wantsBase64();
+    ObjectNode body = Json.mapper().valueToTree(request);
+    body.set("model", TextNode.valueOf(call.endpoint().model()));
+    if (wantBase64 && !t.dialect.embeddingsBase64()) body.remove("encoding_format");
+    t.dialect.adaptEmbeddingRequest(body, call.dropParams());
+    Request req = t.requestTo(t.dialect.embeddingsUrl(t.base), body);
+    JsonReply reply = fetchJson(t, req, timeoutOf(call.timeout()), "embeddings response",
+        tree -> isError(tree) || tree.isObject() && Boolean.FALSE.equals(bool(tree.get("success"))));
+    EmbeddingResponse value = embeddings(reply, t, request.inputCount(), wantBase64);
+    return new ProviderResponse<>(value, reply.status(), RateHeaders.rateRelated(reply.headers()), reply.signal());
+  }
+
+  private static EmbeddingResponse embeddings(JsonReply reply, Target t, int inputs, boolean wantBase64) {
+    JsonNode tree = reply.tree();
+    JsonNode data = tree.get("data");
+    if (!tree.isObject() || data == null || !data.isArray()) throw reply.malformed(t, "embeddings response has no data array", null);
+    if (data.size() != inputs) {
+      throw reply.malformed(t, "embeddings response has " + data.size() + " vectors for " + inputs + " inputs", null);
+    }
+    Embedding[] ordered = new Embedding[inputs];
+    for (int i = 0; i < data.size(); i++) {
+      JsonNode item = data.get(i);
+      if (!item.isObject()) throw reply.malformed(t, "data[" + i + "] is not an object", null);
+      Embedding e;
+      try {
+        e = Json.mapper().treeToValue(item, Embedding.class);
+      } catch (IOException | IllegalArgumentException ex) {
+        throw reply.malformed(t, "data[" + i + "] does not match the embedding shape", ex);
+      }
+      int index = e.index() == null ? i : e.index();
+      if (index < 0 || index >= inputs || ordered[index] != null) {
+        throw reply.malformed(t, "data[" + i + "] has index " + index + ": expected each of 0.." + (inputs - 1) + " once", null);
+      }
+      float[] vector;
+      try {
+        vector = e.vector();
+      } catch (IllegalStateException ex) {
+        throw reply.malformed(t, "data[" + i + "]: " + ex.getMessage(), ex);
+      }
+      if (vector.length == 0) throw reply.malformed(t, "data[" + i + "] has an empty vector", null);
+      Embedding.Builder b = e.toBuilder().index(index).object(e.object() != null ? e.object() : "embedding");
+      // Only re-encode when the form differs: a provider's own floats stay byte-for-byte as sent.
+      if (wantBase64 && !e.isBase64()) b.base64(vector);
+      else if (!wantBase64 && e.isBase64()) b.vector(vector);
+      ordered[index] = b.build();
+    }
+    EmbeddingResponse parsed;
+    try {
+      ObjectNode rest = ((ObjectNode) tree).deepCopy();
+      rest.remove("data");
+      parsed = Json.mapper().treeToValue(rest, EmbeddingResponse.class);
+    } catch (IOException | IllegalArgumentException ex) {
+      throw reply.malformed(t, "embeddings response does not match the list shape", ex);
+    }
+    return parsed.toBuilder().data(List.of(ordered)).build();
   }
 
   /** A 2xx JSON answer that is not an error body, with what its headers said. */
@@ -448,6 +530,16 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       if (key != null) b.header("Authorization", "Bearer " + key);
       endpoint.extraHeaders().forEach(b::header);
       return b;
+    }
+
+    Request requestTo(String url, ObjectNode body) {
+      byte[] bytes;
+      try {
+        bytes = Json.mapper().writeValueAsBytes(body);
+      } catch (IOException e) {
+        throw new IllegalStateException("request body is not serialisable", e);
+      }
+      return request(url).post(RequestBody.create(bytes, JSON)).build();
     }
 
     Request post(String path, ObjectNode body, boolean stream) {

@@ -28,7 +28,9 @@ public final class Fault {
     /** OpenRouter only: 429 "Provider returned error" with the upstream's {@code metadata.raw}. */
     UPSTREAM_RATE_LIMIT,
     /** OpenRouter only: 401 "User not found." for a key that is in fact valid (seen when upstream is overloaded). */
-    USER_NOT_FOUND
+    USER_NOT_FOUND,
+    /** A 200 JSON body that is not the endpoint's shape (a completion without choices, embeddings without data). */
+    MALFORMED_BODY
   }
 
   private final Kind kind;
@@ -84,6 +86,11 @@ public final class Fault {
   /** OpenRouter's misleading 401 "User not found." */
   public static Fault userNotFound() {
     return new Fault(Kind.USER_NOT_FOUND, 401, Duration.ZERO);
+  }
+
+  /** A 200 whose JSON body lacks what the endpoint promises ({@code choices}, {@code data}). */
+  public static Fault malformedBody() {
+    return new Fault(Kind.MALFORMED_BODY, 200, Duration.ZERO);
   }
 
   /** The kind of fault. */

@@ -1,6 +1,8 @@
 package io.llmrouter.testkit;
 
 import io.llmrouter.api.ChatResponse;
+import io.llmrouter.api.EmbeddingResponse;
+import io.llmrouter.api.spi.EmbeddingCall;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
@@ -48,6 +50,11 @@ public abstract class ForwardingProviderClient implements ProviderClient {
   @Override
   public ProviderStream stream(ProviderCall call) {
     return delegate.stream(call);
+  }
+
+  @Override
+  public ProviderResponse<EmbeddingResponse> embed(EmbeddingCall call) {
+    return delegate.embed(call);
   }
 
   @Override

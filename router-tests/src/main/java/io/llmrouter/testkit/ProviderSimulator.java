@@ -38,6 +38,11 @@ import java.util.Set;
  * prompt plus the completion it receives. Answers are a deterministic echo of the last user message, or a
  * tool call to the first (or named) tool when the request carries {@code tools}.
  *
+ * <p><b>Embeddings.</b> NVIDIA NIM, Gemini and vLLM also serve {@code POST /embeddings} for their
+ * {@link SimModel.Kind#EMBEDDING} models, with the same keys, quota windows (an embedding charges its input
+ * tokens), outages and faults as chat ({@link Fault#malformedBody()} answers 200 without {@code data}); see
+ * {@link SimEmbeddings} for each provider's quirks.
+ *
  * <p><b>Time.</b> Quota is counted on the clock only. In manual-clock mode the configured latency is
  * <em>recorded</em> in each {@link SimEvent} and in Groq/Cerebras timing fields but never slept, so a
  * day of traffic replays as fast as the client can send it; with a running clock the response is really
@@ -378,7 +383,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------ introspection
 
-  /** Every chat request seen so far, in arrival order. A copy. */
+  /** Every chat and embeddings request seen so far, in arrival order. A copy. */
   public List<SimEvent> events() {
     synchronized (lock) {
       return List.copyOf(events);
@@ -472,6 +477,9 @@ public final class ProviderSimulator implements AutoCloseable {
     if ("/chat/completions".equals(rest) && "POST".equals(request.method())) {
       return chat(p, w, request);
     }
+    if ("/embeddings".equals(rest) && "POST".equals(request.method()) && SimEmbeddings.offeredBy(p)) {
+      return embeddings(p, w, request);
+    }
     if (p == SimProvider.OPENROUTER && "/key".equals(rest) && "GET".equals(request.method())) {
       Wire.OpenRouter or = (Wire.OpenRouter) w;
       synchronized (lock) {
@@ -542,6 +550,7 @@ public final class ProviderSimulator implements AutoCloseable {
           case SERVER_ERROR -> w.serverError(fault.status());
           case UPSTREAM_RATE_LIMIT -> ((Wire.OpenRouter) w).upstreamRateLimited(m);
           case USER_NOT_FOUND -> ((Wire.OpenRouter) w).userNotFound();
+          case MALFORMED_BODY -> SimEmbeddings.malformed("chat.completion");
           default -> null; // CONNECTION_RESET: no response at all
         };
         return record(p, requested, call, ctx, Outcome.FAULT, st, null, fault, r, realDelay);
@@ -596,6 +605,106 @@ public final class ProviderSimulator implements AutoCloseable {
       }
       return answer;
     }
+  }
+
+  // ------------------------------------------------------------------------------------------ embeddings
+
+  /**
+   * {@code POST /embeddings} for the providers that serve it ({@link SimEmbeddings#offeredBy}): the same key
+   * check, model lookup, outages, faults and quota windows as chat (an embedding charges its input tokens),
+   * then one deterministic unit vector per input, as floats or (where the provider honours it) base64.
+   */
+  private SimServer.Answer embeddings(SimProvider p, Wire w, SimServer.Call request) {
+    JsonNode body;
+    try {
+      body = Reply.JSON.readTree(request.body());
+    } catch (IOException | RuntimeException e) {
+      body = null;
+    }
+    SimEmbeddings.Call call = SimEmbeddings.Call.parse(body);
+    boolean authorized = !w.requiresAuth() || hasKey(request);
+    synchronized (lock) {
+      Instant now = clock.instant();
+      Wire.Ctx ctx = new Wire.Ctx(++seq, now, drawLatency(p));
+      Duration realDelay = clock.toReal(ctx.latency());
+      String requested = call.model() == null ? "" : call.model();
+      if (!authorized) {
+        return recordEmbedding(p, requested, call, ctx, Outcome.UNAUTHORIZED, null, null, null, w.unauthorized(), realDelay);
+      }
+      if (call.error() != null) {
+        return recordEmbedding(p, requested, call, ctx, Outcome.BAD_REQUEST, null, null, null, w.badRequest(call.error()), realDelay);
+      }
+      String id = p == SimProvider.GEMINI && requested.startsWith("models/") ? requested.substring(7) : requested;
+      ModelState st = states.get(p).get(id);
+      if (st == null) {
+        return recordEmbedding(p, requested, call, ctx, Outcome.UNKNOWN_MODEL, null, null, null, w.unknownModel(id), realDelay);
+      }
+      st.received++;
+      SimModel m = st.model;
+      if (st.down) {
+        return recordEmbedding(p, requested, call, ctx, Outcome.UNAVAILABLE, st, null, null, w.unavailable(), realDelay);
+      }
+      if (m.decommissioned() || !m.entitled()) {
+        return recordEmbedding(p, requested, call, ctx, Outcome.UNKNOWN_MODEL, st, null, null,
+            m.decommissioned() ? w.decommissioned(id) : w.notEntitled(m), realDelay);
+      }
+      if (m.kind() != SimModel.Kind.EMBEDDING) {
+        return recordEmbedding(p, requested, call, ctx, Outcome.BAD_REQUEST, st, null, null,
+            w.badRequest("Model " + id + " does not support embeddings."), realDelay);
+      }
+      String quirk = SimEmbeddings.refusal(p, m, call);
+      if (quirk != null) {
+        return recordEmbedding(p, requested, call, ctx, Outcome.BAD_REQUEST, st, null, null, w.badRequest(quirk), realDelay);
+      }
+      Fault fault = drawFault(p, id);
+      if (fault != null && fault.kind() != Fault.Kind.STALL && fault.kind() != Fault.Kind.MID_STREAM_ERROR) {
+        Reply r = switch (fault.kind()) {
+          case SERVER_ERROR -> w.serverError(fault.status());
+          case UPSTREAM_RATE_LIMIT -> ((Wire.OpenRouter) w).upstreamRateLimited(m);
+          case USER_NOT_FOUND -> ((Wire.OpenRouter) w).userNotFound();
+          case MALFORMED_BODY -> SimEmbeddings.malformed("list");
+          default -> null; // CONNECTION_RESET: no response at all
+        };
+        return recordEmbedding(p, requested, call, ctx, Outcome.FAULT, st, null, fault, r, realDelay);
+      }
+      Throttle throttle = admit(st, call.tokens(), now);
+      if (throttle != null) {
+        st.limited.merge(throttle.limit(), 1L, Long::sum);
+        return recordEmbedding(p, requested, call, ctx, Outcome.RATE_LIMITED, st, throttle, null, w.rateLimited(st, throttle, ctx), realDelay);
+      }
+      boolean breaks = fault != null && fault.kind() == Fault.Kind.MID_STREAM_ERROR;
+      Reply reply = Reply.json(200, SimEmbeddings.response(p, id, call));
+      if (breaks) {
+        st.errors++;
+      } else {
+        st.served++;
+      }
+      events.add(new SimEvent(ctx.seq(), now, p, requested, breaks ? Outcome.FAULT : Outcome.SERVED, 200, null,
+          fault == null ? null : fault.kind(), call.tokens(), 0, false, false, ctx.latency()));
+      w.rateHeaders(reply, st, ctx);
+      SimServer.Answer answer = toAnswer(reply, realDelay.plus(fault != null ? fault.stallDuration() : Duration.ZERO));
+      if (breaks) {
+        answer.ending(SimServer.Ending.DISCONNECT_DURING_BODY);
+      }
+      return answer;
+    }
+  }
+
+  // record() for an embeddings call. Caller holds the lock.
+  private SimServer.Answer recordEmbedding(SimProvider p, String model, SimEmbeddings.Call call, Wire.Ctx ctx, Outcome outcome,
+      ModelState st, Throttle throttle, Fault fault, Reply reply, Duration realDelay) {
+    if (st != null && outcome != Outcome.RATE_LIMITED) {
+      st.errors++;
+    }
+    events.add(new SimEvent(ctx.seq(), ctx.now(), p, model, outcome, reply == null ? 0 : reply.status,
+        throttle == null ? null : throttle.limit(), fault == null ? null : fault.kind(), call.tokens(), 0, false, false, ctx.latency()));
+    if (reply == null) {
+      return SimServer.Answer.reset();
+    }
+    if (st != null) {
+      wires.get(p).rateHeaders(reply, st, ctx);
+    }
+    return toAnswer(reply, realDelay);
   }
 
   // Records a non-served outcome and renders it (null reply = connection reset). Caller holds the lock.

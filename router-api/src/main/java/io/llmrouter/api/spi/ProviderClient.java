@@ -1,6 +1,7 @@
 package io.llmrouter.api.spi;
 
 import io.llmrouter.api.ChatResponse;
+import io.llmrouter.api.EmbeddingResponse;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +29,19 @@ public interface ProviderClient extends AutoCloseable {
 
   /** Opens a streamed completion; returns once the response status and headers are in. */
   ProviderStream stream(ProviderCall call);
+
+  /**
+   * Sends one embeddings request ({@code POST /embeddings}) and waits for it. The result has one vector per
+   * input, in input order, in the encoding the request asked for.
+   *
+   * @throws UnsupportedOperationException when this client has no embeddings (the default, so clients
+   *     written before embeddings existed still compile)
+   * @throws io.llmrouter.api.ProviderException for a failed call, typed as for {@link #chat}; a body that is
+   *     not an embeddings list as {@link io.llmrouter.api.MalformedResponseException}
+   */
+  default ProviderResponse<EmbeddingResponse> embed(EmbeddingCall call) {
+    throw new UnsupportedOperationException("no embeddings in " + getClass().getName());
+  }
 
   /** Lists the provider's models, each marked chat or not by the dialect's filter. */
   ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, java.time.Duration timeout);

@@ -20,6 +20,7 @@ public final class DeploymentBuilder {
   private String id;
   private String description;
   private Integer maxInputTokens;
+  private String mode;
   private final Map<String, Object> extraParams = new LinkedHashMap<>();
 
   private DeploymentBuilder(String modelName, String model) {
@@ -56,16 +57,24 @@ public final class DeploymentBuilder {
   public DeploymentBuilder description(String v) { this.description = v; return this; }
   /** {@code model_info.max_input_tokens}: the context window. */
   public DeploymentBuilder maxInputTokens(int v) { this.maxInputTokens = v; return this; }
+  /**
+   * {@code model_info.mode}: {@code embedding} for an embedding model (it then serves only
+   * {@code Router.embed}), {@code chat} for a chat model; null (the default) serves both.
+   */
+  public DeploymentBuilder mode(String v) { this.mode = v; return this; }
   /** Any other {@code litellm_params} entry, kept as given (for example {@code extra_headers}). */
   public DeploymentBuilder extraParam(String k, Object v) { this.extraParams.put(k, v); return this; }
 
   DeploymentConfig build(String path) {
     if (modelName == null || modelName.isBlank()) throw new ConfigException(path + ".model_name", "expected a non-empty string");
     if (model == null || model.isBlank()) throw new ConfigException(path + ".litellm_params.model", "expected a model string such as \"groq/llama-3.3-70b-versatile\"");
+    if (mode != null && !DeploymentConfig.MODES.contains(mode)) {
+      throw new ConfigException(path + ".model_info.mode", "expected one of " + new java.util.TreeSet<>(DeploymentConfig.MODES) + ", got \"" + mode + "\"");
+    }
     int slash = model.indexOf('/');
     String provider = slash < 0 ? "openai" : model.substring(0, slash);
     String providerModel = slash < 0 ? model : model.substring(slash + 1);
     return new DeploymentConfig(modelName, model, provider, providerModel, apiBase, apiKey, rpm, tpm, weight, order,
-        timeout, maxParallelRequests, id, description, maxInputTokens, extraParams);
+        timeout, maxParallelRequests, id, description, maxInputTokens, extraParams, mode);
   }
 }

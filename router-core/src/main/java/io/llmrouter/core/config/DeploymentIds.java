@@ -39,6 +39,6 @@ final class DeploymentIds {
   private static DeploymentConfig withId(DeploymentConfig d, String id) {
     return new DeploymentConfig(d.modelName(), d.model(), d.provider(), d.providerModel(), d.apiBase(), d.apiKey(),
         d.rpm(), d.tpm(), d.weight(), d.order(), d.timeout(), d.maxParallelRequests(), id, d.description(),
-        d.maxInputTokens(), d.extraParams());
+        d.maxInputTokens(), d.extraParams(), d.mode());
   }
 }

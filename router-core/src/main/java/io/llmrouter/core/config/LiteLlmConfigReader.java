@@ -363,8 +363,10 @@ public final class LiteLlmConfigReader {
       if (description != null) d.description(description);
       Integer window = integer(mi + ".max_input_tokens", info.get("max_input_tokens"));
       if (window != null) d.maxInputTokens(window);
+      String mode = string(mi + ".mode", info.get("mode"));
+      if (mode != null) d.mode(mode);
       info.fieldNames().forEachRemaining(k -> {
-        if (!Set.of("id", "description", "max_input_tokens", "rpm", "tpm").contains(k))
+        if (!Set.of("id", "description", "max_input_tokens", "rpm", "tpm", "mode").contains(k))
           LOG.debug("{}.{}: not used by llm-router; ignored", mi, k);
       });
       return d;

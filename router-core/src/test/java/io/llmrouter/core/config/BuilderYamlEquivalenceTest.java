@@ -86,7 +86,7 @@ class BuilderYamlEquivalenceTest {
         .deployment(DeploymentBuilder.of("fast", "groq/llama-3.1-8b-instant").apiKeyEnv("GROQ_API_KEY")
             .rpm(28).tpm(5500).weight(2).order(1).timeout(Duration.ofMillis(12_500)).maxParallelRequests(4)
             .extraParam("extra_headers", Map.of("X-Team", "core")).extraParam("temperature", 0.3)
-            .id("fast-groq").description("Groq 8B").maxInputTokens(131_072))
+            .id("fast-groq").description("Groq 8B").maxInputTokens(131_072).mode("chat"))
         .deployment(DeploymentBuilder.of("fast", "cerebras/llama3.1-8b").apiKeyEnv("CEREBRAS_API_KEY").rpm(30).order(2))
         .deployment(DeploymentBuilder.of("big", "nvidia_nim/meta/llama-3.3-70b-instruct").apiKeyEnv("NVIDIA_NIM_API_KEY")
             .rpm(40).maxInputTokens(128_000))

@@ -47,4 +47,10 @@ public final class CerebrasDialect extends Dialect {
     if (signal.retryAfter() != null && signal.retryAfter().compareTo(Duration.ofHours(1)) > 0) return RateScope.DAY;
     return exhaustedScope(signal);
   }
+
+  /** Cerebras serves no OpenAI-compatible embeddings endpoint: an embeddings call is refused before it is sent. */
+  @Override
+  public boolean offersEmbeddings() {
+    return false;
+  }
 }

@@ -79,4 +79,18 @@ public final class CloudflareDialect extends Dialect {
     String task = item.path("task").path("name").asText("");
     return task.isEmpty() ? !containsAny(id, NON_CHAT_WORDS) : task.equalsIgnoreCase("Text Generation");
   }
+
+  /**
+   * Workers AI's OpenAI endpoint ({@code /ai/v1/embeddings}, {@code @cf/baai/bge-*}) returns floats only:
+   * the client encodes base64 itself; {@code dimensions} and {@code user} are removed with {@code drop_params}.
+   */
+  @Override
+  public boolean embeddingsBase64() {
+    return false;
+  }
+
+  @Override
+  protected Set<String> embeddingRejectedParams() {
+    return Set.of("dimensions", "user");
+  }
 }

@@ -226,6 +226,44 @@ public abstract class Dialect {
     }
   }
 
+  // ---------------------------------------------------------------- embeddings
+
+  /**
+   * Whether the provider serves OpenAI's {@code POST /embeddings}. The default is true; a dialect whose
+   * provider has no embeddings endpoint says false, and the client refuses the call without sending it.
+   */
+  public boolean offersEmbeddings() {
+    return true;
+  }
+
+  /** The embeddings URL, given the resolved base URL (no trailing slash). */
+  public String embeddingsUrl(String apiBase) {
+    return apiBase + "/embeddings";
+  }
+
+  /**
+   * Whether the provider honours {@code encoding_format: base64}. When false the client asks it for floats
+   * and encodes them itself, so the caller gets the encoding it asked for from any provider.
+   */
+  public boolean embeddingsBase64() {
+    return true;
+  }
+
+  /**
+   * Adapts an embeddings body (model already set; {@code encoding_format} already chosen by the client) to
+   * this provider, with the same rule as {@link #adaptRequest}: renames always, removals only with
+   * {@code dropParams}, unknown fields left alone. The default removes {@link #embeddingRejectedParams()}
+   * with {@code dropParams}.
+   */
+  public void adaptEmbeddingRequest(ObjectNode body, boolean dropParams) {
+    if (dropParams) embeddingRejectedParams().forEach(body::remove);
+  }
+
+  /** Top-level embeddings parameters the provider rejects, removed with {@code drop_params}; none by default. */
+  protected Set<String> embeddingRejectedParams() {
+    return Set.of();
+  }
+
   // ---------------------------------------------------------------- rate signals
 
   /**

@@ -54,4 +54,19 @@ public final class GeminiDialect extends Dialect {
   protected boolean isChat(String id, JsonNode item) {
     return !containsAny(id, NON_CHAT);
   }
+
+  /**
+   * Gemini's OpenAI endpoint ({@code /v1beta/openai/embeddings}, {@code gemini-embedding-001}) takes
+   * {@code dimensions}; vectors are asked for as floats and encoded by the client when base64 was requested, and
+   * {@code user} is removed with {@code drop_params}.
+   */
+  @Override
+  public boolean embeddingsBase64() {
+    return false;
+  }
+
+  @Override
+  protected Set<String> embeddingRejectedParams() {
+    return Set.of("user");
+  }
 }

@@ -53,4 +53,10 @@ public final class GroqDialect extends Dialect {
   protected boolean isChat(String id, JsonNode item) {
     return !containsAny(id, NON_CHAT);
   }
+
+  /** Groq serves no OpenAI-compatible embeddings endpoint: an embeddings call is refused before it is sent. */
+  @Override
+  public boolean offersEmbeddings() {
+    return false;
+  }
 }

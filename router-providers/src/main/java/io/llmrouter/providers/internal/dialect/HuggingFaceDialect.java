@@ -51,4 +51,10 @@ public final class HuggingFaceDialect extends Dialect {
     }
     return !containsAny(id, NON_CHAT_WORDS);
   }
+
+  /** Hugging Face's router serves no OpenAI-compatible embeddings endpoint: an embeddings call is refused before it is sent. */
+  @Override
+  public boolean offersEmbeddings() {
+    return false;
+  }
 }

@@ -85,4 +85,26 @@ public final class MistralDialect extends Dialect {
     if (chat != null && chat.isBoolean()) return chat.booleanValue();
     return !containsAny(id, NON_CHAT_WORDS);
   }
+
+  /**
+   * Mistral names the output size {@code output_dimension} ({@code codestral-embed}); {@code dimensions} is
+   * renamed. Its strict schema refuses {@code user} (removed with {@code drop_params}). Vectors are asked for
+   * as floats and encoded by the client when base64 was requested.
+   */
+  @Override
+  public void adaptEmbeddingRequest(ObjectNode body, boolean dropParams) {
+    JsonNode dims = body.remove("dimensions");
+    if (dims != null && !dims.isNull() && !body.has("output_dimension")) body.set("output_dimension", dims);
+    super.adaptEmbeddingRequest(body, dropParams);
+  }
+
+  @Override
+  protected Set<String> embeddingRejectedParams() {
+    return Set.of("user");
+  }
+
+  @Override
+  public boolean embeddingsBase64() {
+    return false;
+  }
 }

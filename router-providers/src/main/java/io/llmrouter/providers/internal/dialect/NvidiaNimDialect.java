@@ -27,6 +27,9 @@ public final class NvidiaNimDialect extends Dialect {
       "vila", "deplot", "fuyu", "kosmos", "nvclip", "parse", "detector", "chatqa", "starcoder", "recurrentgemma", "ising",
       "safety", "guard");
 
+  private static final Set<String> EMBEDDING_SUPPORTED = Set.of("model", "input", "encoding_format", "dimensions", "user",
+      "input_type", "truncate");
+
   /** Creates the dialect. */
   public NvidiaNimDialect() {
     super("nvidia_nim", "https://integrate.api.nvidia.com/v1", List.of("NVIDIA_NIM_API_KEY"), baseEnv("nvidia_nim"), true,
@@ -61,5 +64,22 @@ public final class NvidiaNimDialect extends Dialect {
   @Override
   protected boolean isChat(String id, JsonNode item) {
     return !containsAny(id, NON_CHAT);
+  }
+
+  /**
+   * NIM's embedders take {@code input_type} ({@code query} or {@code passage}; required by the asymmetric
+   * E5 and NV-Embed-QA models, refused by GTE and GTR) and {@code truncate} ({@code NONE}, {@code START},
+   * {@code END}). Both pass through as the caller sent them: guessing {@code input_type} would break the
+   * symmetric models and silently degrade retrieval on the others. With {@code drop_params} only those and
+   * OpenAI's fields are sent.
+   */
+  @Override
+  public void adaptEmbeddingRequest(ObjectNode body, boolean dropParams) {
+    if (!dropParams) return;
+    List<String> names = new ArrayList<>();
+    body.fieldNames().forEachRemaining(names::add);
+    for (String n : names) {
+      if (!EMBEDDING_SUPPORTED.contains(n)) body.remove(n);
+    }
   }
 }

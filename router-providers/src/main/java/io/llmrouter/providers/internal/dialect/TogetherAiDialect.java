@@ -58,4 +58,18 @@ public final class TogetherAiDialect extends Dialect {
     }
     return true;
   }
+
+  /**
+   * Together's {@code /v1/embeddings} returns floats only and has no {@code dimensions}: the client
+   * encodes base64 itself; {@code dimensions} and {@code user} are removed with {@code drop_params}.
+   */
+  @Override
+  public boolean embeddingsBase64() {
+    return false;
+  }
+
+  @Override
+  protected Set<String> embeddingRejectedParams() {
+    return Set.of("dimensions", "user");
+  }
 }

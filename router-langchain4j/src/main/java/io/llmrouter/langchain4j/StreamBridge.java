@@ -103,8 +103,11 @@ final class StreamBridge implements StreamListener {
       fragment = tc.function().arguments();
       if (fragment != null) open.arguments.append(fragment);
     }
-    handler.onPartialToolCall(PartialToolCall.builder().index(index).id(open.id).name(open.name)
-        .partialArguments(fragment == null ? "" : fragment).build());
+    // LangChain4j refuses an empty fragment: the delta that only opens a call (id, name) is not reported.
+    if (fragment != null && !fragment.isEmpty()) {
+      handler.onPartialToolCall(PartialToolCall.builder().index(index).id(open.id).name(open.name)
+          .partialArguments(fragment).build());
+    }
   }
 
   private void completed(Call c) {

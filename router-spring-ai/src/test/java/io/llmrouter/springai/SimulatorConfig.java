@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Writes a LiteLLM config.yaml whose keys and bases are {@code os.environ/...}, and a .env beside it with the simulator's. */
-final class SimulatorConfig {
+/** Test support: writes a LiteLLM config.yaml whose keys and bases are {@code os.environ/...}, and a .env beside it with the simulator's. */
+public final class SimulatorConfig {
   private SimulatorConfig() {}
 
   static final String YAML = """
@@ -39,7 +39,7 @@ final class SimulatorConfig {
       """;
 
   /** Writes {@code config.yaml} and {@code .env} into {@code dir}; returns the config's path. */
-  static Path write(Path dir, ProviderSimulator sim) {
+  public static Path write(Path dir, ProviderSimulator sim) {
     try {
       StringBuilder env = new StringBuilder();
       for (Map.Entry<String, String> e : sim.env().entrySet()) {

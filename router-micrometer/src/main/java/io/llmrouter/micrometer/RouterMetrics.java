@@ -353,6 +353,7 @@ public final class RouterMetrics implements RouterListener {
       case FAILED -> "failed";
       case RATE_LIMITED -> "rate_limited";
       case MOCK -> "mock";
+      case WRONG_MODE -> "wrong_mode";
     };
   }
 

@@ -52,6 +52,28 @@ final class EmbeddingInput {
     }
   }
 
+  /**
+   * Embedding parameters a deployment sets in {@code litellm_params} (LiteLLM forwards them to the provider
+   * call): what an OpenAI client cannot send, such as NIM's {@code input_type} for an asymmetric model.
+   */
+  static final java.util.List<String> DEPLOYMENT_PARAMS = java.util.List.of("input_type", "truncate", "dimensions", "truncate_prompt_tokens");
+
+  /** {@code r} with the deployment's {@link #DEPLOYMENT_PARAMS} added where the request does not set them. */
+  static EmbeddingRequest withDeploymentParams(EmbeddingRequest r, java.util.Map<String, Object> params) {
+    EmbeddingRequest.Builder b = null;
+    for (String k : DEPLOYMENT_PARAMS) {
+      Object v = params.get(k);
+      if (v == null) continue;
+      boolean set = k.equals("dimensions") ? r.dimensions() != null : r.extra().containsKey(k);
+      if (set) continue;
+      if (b == null) b = r.toBuilder();
+      JsonNode node = io.llmrouter.api.Json.mapper().valueToTree(v);
+      if (k.equals("dimensions") && node.canConvertToInt()) b.dimensions(node.asInt());
+      else b.extra(k, node);
+    }
+    return b == null ? r : b.build();
+  }
+
   private static boolean tokenId(JsonNode n) {
     return n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0;
   }

@@ -198,7 +198,8 @@ final class RouterEngine implements Router {
         @Override
         public AttemptRunner.Served<EmbeddingResponse> invoke(io.llmrouter.api.spi.ProviderCall pc) {
           // The ProviderCall carries the endpoint, timeout and drop_params the attempt chose; its chat request is null here.
-          ProviderResponse<EmbeddingResponse> r = client.embed(new EmbeddingCall(pc.endpoint(), rs.embedding, pc.timeout(), pc.dropParams()));
+          EmbeddingRequest upstream = EmbeddingInput.withDeploymentParams(rs.embedding, deploymentParams(pc.endpoint().deploymentId()));
+          ProviderResponse<EmbeddingResponse> r = client.embed(new EmbeddingCall(pc.endpoint(), upstream, pc.timeout(), pc.dropParams()));
           if (r == null || r.value() == null) throw new MalformedResponseException(
               "provider client returned no embeddings", new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
           return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), r.value().usage());
@@ -545,6 +546,11 @@ final class RouterEngine implements Router {
     RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
     listeners.onRequestStart(handle);
     return rs;
+  }
+
+  private Map<String, Object> deploymentParams(String deploymentId) {
+    for (Deployment d : registry.deployments()) if (d.id.equals(deploymentId)) return d.config.extraParams();
+    return Map.of();
   }
 
   private RequestState beginEmbedding(EmbeddingRequest request) {

@@ -263,6 +263,16 @@ class EmbeddingRoutingTest extends EngineTestSupport {
   }
 
   @Test
+  void aDeploymentsLitellmParamsSupplyWhatAnOpenAiClientCannotSend() {
+    Router router = embedRouter(RouterConfig.builder().deployment(dep("qa", "nim").extraParam("input_type", "passage")
+        .extraParam("dimensions", 256)).build());
+    router.embed(embedReq("qa", "doc"));
+    router.embed(embedReq("qa", "question").toBuilder().extra("input_type", Json.text("query")).dimensions(64).build());
+    assertThat(embedCalls).extracting(c -> c.request().extra().get("input_type").asText()).containsExactly("passage", "query");
+    assertThat(embedCalls).extracting(c -> c.request().dimensions()).containsExactly(256, 64);
+  }
+
+  @Test
   void liteLlmConfigReadsModelInfoMode() {
     String yaml = """
         model_list:

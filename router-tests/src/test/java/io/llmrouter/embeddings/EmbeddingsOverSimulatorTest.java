@@ -60,6 +60,12 @@ class EmbeddingsOverSimulatorTest {
             model: nvidia_nim/nvidia/nv-embedqa-e5-v5
             api_key: os.environ/NVIDIA_NIM_API_KEY
           model_info: {mode: embedding}
+        - model_name: qa-passages
+          litellm_params:
+            model: nvidia_nim/nvidia/nv-embedqa-e5-v5
+            api_key: os.environ/NVIDIA_NIM_API_KEY
+            input_type: passage
+          model_info: {mode: embedding}
         - model_name: chat
           litellm_params:
             model: nvidia_nim/meta/llama-3.3-70b-instruct
@@ -164,6 +170,8 @@ class EmbeddingsOverSimulatorTest {
         .hasMessageContaining("'input_type' parameter is required");
     EmbeddingResponse ok = router.embed(texts("qa", "what is x?").toBuilder().extra("input_type", Json.text("query")).build());
     assertThat(ok.data()).hasSize(1);
+    // Or the deployment sets it in litellm_params, as LiteLLM forwards them, for clients that cannot send it.
+    assertThat(router.embed(texts("qa-passages", "a passage to index")).data()).hasSize(1);
   }
 
   @Test

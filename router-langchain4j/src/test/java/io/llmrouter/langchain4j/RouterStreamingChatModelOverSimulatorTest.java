@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -14,11 +15,14 @@ import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.TokenStream;
 import io.llmrouter.api.Json;
 import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.Router;
 import io.llmrouter.core.LlmRouter;
 import io.llmrouter.core.config.Env;
+import io.llmrouter.testkit.Fault;
 import io.llmrouter.testkit.ProviderSimulator;
 import io.llmrouter.testkit.SimProvider;
 import io.llmrouter.testkit.VirtualClock;
@@ -153,6 +157,47 @@ class RouterStreamingChatModelOverSimulatorTest {
     assertThat(Json.tree(r.aiMessage().toolExecutionRequests().get(0).arguments()).get("city").asText())
         .isEqualTo("What is the weather in Paris?");
     assertThat(rec.completeCalls).hasSize(1);
+  }
+
+  @Test
+  void anErrorAfterTheFirstChunkEndsTheStreamWithoutAFallback() throws Exception {
+    sim.failNext(SimProvider.GROQ, RouterChatModelOverSimulatorTest.SMART, Fault.midStreamError(), 1);
+    Recorder rec = new Recorder();
+    model("smart").chat("Explain rolling windows in two sentences, please, with an example about a rate limiter.", rec);
+    Throwable t = rec.error();
+
+    assertThat(rec.partials).isNotEmpty(); // content had reached the handler: no retry, no fallback
+    assertThat(t).isInstanceOf(LangChain4jException.class);
+    assertThat(t.getCause()).isInstanceOf(LlmRouterException.class);
+    assertThat(sim.stats(SimProvider.GROQ, RouterChatModelOverSimulatorTest.FAST).served()).isZero();
+  }
+
+  interface StreamingAssistant {
+    TokenStream chat(String message);
+  }
+
+  @Test
+  void aStreamingAiServicesAgentRunsItsToolThroughAFallback() throws Exception {
+    sim.takeDown(SimProvider.GROQ, RouterChatModelOverSimulatorTest.SMART);
+    RouterChatModelOverSimulatorTest.WeatherTools tools = new RouterChatModelOverSimulatorTest.WeatherTools();
+    StreamingAssistant assistant = AiServices.builder(StreamingAssistant.class)
+        .streamingChatModel(model("smart")).tools(tools).build();
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    List<String> executed = new CopyOnWriteArrayList<>();
+    assistant.chat("What is the weather in Paris?")
+        .onPartialResponse(p -> { })
+        .onToolExecuted(e -> executed.add(e.request().name() + " -> " + e.result()))
+        .onCompleteResponse(done::complete)
+        .onError(done::completeExceptionally)
+        .start();
+    ChatResponse r = done.get(30, TimeUnit.SECONDS);
+
+    assertThat(executed).containsExactly("getWeather -> sunny in What is the weather in Paris?");
+    assertThat(r.aiMessage().text()).isNotBlank();
+    RouterChatResponseMetadata meta = (RouterChatResponseMetadata) r.metadata();
+    assertThat(meta.servedModelGroup()).isEqualTo("fast");
+    assertThat(meta.route().fallbacks()).contains("fast");
+    assertThat(sim.stats(SimProvider.GROQ, RouterChatModelOverSimulatorTest.FAST).served()).isEqualTo(2);
   }
 
   @Test

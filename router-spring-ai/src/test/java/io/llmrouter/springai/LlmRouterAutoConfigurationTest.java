@@ -64,7 +64,7 @@ class LlmRouterAutoConfigurationTest {
       Throwable root = ctx.getStartupFailure();
       while (root.getCause() != null && !(root instanceof ConfigException)) root = root.getCause();
       assertThat(root).isInstanceOf(ConfigException.class);
-      assertThat(root.getMessage()).contains("model_list[0]").contains("rpm");
+      assertThat(root.getMessage()).contains("model_list[0].litellm_params.rpm");
     });
   }
 

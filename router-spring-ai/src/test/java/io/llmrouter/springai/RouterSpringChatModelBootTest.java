@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -184,6 +185,21 @@ class RouterSpringChatModelBootTest {
     parts.forEach(r -> text.append(r.getResult().getOutput().getText()));
     assertThat(text.toString()).isNotBlank();
     assertThat(parts.get(parts.size() - 1).getResult().getMetadata().getFinishReason()).isEqualTo("STOP");
+  }
+
+  @Test
+  void chatClientCallsAndStreamsWithTools() {
+    WeatherTools tools = new WeatherTools();
+    ChatClient client = ChatClient.create(chatModel);
+
+    String answer = client.prompt().user("What is the weather in Paris?").tools(tools).call().content();
+    assertThat(answer).isNotBlank();
+    assertThat(tools.calls.get()).isEqualTo(1);
+
+    List<String> pieces = client.prompt().user("What is the weather in Rome?").tools(tools).stream().content()
+        .collectList().block();
+    assertThat(String.join("", pieces)).isNotBlank();
+    assertThat(tools.cities).containsExactly("What is the weather in Paris?", "What is the weather in Rome?");
   }
 
   @Test

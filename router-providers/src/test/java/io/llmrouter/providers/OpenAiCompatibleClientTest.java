@@ -433,6 +433,9 @@ class OpenAiCompatibleClientTest {
   @Test
   void serviceLoaderFindsTheFactory() {
     List<ProviderClientFactory> found = new ArrayList<>();
+    // On the module path this test runs inside io.llmrouter.providers, which provides the service but (being
+    // no consumer of it) does not declare `uses`; the core does. A module may add that to itself at run time.
+    getClass().getModule().addUses(ProviderClientFactory.class);
     ServiceLoader.load(ProviderClientFactory.class).forEach(found::add);
     assertThat(found).hasAtLeastOneElementOfType(OkHttpProviderClientFactory.class);
     try (var c = found.get(0).create(Clock.systemUTC())) {

@@ -77,7 +77,8 @@ public record ProviderInfo(
 
   /**
    * How the model catalog ({@code llm-router models}) treats one provider, declared by its dialect so each
-   * provider quirk has one home. Immutable.
+   * provider quirk has one home. Immutable. The constructor throws {@link IllegalArgumentException} when
+   * {@code probeConcurrency} is below 1 or {@code probeRpm} negative.
    *
    * @param probeConcurrency probes in flight at once, at least 1
    * @param probeRpm probe starts per minute at most, or 0 for no pacing (a local server)
@@ -93,7 +94,6 @@ public record ProviderInfo(
    *     none (a 401 then stays a key problem)
    * @param validKey401Hint what to tell the user when a probe got a 401 although the key check passed (the
    *     provider words a rate limit as a 401), or null
-   * @throws IllegalArgumentException when {@code probeConcurrency} is below 1 or {@code probeRpm} negative
    */
   public record CatalogHints(
       int probeConcurrency, int probeRpm, Integer entryRpm, Integer entryTpm, List<String> nonChatWords, boolean freeOnly,

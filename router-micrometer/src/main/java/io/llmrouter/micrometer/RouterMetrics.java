@@ -44,6 +44,8 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>{@code llm_router_requests_total{model_group, outcome}}: requests ended, by the group asked for and
  *       {@code served} / {@code failed}
+ *   <li>every timer below has histogram buckets ({@code _bucket{le}}) at 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+ *       10, 30, 60 and 120 seconds, besides {@code _count}, {@code _sum} and {@code _max}
  *   <li>{@code llm_router_request_duration_seconds{model_group, outcome}}: from acceptance to the end (a
  *       stream ends when it is read to the end or closed)
  *   <li>{@code llm_router_time_to_first_token_seconds{model_group, deployment, provider}}: streams, from
@@ -88,6 +90,11 @@ public final class RouterMetrics implements RouterListener {
   public static final String OTHER = "other";
 
   private static final String PREFIX = "llm.router.";
+  // Histogram buckets of every timer (Prometheus _bucket series, for histogram_quantile): a free-tier call
+  // takes from tens of milliseconds to a couple of minutes, and eleven fixed buckets keep the series few.
+  private static final Duration[] BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120)};
 
   private final MeterRegistry registry;
   private final Clock clock;
@@ -310,7 +317,7 @@ public final class RouterMetrics implements RouterListener {
   }
 
   private Timer timer(String name, Tags tags) {
-    return Timer.builder(PREFIX + name).tags(tags).register(registry);
+    return Timer.builder(PREFIX + name).tags(tags).serviceLevelObjectives(BUCKETS).register(registry);
   }
 
   private String group(String name) {

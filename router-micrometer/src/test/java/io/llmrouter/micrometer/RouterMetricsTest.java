@@ -88,6 +88,9 @@ class RouterMetricsTest {
     assertThat(value(scrape, "llm_router_requests_total", "model_group=\"chat\",outcome=\"served\"")).isEqualTo(4);
     assertThat(value(scrape, "llm_router_requests_total", "model_group=\"backup\",outcome=\"served\"")).isEqualTo(1);
     assertThat(value(scrape, "llm_router_request_duration_seconds_count", "model_group=\"chat\",outcome=\"served\"")).isEqualTo(4);
+    // Histogram buckets for histogram_quantile: the virtual clock stood still, so every request fell in the first.
+    assertThat(value(scrape, "llm_router_request_duration_seconds_bucket", "model_group=\"chat\",outcome=\"served\",le=\"0.05\"")).isEqualTo(4);
+    assertThat(value(scrape, "llm_router_request_duration_seconds_bucket", "model_group=\"chat\",outcome=\"served\",le=\"+Inf\"")).isEqualTo(4);
     assertThat(value(scrape, "llm_router_attempts_total", "deployment=\"groq-tiny\",model_group=\"chat\",outcome=\"success\",provider=\"groq\""))
         .isEqualTo(2);
     assertThat(value(scrape, "llm_router_attempts_total", "deployment=\"groq-tiny\",model_group=\"chat\",outcome=\"failed\",provider=\"groq\""))

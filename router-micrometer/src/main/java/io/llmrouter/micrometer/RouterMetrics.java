@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,6 +101,9 @@ public final class RouterMetrics implements RouterListener {
   private final Clock clock;
   private final Duration snapshotTtl;
   private volatile Names names = Names.EMPTY;
+  // The router the gauges read: the one last bound. Weak, so metrics kept in a registry never hold a
+  // discarded router alive (its gauges then read NaN).
+  private volatile WeakReference<Router> bound = new WeakReference<>(null);
   private final Object snapshotLock = new Object();
   private RouterStatus snapshot; // guarded by snapshotLock
   private long snapshotNanos; // guarded by snapshotLock
@@ -160,8 +164,9 @@ public final class RouterMetrics implements RouterListener {
   /**
    * Learns the router's model groups and deployments (the only tag values besides {@value #OTHER}) and
    * registers the per-deployment gauges, which read {@code router.status()} at scrape time. Call it once
-   * the router is built, before traffic. Calling it again (another router over the same registry, a
-   * reloaded configuration) adds the new names and gauges; gauges of removed deployments read NaN.
+   * the router is built, before traffic. Calling it again with another router (a reloaded configuration)
+   * moves every gauge to that router, adds the new names and gauges, and leaves the gauges of deployments
+   * it lacks reading NaN.
    *
    * @return this
    */
@@ -179,35 +184,36 @@ public final class RouterMetrics implements RouterListener {
     }
     names = new Names(Set.copyOf(groups), Map.copyOf(deployments));
     synchronized (snapshotLock) {
+      bound = new WeakReference<>(router);
       snapshot = null;
     }
     for (RouterStatus.Group g : s.groups()) {
-      for (RouterStatus.Deployment d : g.deployments()) registerGauges(router, d);
+      for (RouterStatus.Deployment d : g.deployments()) registerGauges(d);
     }
     return this;
   }
 
-  private void registerGauges(Router router, RouterStatus.Deployment d) {
+  private void registerGauges(RouterStatus.Deployment d) {
     Tags tags = Tags.of("model_group", d.modelGroup(), "deployment", d.deploymentId(), "provider", tagOrOther(d.provider()));
     String id = d.deploymentId();
-    gauge(router, "deployment.available", null, tags, id, x -> x.availableNow() ? 1 : 0);
-    gauge(router, "deployment.quota.remaining", null, tags.and("window", "requests"), id, x -> remaining(x, true));
-    gauge(router, "deployment.quota.remaining", null, tags.and("window", "tokens"), id, x -> remaining(x, false));
-    gauge(router, "deployment.quota.reset", "seconds", tags.and("window", "requests"), id, x -> resetSeconds(x, true));
-    gauge(router, "deployment.quota.reset", "seconds", tags.and("window", "tokens"), id, x -> resetSeconds(x, false));
-    gauge(router, "deployment.rpm.used", null, tags, id, x -> x.rpmLimit() == null || x.rpmUsed() < 0 ? Double.NaN : x.rpmUsed());
-    gauge(router, "deployment.rpm.limit", null, tags, id, x -> x.rpmLimit() == null ? Double.NaN : x.rpmLimit());
-    gauge(router, "deployment.tpm.used", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmUsed());
-    gauge(router, "deployment.tpm.limit", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmLimit());
-    gauge(router, "deployment.cooldown.remaining", "seconds", tags, id, this::cooldownSeconds);
-    gauge(router, "deployment.in.flight", null, tags, id, RouterStatus.Deployment::inFlight);
+    gauge("deployment.available", null, tags, id, x -> x.availableNow() ? 1 : 0);
+    gauge("deployment.quota.remaining", null, tags.and("window", "requests"), id, x -> remaining(x, true));
+    gauge("deployment.quota.remaining", null, tags.and("window", "tokens"), id, x -> remaining(x, false));
+    gauge("deployment.quota.reset", "seconds", tags.and("window", "requests"), id, x -> resetSeconds(x, true));
+    gauge("deployment.quota.reset", "seconds", tags.and("window", "tokens"), id, x -> resetSeconds(x, false));
+    gauge("deployment.rpm.used", null, tags, id, x -> x.rpmLimit() == null || x.rpmUsed() < 0 ? Double.NaN : x.rpmUsed());
+    gauge("deployment.rpm.limit", null, tags, id, x -> x.rpmLimit() == null ? Double.NaN : x.rpmLimit());
+    gauge("deployment.tpm.used", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmUsed());
+    gauge("deployment.tpm.limit", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmLimit());
+    gauge("deployment.cooldown.remaining", "seconds", tags, id, this::cooldownSeconds);
+    gauge("deployment.in.flight", null, tags, id, RouterStatus.Deployment::inFlight);
   }
 
-  private void gauge(Router router, String name, String unit, Tags tags, String deploymentId,
-      ToDoubleFunction<RouterStatus.Deployment> read) {
-    Gauge.builder(PREFIX + name, router, r -> {
+  private void gauge(String name, String unit, Tags tags, String deploymentId, ToDoubleFunction<RouterStatus.Deployment> read) {
+    Gauge.builder(PREFIX + name, this, m -> {
       try {
-        RouterStatus s = snapshot(r);
+        RouterStatus s = m.snapshot();
+        if (s == null) return Double.NaN;
         for (RouterStatus.Group g : s.groups()) {
           for (RouterStatus.Deployment d : g.deployments()) {
             if (d.deploymentId().equals(deploymentId)) return read.applyAsDouble(d);
@@ -217,11 +223,13 @@ public final class RouterMetrics implements RouterListener {
       } catch (RuntimeException e) {
         return Double.NaN; // a closed router has no state to show; a scrape must not fail for it
       }
-    }).baseUnit(unit).tags(tags).strongReference(false).register(registry);
+    }).baseUnit(unit).tags(tags).strongReference(true).register(registry);
   }
 
-  private RouterStatus snapshot(Router router) {
+  private RouterStatus snapshot() {
     synchronized (snapshotLock) {
+      Router router = bound.get();
+      if (router == null) return null;
       long now = System.nanoTime();
       if (snapshot == null || snapshotTtl.isZero() || now - snapshotNanos >= snapshotTtl.toNanos()) {
         snapshot = router.status();

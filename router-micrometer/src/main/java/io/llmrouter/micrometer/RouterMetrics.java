@@ -105,7 +105,8 @@ public final class RouterMetrics implements RouterListener {
   // discarded router alive (its gauges then read NaN).
   private volatile WeakReference<Router> bound = new WeakReference<>(null);
   private final Object snapshotLock = new Object();
-  private RouterStatus snapshot; // guarded by snapshotLock
+  // The last Router.status(), indexed by deployment id so each gauge finds its row in O(1).
+  private Map<String, RouterStatus.Deployment> snapshot; // guarded by snapshotLock
   private long snapshotNanos; // guarded by snapshotLock
 
   private RouterMetrics(Builder b) {
@@ -212,27 +213,26 @@ public final class RouterMetrics implements RouterListener {
   private void gauge(String name, String unit, Tags tags, String deploymentId, ToDoubleFunction<RouterStatus.Deployment> read) {
     Gauge.builder(PREFIX + name, this, m -> {
       try {
-        RouterStatus s = m.snapshot();
-        if (s == null) return Double.NaN;
-        for (RouterStatus.Group g : s.groups()) {
-          for (RouterStatus.Deployment d : g.deployments()) {
-            if (d.deploymentId().equals(deploymentId)) return read.applyAsDouble(d);
-          }
-        }
-        return Double.NaN;
+        Map<String, RouterStatus.Deployment> s = m.snapshot();
+        RouterStatus.Deployment d = s == null ? null : s.get(deploymentId);
+        return d == null ? Double.NaN : read.applyAsDouble(d);
       } catch (RuntimeException e) {
         return Double.NaN; // a closed router has no state to show; a scrape must not fail for it
       }
     }).baseUnit(unit).tags(tags).strongReference(true).register(registry);
   }
 
-  private RouterStatus snapshot() {
+  private Map<String, RouterStatus.Deployment> snapshot() {
     synchronized (snapshotLock) {
       Router router = bound.get();
       if (router == null) return null;
       long now = System.nanoTime();
       if (snapshot == null || snapshotTtl.isZero() || now - snapshotNanos >= snapshotTtl.toNanos()) {
-        snapshot = router.status();
+        Map<String, RouterStatus.Deployment> byId = new HashMap<>();
+        for (RouterStatus.Group g : router.status().groups()) {
+          for (RouterStatus.Deployment d : g.deployments()) byId.put(d.deploymentId(), d);
+        }
+        snapshot = byId;
         snapshotNanos = now;
       }
       return snapshot;

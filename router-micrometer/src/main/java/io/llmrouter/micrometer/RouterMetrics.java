@@ -13,6 +13,7 @@ import io.llmrouter.api.RouterStatus;
 import io.llmrouter.api.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -22,10 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -184,6 +186,10 @@ public final class RouterMetrics implements RouterListener {
       }
     }
     names = new Names(Set.copyOf(groups), Map.copyOf(deployments));
+    // A deployment may have moved to another group: its slots are made again (the registry keeps the meters).
+    deploymentSlots.clear();
+    otherDeploymentSlots.clear();
+    groupSlots.clear();
     synchronized (snapshotLock) {
       bound = new WeakReference<>(router);
       snapshot = null;
@@ -265,39 +271,43 @@ public final class RouterMetrics implements RouterListener {
 
   @Override
   public void onRequestEnd(RequestHandle request, RequestEnd end) {
-    String group = group(request.requestedGroup());
-    String outcome = end.outcome() == RequestEnd.Outcome.SERVED ? "served" : "failed";
-    Tags tags = Tags.of("model_group", group, "outcome", outcome);
-    counter("requests", tags).increment();
-    if (end.duration() != null) timer("request.duration", tags).record(end.duration());
+    Slots g = groupSlots(request.requestedGroup());
+    boolean served = end.outcome() == RequestEnd.Outcome.SERVED;
+    g.counter(served ? G_SERVED : G_FAILED, "requests", "outcome", served ? "served" : "failed").increment();
+    if (end.duration() != null) {
+      g.timer(served ? G_SERVED_TIME : G_FAILED_TIME, "request.duration", "outcome", served ? "served" : "failed").record(end.duration());
+    }
     Route route = end.route();
     Usage usage = end.usage();
-    if (end.outcome() == RequestEnd.Outcome.SERVED && route != null && usage != null) {
-      Tags dt = deploymentTags(route.servedModelGroup(), route.deploymentId());
-      if (usage.promptTokens() != null) counter("tokens", dt.and("type", "prompt")).increment(usage.promptTokens());
-      if (usage.completionTokens() != null) counter("tokens", dt.and("type", "completion")).increment(usage.completionTokens());
+    if (served && route != null && usage != null) {
+      Slots d = deploymentSlots(route.servedModelGroup(), route.deploymentId());
+      if (usage.promptTokens() != null) d.counter(D_PROMPT, "tokens", "type", "prompt").increment(usage.promptTokens());
+      if (usage.completionTokens() != null) d.counter(D_COMPLETION, "tokens", "type", "completion").increment(usage.completionTokens());
     }
   }
 
   @Override
   public void onStreamOpen(RequestHandle request, Route route, Duration timeToFirstToken) {
     if (route == null || timeToFirstToken == null) return;
-    timer("time.to.first.token", deploymentTags(route.servedModelGroup(), route.deploymentId())).record(timeToFirstToken);
+    deploymentSlots(route.servedModelGroup(), route.deploymentId()).timer(D_TTFT, "time.to.first.token", null, null).record(timeToFirstToken);
   }
 
   @Override
   public void onAttemptEnd(RequestHandle request, Attempt attempt) {
     if (attempt.outcome() == Attempt.Outcome.SKIPPED) return;
-    Tags dt = deploymentTags(attempt.modelGroup(), attempt.deploymentId());
-    Tags withOutcome = dt.and("outcome", attempt.outcome().name().toLowerCase(Locale.ROOT));
-    counter("attempts", withOutcome).increment();
-    if (attempt.duration() != null) timer("upstream.duration", withOutcome).record(attempt.duration());
-    counter("upstream.responses", dt.and("status", status(attempt.status()))).increment();
+    Slots d = deploymentSlots(attempt.modelGroup(), attempt.deploymentId());
+    int o = attempt.outcome().ordinal(); // SUCCESS, FAILED, FAILED_FATAL
+    String outcome = OUTCOMES[o];
+    d.counter(D_ATTEMPTS + o, "attempts", "outcome", outcome).increment();
+    if (attempt.duration() != null) d.timer(D_UPSTREAM + o, "upstream.duration", "outcome", outcome).record(attempt.duration());
+    int slot = statusSlot(attempt.status());
+    if (slot >= 0) d.counter(D_STATUS + slot, "upstream.responses", "status", status(attempt.status())).increment();
+    else counter("upstream.responses", d.tags.and("status", status(attempt.status()))).increment();
   }
 
   @Override
   public void onRetry(RequestHandle request, String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
-    counter("retries", Tags.of("model_group", group(modelGroup))).increment();
+    groupSlots(modelGroup).counter(G_RETRIES, "retries", null, null).increment();
   }
 
   @Override
@@ -308,17 +318,104 @@ public final class RouterMetrics implements RouterListener {
   @Override
   public void onAdmissionSkip(RequestHandle request, String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why,
       Instant until) {
-    counter("admission.skips", deploymentTags(modelGroup, deploymentId).and("reason", reason(why))).increment();
+    Slots d = deploymentSlots(modelGroup, deploymentId);
+    if (why == null) counter("admission.skips", d.tags.and("reason", OTHER)).increment();
+    else d.counter(D_SKIPS + why.ordinal(), "admission.skips", "reason", reason(why)).increment();
   }
 
   @Override
   public void onCooldownStart(String deploymentId, Instant until, String reason) {
     String[] owner = names.deployments.get(deploymentId);
-    Tags dt = deploymentTags(owner == null ? null : owner[0], deploymentId);
-    counter("cooldowns.started", dt.and("scope", scope(until), "cause", cause(reason))).increment();
+    Slots d = deploymentSlots(owner == null ? null : owner[0], deploymentId);
+    counter("cooldowns.started", d.tags.and("scope", scope(until), "cause", cause(reason))).increment();
   }
 
-  // ------------------------------------------------------------------------------------------ tags
+  // ------------------------------------------------------------------------------------------ meters
+
+  // Every event finds its meters in a per-group or per-deployment array of slots, registered on first use:
+  // building tags and asking the registry on each event (sorting tags, a new meter id, the registry's
+  // filters and map) costs microseconds; a slot is one array read.
+  private static final String[] OUTCOMES = {"success", "failed", "failed_fatal"};
+  private static final int G_SERVED = 0;
+  private static final int G_FAILED = 1;
+  private static final int G_SERVED_TIME = 2;
+  private static final int G_FAILED_TIME = 3;
+  private static final int G_RETRIES = 4;
+  private static final int GROUP_SLOTS = 5;
+  private static final int D_ATTEMPTS = 0; // + outcome ordinal (3)
+  private static final int D_UPSTREAM = 3; // + outcome ordinal (3)
+  private static final int D_PROMPT = 6;
+  private static final int D_COMPLETION = 7;
+  private static final int D_TTFT = 8;
+  private static final int D_SKIPS = 9; // + Kind ordinal
+  private static final int D_STATUS = D_SKIPS + NoDeploymentAvailableException.Kind.values().length; // + statusSlot
+  private static final int[] COMMON_STATUSES = {0, 200, 400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 504};
+  private static final int DEPLOYMENT_SLOTS = D_STATUS + COMMON_STATUSES.length;
+
+  private final ConcurrentHashMap<String, Slots> groupSlots = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Slots> deploymentSlots = new ConcurrentHashMap<>();
+  // Unknown deployments, per (known or other) group tag.
+  private final ConcurrentHashMap<String, Slots> otherDeploymentSlots = new ConcurrentHashMap<>();
+
+  static int statusSlot(int code) {
+    for (int i = 0; i < COMMON_STATUSES.length; i++) if (COMMON_STATUSES[i] == code) return i;
+    return -1;
+  }
+
+  private Slots groupSlots(String name) {
+    String tag = group(name);
+    Slots s = groupSlots.get(tag);
+    if (s == null) s = groupSlots.computeIfAbsent(tag, t -> new Slots(Tags.of("model_group", t), GROUP_SLOTS));
+    return s;
+  }
+
+  private Slots deploymentSlots(String modelGroup, String deploymentId) {
+    String[] owner = deploymentId == null ? null : names.deployments.get(deploymentId);
+    if (owner != null) {
+      Slots s = deploymentSlots.get(deploymentId);
+      if (s == null) {
+        s = deploymentSlots.computeIfAbsent(deploymentId,
+            id -> new Slots(Tags.of("model_group", owner[0], "deployment", id, "provider", owner[1]), DEPLOYMENT_SLOTS));
+      }
+      return s;
+    }
+    String g = group(modelGroup);
+    Slots s = otherDeploymentSlots.get(g);
+    if (s == null) {
+      s = otherDeploymentSlots.computeIfAbsent(g, t -> new Slots(Tags.of("model_group", t, "deployment", OTHER, "provider", OTHER),
+          DEPLOYMENT_SLOTS));
+    }
+    return s;
+  }
+
+  /** The meters of one tag set, registered on first use; a race registers twice and gets the same meter. */
+  private final class Slots {
+    final Tags tags;
+    final AtomicReferenceArray<Meter> meters;
+
+    Slots(Tags tags, int size) {
+      this.tags = tags;
+      this.meters = new AtomicReferenceArray<>(size);
+    }
+
+    Counter counter(int slot, String name, String key, String value) {
+      Meter m = meters.get(slot);
+      if (m == null) {
+        m = RouterMetrics.this.counter(name, key == null ? tags : tags.and(key, value));
+        meters.set(slot, m);
+      }
+      return (Counter) m;
+    }
+
+    Timer timer(int slot, String name, String key, String value) {
+      Meter m = meters.get(slot);
+      if (m == null) {
+        m = RouterMetrics.this.timer(name, key == null ? tags : tags.and(key, value));
+        meters.set(slot, m);
+      }
+      return (Timer) m;
+    }
+  }
 
   private Counter counter(String name, Tags tags) {
     return Counter.builder(PREFIX + name).tags(tags).register(registry);
@@ -330,12 +427,6 @@ public final class RouterMetrics implements RouterListener {
 
   private String group(String name) {
     return name != null && names.groups.contains(name) ? name : OTHER;
-  }
-
-  private Tags deploymentTags(String modelGroup, String deploymentId) {
-    String[] owner = deploymentId == null ? null : names.deployments.get(deploymentId);
-    if (owner == null) return Tags.of("model_group", group(modelGroup), "deployment", OTHER, "provider", OTHER);
-    return Tags.of("model_group", owner[0], "deployment", deploymentId, "provider", owner[1]);
   }
 
   private static String tagOrOther(String v) {

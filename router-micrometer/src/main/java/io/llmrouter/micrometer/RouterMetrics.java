@@ -13,18 +13,21 @@ import io.llmrouter.api.RouterStatus;
 import io.llmrouter.api.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -44,6 +47,8 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>{@code llm_router_requests_total{model_group, outcome}}: requests ended, by the group asked for and
  *       {@code served} / {@code failed}
+ *   <li>every timer below has histogram buckets ({@code _bucket{le}}) at 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+ *       10, 30, 60 and 120 seconds, besides {@code _count}, {@code _sum} and {@code _max}
  *   <li>{@code llm_router_request_duration_seconds{model_group, outcome}}: from acceptance to the end (a
  *       stream ends when it is read to the end or closed)
  *   <li>{@code llm_router_time_to_first_token_seconds{model_group, deployment, provider}}: streams, from
@@ -88,13 +93,22 @@ public final class RouterMetrics implements RouterListener {
   public static final String OTHER = "other";
 
   private static final String PREFIX = "llm.router.";
+  // Histogram buckets of every timer (Prometheus _bucket series, for histogram_quantile): a free-tier call
+  // takes from tens of milliseconds to a couple of minutes, and eleven fixed buckets keep the series few.
+  private static final Duration[] BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120)};
 
   private final MeterRegistry registry;
   private final Clock clock;
   private final Duration snapshotTtl;
   private volatile Names names = Names.EMPTY;
+  // The router the gauges read: the one last bound. Weak, so metrics kept in a registry never hold a
+  // discarded router alive (its gauges then read NaN).
+  private volatile WeakReference<Router> bound = new WeakReference<>(null);
   private final Object snapshotLock = new Object();
-  private RouterStatus snapshot; // guarded by snapshotLock
+  // The last Router.status(), indexed by deployment id so each gauge finds its row in O(1).
+  private Map<String, RouterStatus.Deployment> snapshot; // guarded by snapshotLock
   private long snapshotNanos; // guarded by snapshotLock
 
   private RouterMetrics(Builder b) {
@@ -153,8 +167,9 @@ public final class RouterMetrics implements RouterListener {
   /**
    * Learns the router's model groups and deployments (the only tag values besides {@value #OTHER}) and
    * registers the per-deployment gauges, which read {@code router.status()} at scrape time. Call it once
-   * the router is built, before traffic. Calling it again (another router over the same registry, a
-   * reloaded configuration) adds the new names and gauges; gauges of removed deployments read NaN.
+   * the router is built, before traffic. Calling it again with another router (a reloaded configuration)
+   * moves every gauge to that router, adds the new names and gauges, and leaves the gauges of deployments
+   * it lacks reading NaN.
    *
    * @return this
    */
@@ -171,53 +186,59 @@ public final class RouterMetrics implements RouterListener {
       }
     }
     names = new Names(Set.copyOf(groups), Map.copyOf(deployments));
+    // A deployment may have moved to another group: its slots are made again (the registry keeps the meters).
+    deploymentSlots.clear();
+    otherDeploymentSlots.clear();
+    groupSlots.clear();
     synchronized (snapshotLock) {
+      bound = new WeakReference<>(router);
       snapshot = null;
     }
     for (RouterStatus.Group g : s.groups()) {
-      for (RouterStatus.Deployment d : g.deployments()) registerGauges(router, d);
+      for (RouterStatus.Deployment d : g.deployments()) registerGauges(d);
     }
     return this;
   }
 
-  private void registerGauges(Router router, RouterStatus.Deployment d) {
+  private void registerGauges(RouterStatus.Deployment d) {
     Tags tags = Tags.of("model_group", d.modelGroup(), "deployment", d.deploymentId(), "provider", tagOrOther(d.provider()));
     String id = d.deploymentId();
-    gauge(router, "deployment.available", null, tags, id, x -> x.availableNow() ? 1 : 0);
-    gauge(router, "deployment.quota.remaining", null, tags.and("window", "requests"), id, x -> remaining(x, true));
-    gauge(router, "deployment.quota.remaining", null, tags.and("window", "tokens"), id, x -> remaining(x, false));
-    gauge(router, "deployment.quota.reset", "seconds", tags.and("window", "requests"), id, x -> resetSeconds(x, true));
-    gauge(router, "deployment.quota.reset", "seconds", tags.and("window", "tokens"), id, x -> resetSeconds(x, false));
-    gauge(router, "deployment.rpm.used", null, tags, id, x -> x.rpmLimit() == null || x.rpmUsed() < 0 ? Double.NaN : x.rpmUsed());
-    gauge(router, "deployment.rpm.limit", null, tags, id, x -> x.rpmLimit() == null ? Double.NaN : x.rpmLimit());
-    gauge(router, "deployment.tpm.used", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmUsed());
-    gauge(router, "deployment.tpm.limit", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmLimit());
-    gauge(router, "deployment.cooldown.remaining", "seconds", tags, id, this::cooldownSeconds);
-    gauge(router, "deployment.in.flight", null, tags, id, RouterStatus.Deployment::inFlight);
+    gauge("deployment.available", null, tags, id, x -> x.availableNow() ? 1 : 0);
+    gauge("deployment.quota.remaining", null, tags.and("window", "requests"), id, x -> remaining(x, true));
+    gauge("deployment.quota.remaining", null, tags.and("window", "tokens"), id, x -> remaining(x, false));
+    gauge("deployment.quota.reset", "seconds", tags.and("window", "requests"), id, x -> resetSeconds(x, true));
+    gauge("deployment.quota.reset", "seconds", tags.and("window", "tokens"), id, x -> resetSeconds(x, false));
+    gauge("deployment.rpm.used", null, tags, id, x -> x.rpmLimit() == null || x.rpmUsed() < 0 ? Double.NaN : x.rpmUsed());
+    gauge("deployment.rpm.limit", null, tags, id, x -> x.rpmLimit() == null ? Double.NaN : x.rpmLimit());
+    gauge("deployment.tpm.used", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmUsed());
+    gauge("deployment.tpm.limit", null, tags, id, x -> x.tpmLimit() == null ? Double.NaN : x.tpmLimit());
+    gauge("deployment.cooldown.remaining", "seconds", tags, id, this::cooldownSeconds);
+    gauge("deployment.in.flight", null, tags, id, RouterStatus.Deployment::inFlight);
   }
 
-  private void gauge(Router router, String name, String unit, Tags tags, String deploymentId,
-      ToDoubleFunction<RouterStatus.Deployment> read) {
-    Gauge.builder(PREFIX + name, router, r -> {
+  private void gauge(String name, String unit, Tags tags, String deploymentId, ToDoubleFunction<RouterStatus.Deployment> read) {
+    Gauge.builder(PREFIX + name, this, m -> {
       try {
-        RouterStatus s = snapshot(r);
-        for (RouterStatus.Group g : s.groups()) {
-          for (RouterStatus.Deployment d : g.deployments()) {
-            if (d.deploymentId().equals(deploymentId)) return read.applyAsDouble(d);
-          }
-        }
-        return Double.NaN;
+        Map<String, RouterStatus.Deployment> s = m.snapshot();
+        RouterStatus.Deployment d = s == null ? null : s.get(deploymentId);
+        return d == null ? Double.NaN : read.applyAsDouble(d);
       } catch (RuntimeException e) {
         return Double.NaN; // a closed router has no state to show; a scrape must not fail for it
       }
-    }).baseUnit(unit).tags(tags).strongReference(false).register(registry);
+    }).baseUnit(unit).tags(tags).strongReference(true).register(registry);
   }
 
-  private RouterStatus snapshot(Router router) {
+  private Map<String, RouterStatus.Deployment> snapshot() {
     synchronized (snapshotLock) {
+      Router router = bound.get();
+      if (router == null) return null;
       long now = System.nanoTime();
       if (snapshot == null || snapshotTtl.isZero() || now - snapshotNanos >= snapshotTtl.toNanos()) {
-        snapshot = router.status();
+        Map<String, RouterStatus.Deployment> byId = new HashMap<>();
+        for (RouterStatus.Group g : router.status().groups()) {
+          for (RouterStatus.Deployment d : g.deployments()) byId.put(d.deploymentId(), d);
+        }
+        snapshot = byId;
         snapshotNanos = now;
       }
       return snapshot;
@@ -250,39 +271,43 @@ public final class RouterMetrics implements RouterListener {
 
   @Override
   public void onRequestEnd(RequestHandle request, RequestEnd end) {
-    String group = group(request.requestedGroup());
-    String outcome = end.outcome() == RequestEnd.Outcome.SERVED ? "served" : "failed";
-    Tags tags = Tags.of("model_group", group, "outcome", outcome);
-    counter("requests", tags).increment();
-    if (end.duration() != null) timer("request.duration", tags).record(end.duration());
+    Slots g = groupSlots(request.requestedGroup());
+    boolean served = end.outcome() == RequestEnd.Outcome.SERVED;
+    g.counter(served ? G_SERVED : G_FAILED, "requests", "outcome", served ? "served" : "failed").increment();
+    if (end.duration() != null) {
+      g.timer(served ? G_SERVED_TIME : G_FAILED_TIME, "request.duration", "outcome", served ? "served" : "failed").record(end.duration());
+    }
     Route route = end.route();
     Usage usage = end.usage();
-    if (end.outcome() == RequestEnd.Outcome.SERVED && route != null && usage != null) {
-      Tags dt = deploymentTags(route.servedModelGroup(), route.deploymentId());
-      if (usage.promptTokens() != null) counter("tokens", dt.and("type", "prompt")).increment(usage.promptTokens());
-      if (usage.completionTokens() != null) counter("tokens", dt.and("type", "completion")).increment(usage.completionTokens());
+    if (served && route != null && usage != null) {
+      Slots d = deploymentSlots(route.servedModelGroup(), route.deploymentId());
+      if (usage.promptTokens() != null) d.counter(D_PROMPT, "tokens", "type", "prompt").increment(usage.promptTokens());
+      if (usage.completionTokens() != null) d.counter(D_COMPLETION, "tokens", "type", "completion").increment(usage.completionTokens());
     }
   }
 
   @Override
   public void onStreamOpen(RequestHandle request, Route route, Duration timeToFirstToken) {
     if (route == null || timeToFirstToken == null) return;
-    timer("time.to.first.token", deploymentTags(route.servedModelGroup(), route.deploymentId())).record(timeToFirstToken);
+    deploymentSlots(route.servedModelGroup(), route.deploymentId()).timer(D_TTFT, "time.to.first.token", null, null).record(timeToFirstToken);
   }
 
   @Override
   public void onAttemptEnd(RequestHandle request, Attempt attempt) {
     if (attempt.outcome() == Attempt.Outcome.SKIPPED) return;
-    Tags dt = deploymentTags(attempt.modelGroup(), attempt.deploymentId());
-    Tags withOutcome = dt.and("outcome", attempt.outcome().name().toLowerCase(Locale.ROOT));
-    counter("attempts", withOutcome).increment();
-    if (attempt.duration() != null) timer("upstream.duration", withOutcome).record(attempt.duration());
-    counter("upstream.responses", dt.and("status", status(attempt.status()))).increment();
+    Slots d = deploymentSlots(attempt.modelGroup(), attempt.deploymentId());
+    int o = attempt.outcome().ordinal(); // SUCCESS, FAILED, FAILED_FATAL
+    String outcome = OUTCOMES[o];
+    d.counter(D_ATTEMPTS + o, "attempts", "outcome", outcome).increment();
+    if (attempt.duration() != null) d.timer(D_UPSTREAM + o, "upstream.duration", "outcome", outcome).record(attempt.duration());
+    int slot = statusSlot(attempt.status());
+    if (slot >= 0) d.counter(D_STATUS + slot, "upstream.responses", "status", status(attempt.status())).increment();
+    else counter("upstream.responses", d.tags.and("status", status(attempt.status()))).increment();
   }
 
   @Override
   public void onRetry(RequestHandle request, String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
-    counter("retries", Tags.of("model_group", group(modelGroup))).increment();
+    groupSlots(modelGroup).counter(G_RETRIES, "retries", null, null).increment();
   }
 
   @Override
@@ -293,34 +318,115 @@ public final class RouterMetrics implements RouterListener {
   @Override
   public void onAdmissionSkip(RequestHandle request, String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why,
       Instant until) {
-    counter("admission.skips", deploymentTags(modelGroup, deploymentId).and("reason", reason(why))).increment();
+    Slots d = deploymentSlots(modelGroup, deploymentId);
+    if (why == null) counter("admission.skips", d.tags.and("reason", OTHER)).increment();
+    else d.counter(D_SKIPS + why.ordinal(), "admission.skips", "reason", reason(why)).increment();
   }
 
   @Override
   public void onCooldownStart(String deploymentId, Instant until, String reason) {
     String[] owner = names.deployments.get(deploymentId);
-    Tags dt = deploymentTags(owner == null ? null : owner[0], deploymentId);
-    counter("cooldowns.started", dt.and("scope", scope(until), "cause", cause(reason))).increment();
+    Slots d = deploymentSlots(owner == null ? null : owner[0], deploymentId);
+    counter("cooldowns.started", d.tags.and("scope", scope(until), "cause", cause(reason))).increment();
   }
 
-  // ------------------------------------------------------------------------------------------ tags
+  // ------------------------------------------------------------------------------------------ meters
+
+  // Every event finds its meters in a per-group or per-deployment array of slots, registered on first use:
+  // building tags and asking the registry on each event (sorting tags, a new meter id, the registry's
+  // filters and map) costs microseconds; a slot is one array read.
+  private static final String[] OUTCOMES = {"success", "failed", "failed_fatal"};
+  private static final int G_SERVED = 0;
+  private static final int G_FAILED = 1;
+  private static final int G_SERVED_TIME = 2;
+  private static final int G_FAILED_TIME = 3;
+  private static final int G_RETRIES = 4;
+  private static final int GROUP_SLOTS = 5;
+  private static final int D_ATTEMPTS = 0; // + outcome ordinal (3)
+  private static final int D_UPSTREAM = 3; // + outcome ordinal (3)
+  private static final int D_PROMPT = 6;
+  private static final int D_COMPLETION = 7;
+  private static final int D_TTFT = 8;
+  private static final int D_SKIPS = 9; // + Kind ordinal
+  private static final int D_STATUS = D_SKIPS + NoDeploymentAvailableException.Kind.values().length; // + statusSlot
+  private static final int[] COMMON_STATUSES = {0, 200, 400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 504};
+  private static final int DEPLOYMENT_SLOTS = D_STATUS + COMMON_STATUSES.length;
+
+  private final ConcurrentHashMap<String, Slots> groupSlots = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Slots> deploymentSlots = new ConcurrentHashMap<>();
+  // Unknown deployments, per (known or other) group tag.
+  private final ConcurrentHashMap<String, Slots> otherDeploymentSlots = new ConcurrentHashMap<>();
+
+  static int statusSlot(int code) {
+    for (int i = 0; i < COMMON_STATUSES.length; i++) if (COMMON_STATUSES[i] == code) return i;
+    return -1;
+  }
+
+  private Slots groupSlots(String name) {
+    String tag = group(name);
+    Slots s = groupSlots.get(tag);
+    if (s == null) s = groupSlots.computeIfAbsent(tag, t -> new Slots(Tags.of("model_group", t), GROUP_SLOTS));
+    return s;
+  }
+
+  private Slots deploymentSlots(String modelGroup, String deploymentId) {
+    String[] owner = deploymentId == null ? null : names.deployments.get(deploymentId);
+    if (owner != null) {
+      Slots s = deploymentSlots.get(deploymentId);
+      if (s == null) {
+        s = deploymentSlots.computeIfAbsent(deploymentId,
+            id -> new Slots(Tags.of("model_group", owner[0], "deployment", id, "provider", owner[1]), DEPLOYMENT_SLOTS));
+      }
+      return s;
+    }
+    String g = group(modelGroup);
+    Slots s = otherDeploymentSlots.get(g);
+    if (s == null) {
+      s = otherDeploymentSlots.computeIfAbsent(g, t -> new Slots(Tags.of("model_group", t, "deployment", OTHER, "provider", OTHER),
+          DEPLOYMENT_SLOTS));
+    }
+    return s;
+  }
+
+  /** The meters of one tag set, registered on first use; a race registers twice and gets the same meter. */
+  private final class Slots {
+    final Tags tags;
+    final AtomicReferenceArray<Meter> meters;
+
+    Slots(Tags tags, int size) {
+      this.tags = tags;
+      this.meters = new AtomicReferenceArray<>(size);
+    }
+
+    Counter counter(int slot, String name, String key, String value) {
+      Meter m = meters.get(slot);
+      if (m == null) {
+        m = RouterMetrics.this.counter(name, key == null ? tags : tags.and(key, value));
+        meters.set(slot, m);
+      }
+      return (Counter) m;
+    }
+
+    Timer timer(int slot, String name, String key, String value) {
+      Meter m = meters.get(slot);
+      if (m == null) {
+        m = RouterMetrics.this.timer(name, key == null ? tags : tags.and(key, value));
+        meters.set(slot, m);
+      }
+      return (Timer) m;
+    }
+  }
 
   private Counter counter(String name, Tags tags) {
     return Counter.builder(PREFIX + name).tags(tags).register(registry);
   }
 
   private Timer timer(String name, Tags tags) {
-    return Timer.builder(PREFIX + name).tags(tags).register(registry);
+    return Timer.builder(PREFIX + name).tags(tags).serviceLevelObjectives(BUCKETS).register(registry);
   }
 
   private String group(String name) {
     return name != null && names.groups.contains(name) ? name : OTHER;
-  }
-
-  private Tags deploymentTags(String modelGroup, String deploymentId) {
-    String[] owner = deploymentId == null ? null : names.deployments.get(deploymentId);
-    if (owner == null) return Tags.of("model_group", group(modelGroup), "deployment", OTHER, "provider", OTHER);
-    return Tags.of("model_group", owner[0], "deployment", deploymentId, "provider", owner[1]);
   }
 
   private static String tagOrOther(String v) {

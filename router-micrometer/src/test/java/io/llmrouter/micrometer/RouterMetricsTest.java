@@ -47,12 +47,7 @@ class RouterMetricsTest {
         .model(SimModel.builder(SimProvider.GROQ, "e2e/tiny").rpm(2).rpd(1_000).tpm(60_000).build())
         .model(SimModel.builder(SimProvider.OPENROUTER, "e2e/tiny:free").rpm(20).build())
         .build().start();
-    RouterConfig config = RouterConfig.builder()
-        .deployment(DeploymentBuilder.of("chat", "groq/e2e/tiny").id("groq-tiny").apiKeyEnv("GROQ_API_KEY").rpm(10).tpm(50_000))
-        .deployment(DeploymentBuilder.of("backup", "openrouter/e2e/tiny:free").id("or-tiny").apiKeyEnv("OPENROUTER_API_KEY"))
-        .fallbacks("chat", "backup")
-        .numRetries(0)
-        .build();
+    RouterConfig config = config();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metrics = RouterMetrics.builder(registry).clock(clock).snapshotTtl(Duration.ZERO).build();
     router = LlmRouter.builder(config).env(Env.of(sim.env())).clock(clock).sleeper(clock::advance).listener(metrics).build();
@@ -64,6 +59,15 @@ class RouterMetricsTest {
     router.close();
     sim.close();
     registry.close();
+  }
+
+  static RouterConfig config() {
+    return RouterConfig.builder()
+        .deployment(DeploymentBuilder.of("chat", "groq/e2e/tiny").id("groq-tiny").apiKeyEnv("GROQ_API_KEY").rpm(10).tpm(50_000))
+        .deployment(DeploymentBuilder.of("backup", "openrouter/e2e/tiny:free").id("or-tiny").apiKeyEnv("OPENROUTER_API_KEY"))
+        .fallbacks("chat", "backup")
+        .numRetries(0)
+        .build();
   }
 
   static ChatRequest ask(String model) {
@@ -88,6 +92,9 @@ class RouterMetricsTest {
     assertThat(value(scrape, "llm_router_requests_total", "model_group=\"chat\",outcome=\"served\"")).isEqualTo(4);
     assertThat(value(scrape, "llm_router_requests_total", "model_group=\"backup\",outcome=\"served\"")).isEqualTo(1);
     assertThat(value(scrape, "llm_router_request_duration_seconds_count", "model_group=\"chat\",outcome=\"served\"")).isEqualTo(4);
+    // Histogram buckets for histogram_quantile: the virtual clock stood still, so every request fell in the first.
+    assertThat(value(scrape, "llm_router_request_duration_seconds_bucket", "model_group=\"chat\",outcome=\"served\",le=\"0.05\"")).isEqualTo(4);
+    assertThat(value(scrape, "llm_router_request_duration_seconds_bucket", "model_group=\"chat\",outcome=\"served\",le=\"+Inf\"")).isEqualTo(4);
     assertThat(value(scrape, "llm_router_attempts_total", "deployment=\"groq-tiny\",model_group=\"chat\",outcome=\"success\",provider=\"groq\""))
         .isEqualTo(2);
     assertThat(value(scrape, "llm_router_attempts_total", "deployment=\"groq-tiny\",model_group=\"chat\",outcome=\"failed\",provider=\"groq\""))
@@ -130,6 +137,24 @@ class RouterMetricsTest {
     assertThat(value(scrape, "llm_router_deployment_cooldown_remaining_seconds", "deployment=\"groq-tiny\",model_group=\"chat\",provider=\"groq\"")).isZero();
     assertThat(value(scrape, "llm_router_deployment_rpm_used", "deployment=\"groq-tiny\",model_group=\"chat\",provider=\"groq\"")).isZero();
     assertThat(value(scrape, "llm_router_deployment_available", "deployment=\"groq-tiny\",model_group=\"chat\",provider=\"groq\"")).isEqualTo(1);
+  }
+
+  @Test
+  void bindingAnotherRouterMovesTheGaugesToIt() {
+    for (int i = 0; i < 3; i++) router.chat(ask("chat")); // the third meets the 429: groq-tiny cools
+    String tags = "deployment=\"groq-tiny\",model_group=\"chat\",provider=\"groq\"";
+    assertThat(value(registry.scrape(), "llm_router_deployment_available", tags)).isZero();
+    int meters = registry.getMeters().size();
+
+    // A reloaded configuration: a new router with fresh state, the same deployments.
+    try (Router reloaded = LlmRouter.builder(config()).env(Env.of(sim.env())).clock(clock).sleeper(clock::advance)
+        .listener(metrics).build()) {
+      metrics.bindTo(reloaded);
+      String scrape = registry.scrape();
+      assertThat(value(scrape, "llm_router_deployment_available", tags)).isEqualTo(1);
+      assertThat(value(scrape, "llm_router_deployment_cooldown_remaining_seconds", tags)).isZero();
+      assertThat(registry.getMeters()).hasSize(meters);
+    }
   }
 
   @Test

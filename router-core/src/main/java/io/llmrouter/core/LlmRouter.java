@@ -8,12 +8,15 @@ import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.state.DeploymentStateFactory;
 import io.llmrouter.core.state.InMemoryStateStore;
+import io.llmrouter.core.state.SharedState;
+import io.llmrouter.core.state.SharedStateProvider;
 import io.llmrouter.core.state.StateStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.ServiceLoader;
 import java.util.random.RandomGenerator;
@@ -38,6 +41,15 @@ public final class LlmRouter {
   private LlmRouter() {}
 
   /**
+   * Whether {@code router}'s shared state (several instances, one budget) is connected: empty when the
+   * router keeps its state in-process or was not built by this class.
+   */
+  public static Optional<SharedState.Status> sharedStateStatus(Router router) {
+    if (router instanceof RouterEngine e && e.sharedState() != null) return Optional.of(e.sharedState().status());
+    return Optional.empty();
+  }
+
+  /**
    * Starts a builder for {@code config}.
    *
    * @throws NullPointerException when {@code config} is null
@@ -58,6 +70,7 @@ public final class LlmRouter {
     private DeploymentStateFactory deploymentStates;
     private RandomGenerator random;
     private Executor executor;
+    private SharedState sharedState;
 
     private Builder(RouterConfig config) {
       this.config = config;
@@ -117,6 +130,19 @@ public final class LlmRouter {
     }
 
     /**
+     * Shares each deployment's limits with other router instances through {@code shared} (for example
+     * {@code RedisSharedState.connect(...)} of {@code router-redis}): rpm/tpm admission, provider quotas,
+     * cooldowns with one half-open probe across instances, daily counts. Overrides
+     * {@link #deploymentStates}. Not closed by the router. Without it, a config whose
+     * {@code router_settings} names Redis ({@code redis_url}, {@code redis_host}) opens one through
+     * {@link SharedStateProvider} and closes it with the router.
+     */
+    public Builder sharedState(SharedState shared) {
+      this.sharedState = Objects.requireNonNull(shared, "shared");
+      return this;
+    }
+
+    /**
      * Runs {@code chatAsync} and callback streams. Default: a bounded pool of the router's own (64 daemon
      * threads, 10,000 queued tasks, then refusal), shut down and awaited by {@link Router#close()}. An
      * executor given here is used as is and never shut down by the router.
@@ -135,7 +161,8 @@ public final class LlmRouter {
     /**
      * Builds and starts the router (background health checks start when configured).
      *
-     * @throws IllegalStateException when no provider client was given and none is on the classpath
+     * @throws IllegalStateException when no provider client was given and none is on the classpath, or when
+     *     the config names Redis and no {@link SharedStateProvider} (module {@code router-redis}) is on it
      */
     public Router build() {
       Clock c = clock != null ? clock : Clock.systemUTC();
@@ -156,8 +183,25 @@ public final class LlmRouter {
         all.add(new Slf4jRouterListener());
       }
       StateStore store = stateStore != null ? stateStore : new InMemoryStateStore();
-      return new RouterEngine(config, env != null ? env : Env.system(), c, sleeper != null ? sleeper : Sleeper.system(),
-          client, owns, all, store, deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store), random, executor);
+      Env e = env != null ? env : Env.system();
+      SharedState shared = sharedState;
+      boolean ownsShared = false;
+      if (shared == null && config.router().sharedState().enabled()) {
+        Iterator<SharedStateProvider> providers = ServiceLoader.load(SharedStateProvider.class).iterator();
+        if (!providers.hasNext()) {
+          if (owns) client.close();
+          throw new IllegalStateException(config.router().sharedState().sourceKey() + ": shared state on Redis needs the "
+              + "router-redis module (io.llmrouter:router-redis) on the classpath; add it or remove the key");
+        }
+        shared = providers.next().open(config.router().sharedState(), e);
+        ownsShared = true;
+      }
+      DeploymentStateFactory states = shared != null ? shared.deploymentStates(store, c)
+          : deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store);
+      RouterEngine engine = new RouterEngine(config, e, c, sleeper != null ? sleeper : Sleeper.system(),
+          client, owns, all, store, states, random, executor);
+      if (shared != null) engine.sharedState(shared, ownsShared);
+      return engine;
     }
   }
 }

@@ -89,6 +89,11 @@ final class RedisLink implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       // still apart; the schedule below keeps trying
     }
+    if (!up) {
+      outages.incrementAndGet();
+      LOG.warn("shared state on Redis ({}) not reachable at start ({}); admitting under local limits divided by {} expected "
+          + "instance(s) until it answers", backend, downReason, expectedInstances);
+    }
     pinger.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
   }
 
@@ -218,8 +223,11 @@ final class RedisLink implements AutoCloseable {
   }
 
   private void down(Throwable cause) {
-    String why = cause instanceof TimeoutException ? "no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"
-        : cause == null ? "failed" : cause.getClass().getSimpleName();
+    down(cause instanceof TimeoutException ? "no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"
+        : cause == null ? "failed" : cause.getClass().getSimpleName());
+  }
+
+  private void down(String why) {
     synchronized (this) {
       if (!up) return;
       up = false;
@@ -239,7 +247,7 @@ final class RedisLink implements AutoCloseable {
       if (c == null || !c.isOpen()) {
         if (c != null) c.closeAsync();
         connection = null;
-        if (up) down(new IllegalStateException("connection closed"));
+        if (up) down("connection closed");
         c = client.connect(StringCodec.UTF8, uri);
         connection = c;
       }

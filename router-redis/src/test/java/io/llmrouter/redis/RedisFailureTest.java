@@ -57,6 +57,7 @@ class RedisFailureTest {
         long until = clock.millis() + 90_000;
         x.open(until, false);
         assertThat(s.localFallbacks()).isPositive();
+        assertThat(s.outages()).isEqualTo(1); // one warning at start, none per request
 
         redis.restart();
         awaitConnected(s, true);

@@ -6,6 +6,7 @@ import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.RateScope;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.Router;
+import io.llmrouter.core.LlmRouter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,6 +82,8 @@ public final class HealthCommand implements Callable<Integer> {
       print(out, "healthy", report.healthy());
       print(out, "unhealthy", report.unhealthy());
       out.printf("%d healthy, %d unhealthy%n", report.healthy().size(), report.unhealthy().size());
+      LlmRouter.sharedStateStatus(router).ifPresent(s -> out.printf("shared state: %s %s%n", s.backend(),
+          s.connected() ? "connected" : "NOT connected (" + s.detail() + "); admitting under local limits"));
       out.flush();
       return report.unhealthy().isEmpty() ? 0 : 1;
     } catch (LlmRouterException e) {

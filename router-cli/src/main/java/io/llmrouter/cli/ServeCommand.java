@@ -65,6 +65,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-state-file", description = "Keep routing state in memory only: a restart forgets cooldowns")
   boolean noStateFile;
 
+  @Option(names = "--redis-url", paramLabel = "URL",
+      description = "Share rate windows, quotas and cooldowns with other instances through this Redis "
+          + "(redis://[:password@]host:port, or os.environ/NAME); overrides router_settings.redis_*")
+  String redisUrl;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final Function<Path, RouterLoader> loader;
@@ -108,7 +113,8 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
-      loaded = loader.apply(state).load(config, envFile);
+      RouterLoader l = loader.apply(state);
+      loaded = (redisUrl == null ? l : l.withRedisUrl(redisUrl)).load(config, envFile);
     } catch (LlmRouterException e) {
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;

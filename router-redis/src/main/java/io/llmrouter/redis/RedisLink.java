@@ -83,7 +83,7 @@ final class RedisLink implements AutoCloseable {
     long every = Math.max(10, retryInterval.toMillis());
     // The first attempt is waited for (bounded), so status() is meaningful as soon as the router is built.
     try {
-      pinger.submit(this::check).get(5, TimeUnit.SECONDS);
+      pinger.submit(this::check).get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

@@ -469,10 +469,11 @@ public final class LiteLlmConfigReader {
         throw new ConfigException(ROUTER + ".redis_timeout", "expected a positive number of seconds, got " + timeout.toMillis() / 1000.0);
       }
       if (url == null && host == null) {
-        for (String k : List.of("redis_port", "redis_password", "redis_expected_instances", "redis_key_prefix", "redis_timeout")) {
+        for (String k : List.of("redis_port", "redis_password")) {
           if (r.containsKey(k)) throw new ConfigException(ROUTER + "." + k, "needs router_settings.redis_host or redis_url");
         }
-        return SharedStateSettings.none();
+        // Our own three stay: serve --redis-url (or a later sharedState(...)) switches Redis on with them.
+        return new SharedStateSettings(null, null, null, null, instances == null ? 1 : instances, prefix, timeout, null);
       }
       String source = url != null ? ROUTER + ".redis_url" : ROUTER + ".redis_host";
       return new SharedStateSettings(url, url != null ? null : host, url != null ? null : port, url != null ? null : password,

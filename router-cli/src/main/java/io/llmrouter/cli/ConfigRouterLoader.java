@@ -33,6 +33,7 @@ public final class ConfigRouterLoader implements RouterLoader {
   private final Path stateFile;
   private final boolean stateOnly;
   private final Clock clock;
+  private final SecretRef redisUrl;
 
   /** Uses the process environment; routing state in memory. */
   public ConfigRouterLoader() {
@@ -63,10 +64,21 @@ public final class ConfigRouterLoader implements RouterLoader {
 
   /** As {@link #ConfigRouterLoader(Env, Path, boolean)} on {@code clock} (router and state file; tests). */
   ConfigRouterLoader(Env processEnv, Path stateFile, boolean stateOnly, Clock clock) {
+    this(processEnv, stateFile, stateOnly, clock, null);
+  }
+
+  private ConfigRouterLoader(Env processEnv, Path stateFile, boolean stateOnly, Clock clock, SecretRef redisUrl) {
     this.processEnv = processEnv;
     this.stateFile = stateFile;
     this.stateOnly = stateOnly;
     this.clock = clock;
+    this.redisUrl = redisUrl;
+  }
+
+  @Override
+  public RouterLoader withRedisUrl(String url) {
+    SecretRef ref = url.startsWith("os.environ/") ? SecretRef.env(url.substring("os.environ/".length())) : SecretRef.literal(url);
+    return new ConfigRouterLoader(processEnv, stateFile, stateOnly, clock, ref);
   }
 
   @Override
@@ -88,6 +100,10 @@ public final class ConfigRouterLoader implements RouterLoader {
       GeneralSettings g = rc.general();
       rc = new RouterConfig(rc.deployments(), rc.router(),
           new GeneralSettings(g.masterKey(), false, g.healthCheckInterval(), g.enableHealthCheckRouting()), rc.litellm());
+    }
+    if (redisUrl != null) {
+      rc = new RouterConfig(rc.deployments(), rc.router().withSharedState(rc.router().sharedState().withUrl(redisUrl, "--redis-url")),
+          rc.general(), rc.litellm());
     }
     LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock);
     listeners.forEach(b::listener);

@@ -6,6 +6,7 @@ import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.RateScope;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.Router;
+import io.llmrouter.core.LlmRouter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,12 +82,30 @@ public final class HealthCommand implements Callable<Integer> {
       print(out, "healthy", report.healthy());
       print(out, "unhealthy", report.unhealthy());
       out.printf("%d healthy, %d unhealthy%n", report.healthy().size(), report.unhealthy().size());
+      sharedState(router).ifPresent(s -> out.printf("shared state: %s %s%n", s.backend(),
+          s.connected() ? "connected" : "NOT connected (" + s.detail() + "); admitting under local limits"));
       out.flush();
       return report.unhealthy().isEmpty() ? 0 : 1;
     } catch (LlmRouterException e) {
       err.println("llm-router health: " + e.getMessage());
       return 1;
     }
+  }
+
+  // A one-shot command: give a link that is still connecting (a slow machine, a remote Redis) up to 10 s.
+  private static java.util.Optional<io.llmrouter.core.state.SharedState.Status> sharedState(Router router) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    java.util.Optional<io.llmrouter.core.state.SharedState.Status> s = LlmRouter.sharedStateStatus(router);
+    while (s.isPresent() && !s.get().connected() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      s = LlmRouter.sharedStateStatus(router);
+    }
+    return s;
   }
 
   private static void print(PrintWriter out, String label, List<HealthReport.Endpoint> endpoints) {

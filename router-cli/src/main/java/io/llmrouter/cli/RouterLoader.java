@@ -65,6 +65,17 @@ public interface RouterLoader {
   record Reloaded(String summary, Secret masterKey) {}
 
   /**
+   * This loader with shared state on the Redis at {@code redisUrl} in place of the config's
+   * {@code router_settings.redis_*} keys ({@code serve --redis-url}); {@code os.environ/NAME} reads the URL
+   * from the environment. The default refuses: only a loader that builds the engine can share state.
+   *
+   * @throws IllegalStateException when this loader cannot share state
+   */
+  default RouterLoader withRedisUrl(String redisUrl) {
+    throw new IllegalStateException("--redis-url needs the config-reading loader");
+  }
+
+  /**
    * A router built from a configuration, and the facade key that configuration asks for.
    *
    * @param router the router; the caller closes it

@@ -94,6 +94,11 @@ public final class ServeCommand implements Callable<Integer> {
       + "scraper that cannot send one; the status page /ui still needs the key")
   boolean metricsPublic;
 
+  @Option(names = "--redis-url", paramLabel = "URL",
+      description = "Share rate windows, quotas and cooldowns with other instances through this Redis "
+          + "(redis://[:password@]host:port, or os.environ/NAME); overrides router_settings.redis_*")
+  String redisUrl;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final Function<Path, RouterLoader> loader;
@@ -149,7 +154,8 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
-      routerLoader = loader.apply(state);
+      RouterLoader l = loader.apply(state);
+      routerLoader = redisUrl == null ? l : l.withRedisUrl(redisUrl);
       loaded = routerLoader.load(config, envFile, List.of(accessLog.decisionListener(), metrics.listener()));
     } catch (LlmRouterException e) {
       accessLog.close();

@@ -3,6 +3,7 @@ package io.llmrouter.core;
 import io.llmrouter.api.NoDeploymentAvailableException.Kind;
 import io.llmrouter.core.config.RouterSettings;
 import io.llmrouter.core.state.CooldownPass;
+import io.llmrouter.core.state.Gate;
 import io.llmrouter.core.state.Reservation;
 import java.time.Clock;
 
@@ -47,6 +48,7 @@ final class Admission {
     }
     String missing = registry.keyMissing(d);
     if (missing != null) return new Skip(Kind.MISSING_KEY, 0, "variable " + missing + " is not set", false);
+    if (d.parallel == null && d.state.admitsInOneStep()) return admitInOneStep(d, rs);
     long q = d.state.quotaUntil(now);
     if (q != 0) return new Skip(Kind.QUOTA_EXHAUSTED, q, "provider reported remaining 0", false);
     CooldownPass pass = d.state.tryPass(now);
@@ -67,18 +69,41 @@ final class Admission {
       if (r instanceof Reservation.Refused no) {
         if (t.permit) d.parallel.release();
         if (t.probe) d.state.abortProbe();
-        long until = no.never() ? 0 : no.freeAt();
         // Larger than the deployment's whole tpm: it can never fit, like a prompt over the context window.
         // Counting it as such sends the request to context_window_fallbacks, as LiteLLM does with Groq's
         // 413 "Request too large" (which this local check pre-empts).
-        return no.limit() == Reservation.Limit.RPM
-            ? new Skip(Kind.OVER_RPM, until, "rpm " + d.config.rpm(), false)
-            : new Skip(Kind.OVER_TPM, until, "tpm " + d.config.tpm() + ", request ~" + rs.estTokens + " tokens", no.never());
+        return refused(d, rs, no);
       }
       t.tokens = (Reservation.Granted) r;
     }
     d.inFlight.incrementAndGet();
     t.apiKey = registry.key(d);
     return t;
+  }
+
+  // A shared state answers quota, breaker and windows in one atomic step (one Redis round trip), and gives
+  // a claimed probe back itself when the windows refuse. Only without max_parallel_requests: the permit is
+  // taken between the breaker and the windows, which one step cannot interleave.
+  private Decision admitInOneStep(Deployment d, RequestState rs) {
+    Gate g = d.state.admit(clock, rs.estTokens);
+    if (g.quotaUntil() != 0) return new Skip(Kind.QUOTA_EXHAUSTED, g.quotaUntil(), "provider reported remaining 0", false);
+    CooldownPass pass = g.pass();
+    if (!pass.passes()) {
+      return new Skip(Kind.COOLING, pass.until(), pass.status() == CooldownPass.Status.PROBE_BUSY ? "half-open: probe in flight" : null, false);
+    }
+    if (g.reservation() instanceof Reservation.Refused no) return refused(d, rs, no);
+    Ticket t = new Ticket(d);
+    t.probe = pass.status() == CooldownPass.Status.PROBE;
+    if (!d.state.windowsUnlimited()) t.tokens = (Reservation.Granted) g.reservation();
+    d.inFlight.incrementAndGet();
+    t.apiKey = registry.key(d);
+    return t;
+  }
+
+  private static Skip refused(Deployment d, RequestState rs, Reservation.Refused no) {
+    long until = no.never() ? 0 : no.freeAt();
+    return no.limit() == Reservation.Limit.RPM
+        ? new Skip(Kind.OVER_RPM, until, "rpm " + d.config.rpm(), false)
+        : new Skip(Kind.OVER_TPM, until, "tpm " + d.config.tpm() + ", request ~" + rs.estTokens + " tokens", no.never());
   }
 }

@@ -8,12 +8,15 @@ import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.state.DeploymentStateFactory;
 import io.llmrouter.core.state.InMemoryStateStore;
+import io.llmrouter.core.state.SharedState;
+import io.llmrouter.core.state.SharedStateProvider;
 import io.llmrouter.core.state.StateStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.ServiceLoader;
@@ -39,6 +42,16 @@ public final class LlmRouter {
   private LlmRouter() {}
 
   /**
+   * Whether {@code router}'s shared state (several instances, one budget) is connected: empty when the
+   * router keeps its state in-process or was not built by this class.
+   */
+  public static Optional<SharedState.Status> sharedStateStatus(Router router) {
+    if (router instanceof ReloadableRouter r) return r.sharedStateStatus();
+    if (router instanceof RouterEngine e && e.sharedState() != null) return Optional.of(e.sharedState().status());
+    return Optional.empty();
+  }
+
+  /**
    * Starts a builder for {@code config}.
    *
    * @throws NullPointerException when {@code config} is null
@@ -59,6 +72,7 @@ public final class LlmRouter {
     private DeploymentStateFactory deploymentStates;
     private RandomGenerator random;
     private Executor executor;
+    private SharedState sharedState;
 
     private Builder(RouterConfig config) {
       this.config = config;
@@ -118,6 +132,19 @@ public final class LlmRouter {
     }
 
     /**
+     * Shares each deployment's limits with other router instances through {@code shared} (for example
+     * {@code RedisSharedState.connect(...)} of {@code router-redis}): rpm/tpm admission, provider quotas,
+     * cooldowns with one half-open probe across instances, daily counts. Overrides
+     * {@link #deploymentStates}. Not closed by the router. Without it, a config whose
+     * {@code router_settings} names Redis ({@code redis_url}, {@code redis_host}) opens one through
+     * {@link SharedStateProvider} and closes it with the router.
+     */
+    public Builder sharedState(SharedState shared) {
+      this.sharedState = Objects.requireNonNull(shared, "shared");
+      return this;
+    }
+
+    /**
      * Runs {@code chatAsync} and callback streams. Default: a bounded pool of the router's own (64 daemon
      * threads, 10,000 queued tasks, then refusal), shut down and awaited by {@link Router#close()}. An
      * executor given here is used as is and never shut down by the router.
@@ -136,7 +163,8 @@ public final class LlmRouter {
     /**
      * Builds and starts the router (background health checks start when configured).
      *
-     * @throws IllegalStateException when no provider client was given and none is on the classpath
+     * @throws IllegalStateException when no provider client was given and none is on the classpath, or when
+     *     the config names Redis and no {@link SharedStateProvider} (module {@code router-redis}) is on it
      */
     public Router build() {
       Clock c = clock();
@@ -147,24 +175,50 @@ public final class LlmRouter {
         owns = true;
       }
       StateStore store = stateStore != null ? stateStore : new InMemoryStateStore();
-      return new RouterEngine(config, env != null ? env : Env.system(), c, sleeper != null ? sleeper : Sleeper.system(),
-          client, owns, listenersFor(config), store, deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store), random, executor);
+      Env e = env != null ? env : Env.system();
+      SharedState shared;
+      boolean ownsShared;
+      try {
+        shared = sharedState != null ? sharedState : openSharedState(config, e);
+        ownsShared = sharedState == null && shared != null;
+      } catch (RuntimeException ex) {
+        if (owns) client.close();
+        throw ex;
+      }
+      DeploymentStateFactory states = shared != null ? shared.deploymentStates(store, c)
+          : deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store);
+      RouterEngine engine = new RouterEngine(config, e, c, sleeper != null ? sleeper : Sleeper.system(),
+          client, owns, listenersFor(config), store, states, random, executor);
+      if (shared != null) engine.sharedState(shared, ownsShared);
+      return engine;
     }
 
     /**
      * Builds and starts a router whose configuration can be replaced while it serves
      * ({@link ReloadableRouter#reload(RouterConfig)}): requests in flight finish on the old configuration,
      * unchanged deployments keep their state. Every collaborator of this builder is shared by all the
-     * configurations the router will have.
+     * configurations the router will have, shared state on Redis included: the first configuration's
+     * {@code router_settings.redis_*} keys (or {@link #sharedState}) hold until a restart.
      *
-     * @throws IllegalStateException when no provider client was given and none is on the classpath
+     * @throws IllegalStateException when no provider client was given and none is on the classpath, or when
+     *     the config names Redis and no {@link SharedStateProvider} (module {@code router-redis}) is on it
      */
     public ReloadableRouter buildReloadable() {
       Clock c = clock();
       ProviderClient given = providerClient;
       ProviderClient client = given != null ? given : discoverClient(c);
       StateStore store = stateStore != null ? stateStore : new InMemoryStateStore();
-      DeploymentStateFactory states = deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store);
+      Env env0 = env != null ? env : Env.system();
+      SharedState shared;
+      try {
+        shared = sharedState != null ? sharedState : openSharedState(config, env0);
+      } catch (RuntimeException ex) {
+        if (given == null) client.close();
+        throw ex;
+      }
+      SharedState ownedShared = sharedState == null ? shared : null;
+      DeploymentStateFactory states = shared != null ? shared.deploymentStates(store, c)
+          : deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store);
       ExecutorService owned = executor == null ? RouterExecutors.bounded() : null;
       Executor ex = executor != null ? executor : owned;
       Sleeper sl = sleeper != null ? sleeper : Sleeper.system();
@@ -172,11 +226,25 @@ public final class LlmRouter {
       Runnable closeShared = () -> {
         if (owned != null) ReloadableRouter.shutdown(owned, 10);
         store.close();
+        if (ownedShared != null) ownedShared.close();
         if (given == null) client.close();
       };
-      return new ReloadableRouter(config, env != null ? env : Env.system(), store,
-          (cfg, e, previous, ids) -> new RouterEngine(cfg, e, c, sl, client, false, listenersFor(cfg), store, states, rnd, ex, previous, ids),
-          closeShared);
+      return new ReloadableRouter(config, env0, store, (cfg, e, previous, ids) -> {
+        RouterEngine engine = new RouterEngine(cfg, e, c, sl, client, false, listenersFor(cfg), store, states, rnd, ex, previous, ids);
+        if (shared != null) engine.sharedState(shared, false);
+        return engine;
+      }, closeShared);
+    }
+
+    // The config's router_settings.redis_* through the SharedStateProvider on the classpath, or null.
+    private static SharedState openSharedState(RouterConfig config, Env e) {
+      if (!config.router().sharedState().enabled()) return null;
+      Iterator<SharedStateProvider> providers = ServiceLoader.load(SharedStateProvider.class).iterator();
+      if (!providers.hasNext()) {
+        throw new IllegalStateException(config.router().sharedState().sourceKey() + ": shared state on Redis needs the "
+            + "router-redis module (io.llmrouter:router-redis) on the classpath; add it or remove the key");
+      }
+      return providers.next().open(config.router().sharedState(), e);
     }
 
     private Clock clock() {

@@ -316,6 +316,36 @@ public final class ReloadableRouter implements Router {
   }
 
   @Override
+  public io.llmrouter.api.EmbeddingResponse embed(io.llmrouter.api.EmbeddingRequest request) {
+    Generation g = acquire();
+    try {
+      return g.engine.embed(request);
+    } finally {
+      g.release();
+    }
+  }
+
+  @Override
+  public io.llmrouter.api.RouterStatus status() {
+    Generation g = acquire();
+    try {
+      return g.engine.status();
+    } finally {
+      g.release();
+    }
+  }
+
+  /** The current configuration's shared-state link, when it has one (see {@link LlmRouter#sharedStateStatus}). */
+  java.util.Optional<io.llmrouter.core.state.SharedState.Status> sharedStateStatus() {
+    Generation g = acquire();
+    try {
+      return LlmRouter.sharedStateStatus(g.engine);
+    } finally {
+      g.release();
+    }
+  }
+
+  @Override
   public List<ModelGroupStatus> modelGroups() {
     Generation g = acquire();
     try {

@@ -35,6 +35,7 @@ import io.llmrouter.core.config.GeneralSettings;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.state.CooldownRecord;
 import io.llmrouter.core.state.DeploymentStateFactory;
+import io.llmrouter.core.state.SharedState;
 import io.llmrouter.core.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,6 +97,8 @@ final class RouterEngine implements Router {
   private final ScheduledExecutorService healthScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong requestIds;
+  private volatile SharedState sharedState;
+  private volatile boolean ownsSharedState;
 
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
@@ -494,6 +497,18 @@ final class RouterEngine implements Router {
     }
     store.close();
     if (ownsClient) client.close();
+    if (sharedState != null && ownsSharedState) sharedState.close();
+  }
+
+  /** The shared state this router's deployments live in, or null when in-process. */
+  SharedState sharedState() {
+    return sharedState;
+  }
+
+  /** Set by the builder right after construction: the shared state (closed with the router when owned). */
+  void sharedState(SharedState shared, boolean owned) {
+    this.sharedState = shared;
+    this.ownsSharedState = owned;
   }
 
   /**

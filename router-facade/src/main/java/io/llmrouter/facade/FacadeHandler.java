@@ -587,6 +587,13 @@ final class FacadeHandler extends Handler.Abstract {
         c.put("error", rs.error());
       }
     }
+    io.llmrouter.core.LlmRouter.sharedStateStatus(router).ifPresent(s -> {
+      // Still ready while apart: the router admits under local limits, so callers are served either way.
+      ObjectNode shared = root.putObject("shared_state");
+      shared.put("backend", s.backend());
+      shared.put("connected", s.connected());
+      if (s.detail() != null) shared.put("detail", s.detail());
+    });
     writeJson(response, ex, 200, Json.write(root));
   }
 

@@ -19,7 +19,7 @@ final class IgnoredKeys {
       "files_settings", "finetune_settings", "assistant_settings", "vector_store_registry", "search_tools", "prompts");
 
   /** LiteLLM {@code router_settings} llm-router does not implement. */
-  static final Set<String> ROUTER = Set.of("redis_host", "redis_port", "redis_password", "redis_url", "cache_responses",
+  static final Set<String> ROUTER = Set.of("cache_responses",
       "cache_kwargs", "caching_groups", "routing_strategy_args", "model_group_alias", "provider_budget_config",
       "enable_tag_filtering", "tag_filtering_match_any", "polling_interval", "client_ttl", "alerting_config",
       "default_litellm_params", "default_max_parallel_requests", "default_priority", "assistants_config",

@@ -86,7 +86,8 @@ public final class LiteLlmConfigReader {
   private static final Set<String> ROUTER_KEYS = Set.of("routing_strategy", "num_retries", "retry_after",
       "allowed_fails", "cooldown_time", "fallbacks", "default_fallbacks", "context_window_fallbacks",
       "content_policy_fallbacks", "retry_policy", "allowed_fails_policy", "enable_pre_call_checks", "max_fallbacks",
-      "timeout", "set_verbose");
+      "timeout", "set_verbose", "redis_url", "redis_host", "redis_port", "redis_password", "redis_expected_instances",
+      "redis_key_prefix", "redis_timeout");
   private static final Set<String> GENERAL_KEYS = Set.of("master_key", "background_health_checks",
       "health_check_interval", "enable_health_check_routing", "health_check_mode");
   private static final Set<String> LITELLM_KEYS = Set.of("drop_params", "request_timeout", "num_retries",
@@ -446,6 +447,39 @@ public final class LiteLlmConfigReader {
       if (preCall != null) b.enablePreCallChecks(preCall);
       Integer maxFallbacks = integer(path(paths, "max_fallbacks"), r.get("max_fallbacks"));
       if (maxFallbacks != null) b.maxFallbacks(maxFallbacks);
+      b.sharedState(sharedState(r));
+    }
+
+    // LiteLLM's redis_* keys (redis_url wins over host/port/password, as in LiteLLM) plus our own three.
+    private SharedStateSettings sharedState(Map<String, JsonNode> r) {
+      SecretRef url = secret(ROUTER + ".redis_url", r.get("redis_url"));
+      String host = string(ROUTER + ".redis_host", r.get("redis_host"));
+      if (host != null && host.isBlank()) throw new ConfigException(ROUTER + ".redis_host", "expected a host name, got an empty string");
+      Integer port = integer(ROUTER + ".redis_port", r.get("redis_port"));
+      if (port != null && (port < 1 || port > 65535)) throw new ConfigException(ROUTER + ".redis_port", "expected a port 1..65535, got " + port);
+      SecretRef password = secret(ROUTER + ".redis_password", r.get("redis_password"));
+      Integer instances = integer(ROUTER + ".redis_expected_instances", r.get("redis_expected_instances"));
+      if (instances != null && instances < 1) {
+        throw new ConfigException(ROUTER + ".redis_expected_instances", "expected an integer >= 1, got " + instances);
+      }
+      String prefix = string(ROUTER + ".redis_key_prefix", r.get("redis_key_prefix"));
+      if (prefix != null && (prefix.isEmpty() || prefix.contains("{") || prefix.contains("}"))) {
+        throw new ConfigException(ROUTER + ".redis_key_prefix", "expected a non-empty prefix without { or }");
+      }
+      Duration timeout = seconds(ROUTER + ".redis_timeout", r.get("redis_timeout"));
+      if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+        throw new ConfigException(ROUTER + ".redis_timeout", "expected a positive number of seconds, got " + timeout.toMillis() / 1000.0);
+      }
+      if (url == null && host == null) {
+        for (String k : List.of("redis_port", "redis_password")) {
+          if (r.containsKey(k)) throw new ConfigException(ROUTER + "." + k, "needs router_settings.redis_host or redis_url");
+        }
+        // Our own three stay: serve --redis-url (or a later sharedState(...)) switches Redis on with them.
+        return new SharedStateSettings(null, null, null, null, instances == null ? 1 : instances, prefix, timeout, null);
+      }
+      String source = url != null ? ROUTER + ".redis_url" : ROUTER + ".redis_host";
+      return new SharedStateSettings(url, url != null ? null : host, url != null ? null : port, url != null ? null : password,
+          instances == null ? 1 : instances, prefix, timeout, source);
     }
 
     private static String path(Map<String, String> paths, String key) {

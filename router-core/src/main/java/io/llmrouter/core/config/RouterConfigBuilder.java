@@ -37,6 +37,7 @@ public final class RouterConfigBuilder {
   private final Map<String, Integer> allowedFailsPolicy = new LinkedHashMap<>();
   private boolean enablePreCallChecks;
   private int maxFallbacks = 5;
+  private SharedStateSettings sharedState = SharedStateSettings.none();
   private GeneralSettings general = GeneralSettings.defaults();
   private LitellmSettings litellm = LitellmSettings.defaults();
   // Where the YAML reader found a router setting when it was not router_settings (LiteLLM also reads
@@ -148,6 +149,15 @@ public final class RouterConfigBuilder {
     return this;
   }
 
+  /**
+   * Shared per-deployment state across instances ({@code router_settings.redis_url}, {@code redis_host} ...);
+   * needs the {@code router-redis} module on the class path when enabled.
+   */
+  public RouterConfigBuilder sharedState(SharedStateSettings s) {
+    this.sharedState = s == null ? SharedStateSettings.none() : s;
+    return this;
+  }
+
   /** {@code general_settings}. */
   public RouterConfigBuilder general(GeneralSettings g) {
     this.general = g;
@@ -176,7 +186,7 @@ public final class RouterConfigBuilder {
     for (int i = 0; i < deployments.size(); i++) ds.add(deployments.get(i).build("model_list[" + i + "]"));
     RouterSettings rs = new RouterSettings(routingStrategy, numRetries, retryAfter, allowedFails, cooldownTime,
         fallbacks, defaultFallbacks, contextWindowFallbacks, contentPolicyFallbacks, retryPolicy, allowedFailsPolicy,
-        enablePreCallChecks, maxFallbacks);
+        enablePreCallChecks, maxFallbacks, sharedState);
     RouterConfig config = new RouterConfig(DeploymentIds.assign(ds), rs, general, litellm);
     ConfigValidator.validate(config, pathOverrides);
     return config;

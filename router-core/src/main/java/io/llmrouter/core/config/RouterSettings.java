@@ -21,6 +21,8 @@ import java.util.Map;
  * @param allowedFailsPolicy allowed fails per exception kind ({@code RateLimitErrorAllowedFails}, ...)
  * @param enablePreCallChecks skip deployments whose context window the prompt clearly exceeds
  * @param maxFallbacks depth limit of the fallback plan
+ * @param sharedState where several instances share per-deployment state ({@code redis_*} keys); never null,
+ *     {@link SharedStateSettings#none()} when not configured
  */
 public record RouterSettings(
     String routingStrategy,
@@ -35,15 +37,32 @@ public record RouterSettings(
     Map<String, Integer> retryPolicy,
     Map<String, Integer> allowedFailsPolicy,
     boolean enablePreCallChecks,
-    int maxFallbacks) {
+    int maxFallbacks,
+    SharedStateSettings sharedState) {
 
   public RouterSettings {
+    sharedState = sharedState == null ? SharedStateSettings.none() : sharedState;
     fallbacks = ConfigCopies.orderedMapOfLists(fallbacks);
     defaultFallbacks = defaultFallbacks == null ? List.of() : List.copyOf(defaultFallbacks);
     contextWindowFallbacks = ConfigCopies.orderedMapOfLists(contextWindowFallbacks);
     contentPolicyFallbacks = ConfigCopies.orderedMapOfLists(contentPolicyFallbacks);
     retryPolicy = retryPolicy == null ? Map.of() : Map.copyOf(retryPolicy);
     allowedFailsPolicy = allowedFailsPolicy == null ? Map.of() : Map.copyOf(allowedFailsPolicy);
+  }
+
+  /** The settings without shared state ({@link SharedStateSettings#none()}). */
+  public RouterSettings(String routingStrategy, int numRetries, Duration retryAfter, int allowedFails, Duration cooldownTime,
+      Map<String, List<String>> fallbacks, List<String> defaultFallbacks, Map<String, List<String>> contextWindowFallbacks,
+      Map<String, List<String>> contentPolicyFallbacks, Map<String, Integer> retryPolicy, Map<String, Integer> allowedFailsPolicy,
+      boolean enablePreCallChecks, int maxFallbacks) {
+    this(routingStrategy, numRetries, retryAfter, allowedFails, cooldownTime, fallbacks, defaultFallbacks, contextWindowFallbacks,
+        contentPolicyFallbacks, retryPolicy, allowedFailsPolicy, enablePreCallChecks, maxFallbacks, SharedStateSettings.none());
+  }
+
+  /** These settings with {@code sharedState} in place of the configured one (the CLI's {@code --redis-url}). */
+  public RouterSettings withSharedState(SharedStateSettings shared) {
+    return new RouterSettings(routingStrategy, numRetries, retryAfter, allowedFails, cooldownTime, fallbacks, defaultFallbacks,
+        contextWindowFallbacks, contentPolicyFallbacks, retryPolicy, allowedFailsPolicy, enablePreCallChecks, maxFallbacks, shared);
   }
 
   /** LiteLLM's defaults: simple-shuffle, 2 retries, no retry floor, 3 allowed fails, 5 s cooldown, depth 5. */

@@ -107,6 +107,35 @@ public interface DeploymentState {
    */
   long availableAt(long now, long estTokens);
 
+  // ------------------------------------------------------------------ one-step admission
+
+  /**
+   * True when {@link #admit} decides quota, cooldown and windows in one atomic step (one round trip for a
+   * shared implementation), so the engine should call it instead of the three checks. Default false.
+   */
+  default boolean admitsInOneStep() {
+    return false;
+  }
+
+  /**
+   * The provider quota, the cooldown breaker (claiming the half-open probe when due) and, when both pass,
+   * the rpm/tpm reservation, in that order, as one step. A refused reservation gives a claimed probe back.
+   * The default makes the three calls; a shared implementation does all of it atomically.
+   *
+   * @param clock read once, for every check of this admission
+   */
+  default Gate admit(Clock clock, long estTokens) {
+    long now = clock.millis();
+    long q = quotaUntil(now);
+    if (q != 0) return Gate.quota(q);
+    CooldownPass pass = tryPass(now);
+    if (!pass.passes()) return Gate.refused(pass);
+    if (windowsUnlimited()) return new Gate(0, pass, Reservation.Granted.NO_TOKENS);
+    Reservation r = reserve(clock, estTokens);
+    if (r instanceof Reservation.Refused && pass.status() == CooldownPass.Status.PROBE) abortProbe();
+    return new Gate(0, pass, r);
+  }
+
   // ------------------------------------------------------------------ daily counter
 
   /** Counts one request for the UTC {@code day}. @return the day's count */

@@ -107,6 +107,7 @@ class BuilderYamlEquivalenceTest {
         .allowedFailsPolicy("RateLimitErrorAllowedFails", 10)
         .enablePreCallChecks(true)
         .maxFallbacks(3)
+        .sharedState(new SharedStateSettings(null, "localhost", null, null, 1, null, null, "router_settings.redis_host"))
         .general(new GeneralSettings(SecretRef.env("LITELLM_MASTER_KEY"), true, Duration.ofSeconds(60), true))
         .litellm(new LitellmSettings(true, Duration.ofSeconds(90), 1, true))
         .build();

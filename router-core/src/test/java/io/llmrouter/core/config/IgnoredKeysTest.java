@@ -23,7 +23,7 @@ class IgnoredKeysTest {
       router_settings:
         num_retires: 3
         routing_strategy: simple-shuffle
-        redis_host: localhost
+        cache_responses: true
       litellm_settings:
         drop_params: true
         callbacks: ["langfuse"]
@@ -46,7 +46,7 @@ class IgnoredKeysTest {
         "guardrails: LiteLLM setting not implemented by llm-router; ignored",
         "model_list[0].model_nmae: unknown key; did you mean model_name?",
         "router_settings.num_retires: unknown key; did you mean num_retries?",
-        "router_settings.redis_host: LiteLLM setting not implemented by llm-router; ignored",
+        "router_settings.cache_responses: LiteLLM setting not implemented by llm-router; ignored",
         "general_settings.masterkey: unknown key; did you mean master_key?",
         "general_settings.database_url: LiteLLM setting not implemented by llm-router; ignored",
         "litellm_settings.callbacks: LiteLLM setting not implemented by llm-router; ignored",

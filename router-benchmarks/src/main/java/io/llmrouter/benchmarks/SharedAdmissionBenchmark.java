@@ -1,0 +1,141 @@
+package io.llmrouter.benchmarks;
+
+import io.llmrouter.core.config.DeploymentBuilder;
+import io.llmrouter.core.config.DeploymentConfig;
+import io.llmrouter.core.config.RouterConfig;
+import io.llmrouter.core.state.DeploymentState;
+import io.llmrouter.core.state.DeploymentStateFactory;
+import io.llmrouter.core.state.Gate;
+import io.llmrouter.core.state.InMemoryStateStore;
+import io.llmrouter.core.state.Reservation;
+import io.llmrouter.redis.RedisSharedState;
+import io.llmrouter.testing.RedisServerProcess;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * The added cost of admission through Redis on loopback against in-process admission, in one run: one
+ * admission step ({@link DeploymentState#admit}: provider quota, cooldown breaker, rpm and tpm windows) and
+ * its token correction, per request. {@code backend=in-process} is {@link DeploymentStateFactory#inMemory};
+ * {@code backend=redis} is {@link RedisSharedState} against a real {@code redis-server} the benchmark starts
+ * on a free loopback port (one Lua script per admission, the correction sent without waiting).
+ *
+ * <p>One deployment with rpm 1,000,000 and tpm 1,000,000,000 so nothing is refused (a refusal is the cheaper
+ * path); the router clock advances 10 ms per admission, so the Redis window holds at most 6,000 entries.
+ * {@code admit} (one thread, sample time) gives p50/p99 per request; {@code admit64} (64 threads,
+ * throughput) gives requests/s.
+ *
+ * <p>Run (from the repository root; needs redis-server on the PATH):
+ * <pre>
+ * mvn -q -pl router-benchmarks -am package -DskipTests
+ * java -jar router-benchmarks/target/benchmarks.jar SharedAdmissionBenchmark -f 1 -wi 2 -i 3 -w 3s -r 3s
+ * </pre>
+ */
+@State(Scope.Benchmark)
+public class SharedAdmissionBenchmark {
+
+  @Param({"in-process", "redis"})
+  public String backend;
+
+  private RedisServerProcess redis;
+  private RedisSharedState shared;
+  private DeploymentState state;
+  private final SteppingClock clock = new SteppingClock(Instant.parse("2026-03-01T00:00:00Z").toEpochMilli());
+
+  /** A clock that moves 10 ms each time it is read: admissions spread over the window without refusals. */
+  static final class SteppingClock extends Clock {
+    private final AtomicLong millis;
+
+    SteppingClock(long start) {
+      this.millis = new AtomicLong(start);
+    }
+
+    @Override
+    public long millis() {
+      return millis.addAndGet(10);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws InterruptedException {
+    DeploymentConfig d = RouterConfig.builder()
+        .deployment(DeploymentBuilder.of("bench", "groq/llama-3.1-8b-instant").id("bench").rpm(1_000_000).tpm(1_000_000_000L))
+        .build().deployments().get(0);
+    InMemoryStateStore store = new InMemoryStateStore();
+    if (backend.equals("redis")) {
+      redis = RedisServerProcess.start();
+      shared = RedisSharedState.builder(redis.url()).commandTimeout(Duration.ofSeconds(1)).build();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!shared.connected() && System.nanoTime() < deadline) Thread.sleep(10);
+      if (!shared.connected()) throw new IllegalStateException("redis-server did not join");
+      state = shared.deploymentStates(store, clock).create(d);
+    } else {
+      state = DeploymentStateFactory.inMemory(store).create(d);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (shared != null) {
+      // A measurement that fell back locally would not measure Redis: say so instead of printing a figure.
+      if (shared.localFallbacks() > 0) throw new IllegalStateException(shared.localFallbacks() + " admissions fell back locally");
+      shared.close();
+    }
+    if (redis != null) redis.close();
+  }
+
+  private Gate admitOnce() {
+    Gate g = state.admit(clock, 100);
+    if (g.reservation() instanceof Reservation.Granted granted) state.correct(granted, 90);
+    else throw new IllegalStateException("refused: " + g);
+    return g;
+  }
+
+  /** One admission and its correction, one thread: latency per request. */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public Gate admit() {
+    return admitOnce();
+  }
+
+  /** The same from 64 threads at once: requests per second. */
+  @Benchmark
+  @Threads(64)
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public Gate admit64() {
+    return admitOnce();
+  }
+}

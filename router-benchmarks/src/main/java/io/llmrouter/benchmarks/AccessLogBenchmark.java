@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What logging one request costs the request's thread. {@code baselineSyncAutoflushedWrite} is what the
@@ -40,6 +41,14 @@ public class AccessLogBenchmark {
   @Param({"text", "json"})
   public String format;
 
+  /**
+   * CPU work ({@link Blackhole#consumeCPU} tokens) done before each log call, standing in for the rest of a
+   * request: with 0 the loop outruns any writer and the access log mostly takes its drop path; with work
+   * the writer can keep up, as it must in a server.
+   */
+  @Param({"0", "2000"})
+  public int work;
+
   private PrintStream sync;
   private FileOutputStream asyncOut;
   private AccessLog log;
@@ -56,13 +65,14 @@ public class AccessLogBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     log.close();
-    System.out.printf("%n[accessLog %s] written %d, dropped %d%n", format, log.written(), log.dropped());
+    System.out.printf("%n[accessLog %s work=%d] written %d, dropped %d%n", format, work, log.written(), log.dropped());
     sync.close();
     asyncOut.close();
   }
 
   @Benchmark
   public void baselineSyncAutoflushedWrite() {
+    Blackhole.consumeCPU(work);
     long i = n++;
     // The old access line: formatted on the request thread, then println with autoflush.
     sync.println(java.time.Instant.now() + " INFO access request_id=" + Long.toHexString(i) + " method=POST path=/v1/chat/completions"
@@ -71,6 +81,7 @@ public class AccessLogBenchmark {
 
   @Benchmark
   public void accessLog() {
+    Blackhole.consumeCPU(work);
     long i = n++;
     log.log("INFO", "access", "request_id", Long.toHexString(i), "method", "POST", "path", "/v1/chat/completions",
         "group", "fast", "deployment", "groq-8b", "status", 200, "latency_ms", i & 1023, "attempts", 1, "fallbacks", fallbacks,

@@ -176,7 +176,9 @@ class LiteLlmNicetiesOverSimulatorTest {
           .containsEntry("x-ratelimit-limit-tokens", List.of("60000"));
       assertThat(r.headers().allValues("retry-after")).singleElement()
           .satisfies(v -> assertThat(Integer.parseInt(v)).isBetween(1, 61));
-      assertThat(r.headers().map()).doesNotContainKeys("x-request-id", "llm_provider-x-ratelimit-limit-requests");
+      assertThat(r.headers().map()).doesNotContainKeys("llm_provider-x-ratelimit-limit-requests");
+      // The facade's own request id, never the provider's.
+      assertThat(r.headers().allValues("x-request-id")).singleElement().asString().matches("[0-9a-f]{32}");
     });
     assertThat(sim.events()).extracting(e -> e.outcome()).containsExactly(Outcome.SERVED, Outcome.RATE_LIMITED);
   }

@@ -1,7 +1,8 @@
 /**
  * The routing engine ({@link io.llmrouter.core.LlmRouter}), configuration (typed and LiteLLM YAML) and the
  * per-deployment state. The provider client is found with {@link java.util.ServiceLoader} (module
- * {@code io.llmrouter.providers} provides one) unless the builder is given one.
+ * {@code io.llmrouter.providers} provides one) unless the builder is given one; so is the shared state on Redis
+ * ({@code SharedStateProvider}, from router-redis) when the config names one.
  */
 module io.llmrouter.core {
   requires transitive io.llmrouter.api;
@@ -14,4 +15,5 @@ module io.llmrouter.core {
   exports io.llmrouter.core.state;
 
   uses io.llmrouter.api.spi.ProviderClientFactory;
+  uses io.llmrouter.core.state.SharedStateProvider;
 }

@@ -84,7 +84,7 @@ final class AttemptRunner {
           new ErrorContext(0, d.config.provider(), d.id, Map.of(), null, null), e), start);
     }
     long end = clock.millis();
-    d.state.applySignal(served.signal());
+    d.state.applySignal(CooldownPolicy.bounded(served.signal()));
     if (served.usage() != null && served.usage().totalTokens() != null && t.tokens != null) {
       d.state.correct(t.tokens, served.usage().totalTokens());
     }
@@ -139,7 +139,7 @@ final class AttemptRunner {
   private <T> Failure<T> failed(ModelGroup g, Ticket t, RequestState rs, ProviderException e, long start) {
     Deployment d = t.deployment;
     long now = clock.millis();
-    d.state.applySignal(e.rateSignal());
+    d.state.applySignal(CooldownPolicy.bounded(e.rateSignal()));
     // A refused call consumed no tokens; a timed-out one may have.
     if (!(e instanceof RequestTimeoutException) && t.tokens != null) d.state.correct(t.tokens, 0);
     t.release();
@@ -169,7 +169,7 @@ final class AttemptRunner {
     }
     t.release();
     if (error != null) {
-      d.state.applySignal(error.rateSignal());
+      d.state.applySignal(CooldownPolicy.bounded(error.rateSignal()));
       cooldowns.onFailure(d, error, clock.millis(), false);
     }
   }

@@ -13,6 +13,7 @@ import io.llmrouter.core.state.JsonFileStateStore;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Path;
 
 /**
@@ -29,6 +30,8 @@ public final class ConfigRouterLoader implements RouterLoader {
   private final Path stateFile;
   private final boolean stateOnly;
   private final Clock clock;
+  private Duration maxClientTimeout = LlmRouter.DEFAULT_MAX_CLIENT_TIMEOUT;
+  private int maxWaiting = LlmRouter.DEFAULT_MAX_WAITING;
 
   /** Uses the process environment; routing state in memory. */
   public ConfigRouterLoader() {
@@ -65,6 +68,18 @@ public final class ConfigRouterLoader implements RouterLoader {
     this.clock = clock;
   }
 
+  /**
+   * A loader like this one whose routers cap a request's own {@code timeout} at {@code maxClientTimeout}
+   * and let at most {@code maxWaiting} requests wait for capacity ({@link LlmRouter.Builder#maxClientTimeout},
+   * {@link LlmRouter.Builder#maxWaiting}).
+   */
+  ConfigRouterLoader withLimits(Duration maxClientTimeout, int maxWaiting) {
+    ConfigRouterLoader c = new ConfigRouterLoader(processEnv, stateFile, stateOnly, clock);
+    c.maxClientTimeout = maxClientTimeout;
+    c.maxWaiting = maxWaiting;
+    return c;
+  }
+
   @Override
   public Loaded load(Path config, Path envFile) {
     if (!Files.isRegularFile(config)) throw new ConfigException(config.toString(), "config file not found");
@@ -78,7 +93,7 @@ public final class ConfigRouterLoader implements RouterLoader {
       rc = new RouterConfig(rc.deployments(), rc.router(),
           new GeneralSettings(g.masterKey(), false, g.healthCheckInterval(), g.enableHealthCheckRouting()), rc.litellm());
     }
-    LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock);
+    LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock).maxClientTimeout(maxClientTimeout).maxWaiting(maxWaiting);
     if (stateFile != null) {
       try {
         b.stateStore(JsonFileStateStore.open(stateFile, clock));

@@ -62,6 +62,15 @@ public final class ServeCommand implements Callable<Integer> {
           + "(default: .llm-router-state.json beside the config)")
   Path stateFile;
 
+  @Option(names = "--max-client-timeout", defaultValue = "600", paramLabel = "SECONDS",
+      description = "Cap on a request's own \"timeout\" field; longer ones are cut to it (default: ${DEFAULT-VALUE})")
+  long maxClientTimeoutSeconds;
+
+  @Option(names = "--max-waiting", defaultValue = "128", paramLabel = "N",
+      description = "Requests that may wait for capacity at once (a cooling group, a full window); beyond it "
+          + "429 with Retry-After at once (default: ${DEFAULT-VALUE})")
+  int maxWaiting;
+
   @Option(names = "--no-state-file", description = "Keep routing state in memory only: a restart forgets cooldowns")
   boolean noStateFile;
 
@@ -104,11 +113,21 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("llm-router serve: --shutdown-grace must be zero or positive");
       return 2;
     }
+    if (maxClientTimeoutSeconds < 1 || maxClientTimeoutSeconds > 31_536_000) {
+      err.println("llm-router serve: --max-client-timeout must be 1..31536000 seconds, got " + maxClientTimeoutSeconds);
+      return 2;
+    }
+    if (maxWaiting < 0) {
+      err.println("llm-router serve: --max-waiting must be zero or more, got " + maxWaiting);
+      return 2;
+    }
     RouterLoader.Loaded loaded;
     try {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
-      loaded = loader.apply(state).load(config, envFile);
+      RouterLoader l = loader.apply(state);
+      if (l instanceof ConfigRouterLoader c) l = c.withLimits(Duration.ofSeconds(maxClientTimeoutSeconds), maxWaiting);
+      loaded = l.load(config, envFile);
     } catch (LlmRouterException e) {
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;

@@ -48,6 +48,11 @@ final class AttemptRunner {
   /** Failed; already recorded (attempt log, cooldown). */
   record Failure<T>(ProviderException error) implements Result<T> {}
 
+  /** The share of the time left an attempt gets when it has no timeout of its own and more could follow. */
+  static final double DEFAULT_SHARE = 0.5;
+  /** The least an attempt gets from the share rule (never more than the time left). */
+  static final long MIN_ATTEMPT_MILLIS = 1_000;
+
   private final DeploymentRegistry registry;
   private final CooldownPolicy cooldowns;
   private final Listeners listeners;
@@ -65,13 +70,19 @@ final class AttemptRunner {
     this.dropParams = config.litellm().dropParams();
   }
 
-  <T> Result<T> run(ModelGroup g, Ticket t, RequestState rs, Call<T> call) {
+  /**
+   * Runs one attempt.
+   *
+   * @param moreAfter another deployment or a fallback group could still serve if this attempt fails: an
+   *     attempt without a timeout of its own then gets only a share of the time left ({@link #timeout})
+   */
+  <T> Result<T> run(ModelGroup g, Ticket t, RequestState rs, Call<T> call, boolean moreAfter) {
     if (rs.mockResponse != null) return mocked(g, t, rs, call);
     Deployment d = t.deployment;
     long start = clock.millis();
     d.state.incrementDaily(LocalDate.ofEpochDay(Math.floorDiv(start, 86_400_000L)));
     listeners.onAttemptStart(rs.handle, g.name, d.id);
-    Duration timeout = timeout(d, rs, start);
+    Duration timeout = timeout(d, rs, start, call.holdsTicket(), moreAfter);
     boolean drop = rs.requestDropParams || dropParams || Boolean.TRUE.equals(d.config.extraParams().get("drop_params"));
     ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout, drop);
     Served<T> served;
@@ -111,7 +122,7 @@ final class AttemptRunner {
       d.state.abortProbe();
       t.probe = false;
     }
-    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout(d, rs, start), false);
+    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout(d, rs, start, call.holdsTicket(), false), false);
     Served<T> served;
     try {
       served = call.invoke(pc);
@@ -130,10 +141,25 @@ final class AttemptRunner {
     t.release();
   }
 
-  private Duration timeout(Deployment d, RequestState rs, long now) {
-    Duration own = d.config.timeout() != null ? d.config.timeout() : Duration.ofMillis(defaultTimeoutMillis);
-    Duration left = Duration.ofMillis(Math.max(1, rs.deadline - now));
-    return own.compareTo(left) <= 0 ? own : left;
+  /**
+   * The attempt's timeout, the rule {@code Router}'s Javadoc states: a stream's {@code stream_timeout}
+   * (time to the first chunk, LiteLLM's setting) or else the deployment's {@code timeout}; without either,
+   * the request's {@code request_timeout}, but only {@link #DEFAULT_SHARE} of the time left when something
+   * could still serve after this attempt (never less than {@link #MIN_ATTEMPT_MILLIS}), so a first choice
+   * that accepts the call and never answers cannot spend the whole deadline and leave the fallback none.
+   * Always within the request's deadline.
+   */
+  private Duration timeout(Deployment d, RequestState rs, long now, boolean stream, boolean moreAfter) {
+    long left = Math.max(1, rs.deadline - now);
+    Duration own = stream && d.streamTimeout != null ? d.streamTimeout : d.config.timeout();
+    long ms;
+    if (own != null) {
+      ms = own.toMillis();
+    } else {
+      ms = defaultTimeoutMillis;
+      if (moreAfter) ms = Math.min(ms, Math.max((long) (left * DEFAULT_SHARE), Math.min(left, MIN_ATTEMPT_MILLIS)));
+    }
+    return Duration.ofMillis(Math.max(1, Math.min(ms, left)));
   }
 
   private <T> Failure<T> failed(ModelGroup g, Ticket t, RequestState rs, ProviderException e, long start) {

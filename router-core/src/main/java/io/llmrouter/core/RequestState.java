@@ -47,10 +47,16 @@ final class RequestState {
   private List<String> fallbacks;
 
   RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds) {
+    this(handle, original, now, defaultTimeoutSeconds, Double.MAX_VALUE);
+  }
+
+  /** @param maxClientTimeoutSeconds the cap on the request's own {@code timeout} (not on the default) */
+  RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds, double maxClientTimeoutSeconds) {
     this.handle = handle;
     this.original = original;
     this.requested = original.model();
-    this.deadlineSeconds = original.timeout() != null && original.timeout() > 0 ? original.timeout() : defaultTimeoutSeconds;
+    this.deadlineSeconds = original.timeout() != null && original.timeout() > 0
+        ? Math.min(original.timeout(), maxClientTimeoutSeconds) : defaultTimeoutSeconds;
     long ms = (long) Math.min(Long.MAX_VALUE / 4, deadlineSeconds * 1000);
     this.deadline = now + ms;
     Map<String, JsonNode> extra = original.extra();

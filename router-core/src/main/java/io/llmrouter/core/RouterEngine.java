@@ -17,6 +17,7 @@ import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.NoDeploymentAvailableException;
 import io.llmrouter.api.RequestEnd;
 import io.llmrouter.api.RequestHandle;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.StreamListener;
@@ -86,15 +87,19 @@ final class RouterEngine implements Router {
   private final CooldownPolicy cooldowns;
   private final HealthChecker health;
   private final double requestTimeoutSeconds;
+  private final double maxClientTimeoutSeconds;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final ScheduledExecutorService healthScheduler;
+  /** Ends streams at their attempt's timeout and at the request's deadline: one daemon thread, tasks removed on cancel. */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor watchdog;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong requestIds = new AtomicLong();
 
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
-      Executor executor) {
+      Executor executor, Duration maxClientTimeout, int maxWaiting) {
+    this.maxClientTimeoutSeconds = maxClientTimeout.toMillis() / 1000.0;
     this.config = config;
     this.clock = clock;
     this.client = client;
@@ -114,7 +119,7 @@ final class RouterEngine implements Router {
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),
         new Admission(registry, config.router(), clock), this.listeners, clock, random, config.general().enableHealthCheckRouting());
     this.mocks = new MockTesting(clock, sleeper);
-    this.retry = new GroupRetry(config, selector, attempts, planner, mocks, registry, this.listeners, clock, sleeper);
+    this.retry = new GroupRetry(config, selector, attempts, planner, mocks, registry, this.listeners, clock, sleeper, maxWaiting);
     this.errors = new RouterErrors(registry, clock);
     this.health = new HealthChecker(registry, client, this.listeners, clock, config.general().healthCheckMode());
     if (executor != null) {
@@ -124,6 +129,8 @@ final class RouterEngine implements Router {
       this.ownedExecutor = RouterExecutors.bounded();
       this.executor = ownedExecutor;
     }
+    this.watchdog = new java.util.concurrent.ScheduledThreadPoolExecutor(1, RouterExecutors.daemon("llm-router-stream-deadline"));
+    watchdog.setRemoveOnCancelPolicy(true);
     if (config.general().backgroundHealthChecks()) {
       long every = Math.max(1, config.general().healthCheckInterval().toMillis());
       this.healthScheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(RouterExecutors.daemon("llm-router-health"));
@@ -175,7 +182,16 @@ final class RouterEngine implements Router {
       s = route(rs, new AttemptRunner.Call<>() {
         @Override
         public AttemptRunner.Served<RouterChatStream.Opened> invoke(io.llmrouter.api.spi.ProviderCall pc) {
+          long attemptEnd = clock.millis() + pc.timeout().toMillis();
           ProviderStream ps = rs.mockResponse != null ? mocks.stream(pc, rs.mockResponse) : client.stream(pc);
+          // The attempt's timeout bounds the time to the first content, not only each read: a stream that
+          // drips empty chunks or comments is closed when it runs out, and the failure may fall back.
+          AtomicBoolean timedOut = new AtomicBoolean();
+          java.util.concurrent.ScheduledFuture<?> dog = rs.mockResponse != null ? null
+              : watchdog.schedule(() -> {
+                timedOut.set(true);
+                ps.close();
+              }, Math.max(0, attemptEnd - clock.millis()), TimeUnit.MILLISECONDS);
           try {
             List<ChatChunk> buf = new ArrayList<>(2);
             boolean ended = false;
@@ -190,10 +206,14 @@ final class RouterEngine implements Router {
               buf.add(c);
               if (hasContent(c)) break;
             }
+            if (timedOut.get()) throw attemptTimedOut(pc, null);
             return new AttemptRunner.Served<>(new RouterChatStream.Opened(ps, buf, ended), ps.status(), ps.headers(), ps.signal(), null);
           } catch (RuntimeException e) {
             ps.close();
+            if (timedOut.get() && !(e instanceof RequestTimeoutException)) throw attemptTimedOut(pc, e);
             throw e;
+          } finally {
+            if (dog != null) dog.cancel(false);
           }
         }
 
@@ -208,7 +228,8 @@ final class RouterEngine implements Router {
     }
     Ticket t = s.ticket();
     Route route = routeOf(rs, t.deployment, s.headers());
-    return new RouterChatStream(t, s.value(), route, (usage, contentChars, error) -> {
+    return new RouterChatStream(t, s.value(), route, rs.mockResponse != null ? null : watchdog,
+        Math.max(0, rs.deadline - clock.millis()), rs.deadlineSeconds, (usage, contentChars, error) -> {
       attempts.streamEnded(t, rs, usage, contentChars, error);
       Usage reported = usage;
       if (reported == null && rs.mockResponse != null) reported = MockTesting.USAGE;
@@ -254,6 +275,11 @@ final class RouterEngine implements Router {
       ChatStream s = current.get();
       if (s != null) s.close();
     };
+  }
+
+  private static RequestTimeoutException attemptTimedOut(io.llmrouter.api.spi.ProviderCall pc, Throwable cause) {
+    return new RequestTimeoutException("no content within the attempt's timeout of " + pc.timeout().toMillis() + " ms",
+        new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), cause);
   }
 
   private static void safeOnError(StreamListener l, LlmRouterException e) {
@@ -399,6 +425,7 @@ final class RouterEngine implements Router {
         Thread.currentThread().interrupt();
       }
     }
+    watchdog.shutdownNow();
     store.close();
     if (ownsClient) client.close();
   }
@@ -425,7 +452,7 @@ final class RouterEngine implements Router {
     }
     long now = clock.millis();
     RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now);
-    RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
+    RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds, maxClientTimeoutSeconds);
     listeners.onRequestStart(handle);
     return rs;
   }

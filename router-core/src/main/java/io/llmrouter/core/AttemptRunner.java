@@ -89,12 +89,16 @@ final class AttemptRunner {
     try {
       served = call.invoke(pc);
     } catch (ProviderException e) {
+      settle(t);
       return failed(g, t, rs, e.deploymentId() == null ? e.withDeployment(d.id) : e, start);
     } catch (RuntimeException e) {
+      settle(t);
       return failed(g, t, rs, new ProviderUnavailableException("provider client failed: " + RouterErrors.firstLine(e),
           new ErrorContext(0, d.config.provider(), d.id, Map.of(), null, null), e), start);
     }
     long end = clock.millis();
+    // The call reached the provider by now (a stream: its first content is in): its rpm slot counts from here.
+    settle(t);
     d.state.applySignal(CooldownPolicy.bounded(served.signal()));
     if (served.usage() != null && served.usage().totalTokens() != null && t.tokens != null) {
       d.state.correct(t.tokens, served.usage().totalTokens());
@@ -136,7 +140,12 @@ final class AttemptRunner {
     return new Success<>(served.value(), t, served.headers());
   }
 
-  private static void settleMock(Ticket t) {
+  private void settle(Ticket t) {
+    if (t.tokens != null) t.deployment.state.settle(t.tokens, clock.millis());
+  }
+
+  private void settleMock(Ticket t) {
+    settle(t);
     if (t.tokens != null) t.deployment.state.correct(t.tokens, 0);
     t.release();
   }

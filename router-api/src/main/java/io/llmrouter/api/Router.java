@@ -18,6 +18,16 @@ import java.util.concurrent.CompletableFuture;
  *         -> HTTP call                 provider client + dialect: a response or a typed error + RateSignal
  * </pre>
  *
+ * <p><b>Time.</b> A request has one deadline: its {@link ChatRequest#timeout()} (capped by whoever serves it,
+ * for example the HTTP facade's {@code --max-client-timeout}) or the router's {@code request_timeout}. Each
+ * attempt gets its own timeout inside it: a stream's {@code stream_timeout} (time to the first chunk with
+ * content) or else the deployment's {@code timeout}; a deployment with neither gets {@code request_timeout},
+ * but only half of the time left (at least a second) while another deployment or a fallback group could
+ * still serve, so a first choice that accepts the request and never answers leaves the rest of the chain
+ * time to run. An attempt that times out moves on to the group's next deployment, then to the fallback,
+ * while time remains. The deadline holds for streams as for JSON: a stream still open at the deadline (a
+ * provider dripping bytes) ends with a {@link RequestTimeoutException} from {@link ChatStream#next()}.
+ *
  * <p>Every call ends in a response or an exception, never silence. Errors are {@link LlmRouterException}s:
  * {@link InvalidRequestException} for a malformed request (it names the field),
  * {@link UnknownModelException} for a model group that does not exist, {@link NoDeploymentAvailableException}

@@ -16,6 +16,7 @@ import io.llmrouter.core.state.JsonFileStateStore;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,6 +35,8 @@ public final class ConfigRouterLoader implements RouterLoader {
   private final boolean stateOnly;
   private final Clock clock;
   private final SecretRef redisUrl;
+  private Duration maxClientTimeout = LlmRouter.DEFAULT_MAX_CLIENT_TIMEOUT;
+  private int maxWaiting = LlmRouter.DEFAULT_MAX_WAITING;
 
   /** Uses the process environment; routing state in memory. */
   public ConfigRouterLoader() {
@@ -78,7 +81,22 @@ public final class ConfigRouterLoader implements RouterLoader {
   @Override
   public RouterLoader withRedisUrl(String url) {
     SecretRef ref = url.startsWith("os.environ/") ? SecretRef.env(url.substring("os.environ/".length())) : SecretRef.literal(url);
-    return new ConfigRouterLoader(processEnv, stateFile, stateOnly, clock, ref);
+    ConfigRouterLoader c = new ConfigRouterLoader(processEnv, stateFile, stateOnly, clock, ref);
+    c.maxClientTimeout = maxClientTimeout;
+    c.maxWaiting = maxWaiting;
+    return c;
+  }
+
+  /**
+   * A loader like this one whose routers cap a request's own {@code timeout} at {@code maxClientTimeout}
+   * and let at most {@code maxWaiting} requests wait for capacity ({@link LlmRouter.Builder#maxClientTimeout},
+   * {@link LlmRouter.Builder#maxWaiting}).
+   */
+  ConfigRouterLoader withLimits(Duration maxClientTimeout, int maxWaiting) {
+    ConfigRouterLoader c = new ConfigRouterLoader(processEnv, stateFile, stateOnly, clock, redisUrl);
+    c.maxClientTimeout = maxClientTimeout;
+    c.maxWaiting = maxWaiting;
+    return c;
   }
 
   @Override
@@ -105,7 +123,7 @@ public final class ConfigRouterLoader implements RouterLoader {
       rc = new RouterConfig(rc.deployments(), rc.router().withSharedState(rc.router().sharedState().withUrl(redisUrl, "--redis-url")),
           rc.general(), rc.litellm());
     }
-    LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock);
+    LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock).maxClientTimeout(maxClientTimeout).maxWaiting(maxWaiting);
     listeners.forEach(b::listener);
     if (stateFile != null) {
       try {

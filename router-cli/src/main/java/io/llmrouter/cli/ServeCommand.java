@@ -76,6 +76,15 @@ public final class ServeCommand implements Callable<Integer> {
           + "(default: .llm-router-state.json beside the config)")
   Path stateFile;
 
+  @Option(names = "--max-client-timeout", defaultValue = "600", paramLabel = "SECONDS",
+      description = "Cap on a request's own \"timeout\" field; longer ones are cut to it (default: ${DEFAULT-VALUE})")
+  long maxClientTimeoutSeconds;
+
+  @Option(names = "--max-waiting", defaultValue = "128", paramLabel = "N",
+      description = "Requests that may wait for capacity at once (a cooling group, a full window); beyond it "
+          + "429 with Retry-After at once (default: ${DEFAULT-VALUE})")
+  int maxWaiting;
+
   @Option(names = "--no-state-file", description = "Keep routing state in memory only: a restart forgets cooldowns")
   boolean noStateFile;
 
@@ -139,6 +148,14 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("llm-router serve: --shutdown-grace must be zero or positive");
       return 2;
     }
+    if (maxClientTimeoutSeconds < 1 || maxClientTimeoutSeconds > 31_536_000) {
+      err.println("llm-router serve: --max-client-timeout must be 1..31536000 seconds, got " + maxClientTimeoutSeconds);
+      return 2;
+    }
+    if (maxWaiting < 0) {
+      err.println("llm-router serve: --max-waiting must be zero or more, got " + maxWaiting);
+      return 2;
+    }
     AccessLog accessLog;
     try {
       accessLog = logFile == null ? AccessLog.toStream(System.err, logFormat)
@@ -155,6 +172,7 @@ public final class ServeCommand implements Callable<Integer> {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
       RouterLoader l = loader.apply(state);
+      if (l instanceof ConfigRouterLoader c) l = c.withLimits(Duration.ofSeconds(maxClientTimeoutSeconds), maxWaiting);
       routerLoader = redisUrl == null ? l : l.withRedisUrl(redisUrl);
       loaded = routerLoader.load(config, envFile, List.of(accessLog.decisionListener(), metrics.listener()));
     } catch (LlmRouterException e) {

@@ -48,6 +48,11 @@ final class AttemptRunner {
   /** Failed; already recorded (attempt log, cooldown). */
   record Failure<T>(ProviderException error) implements Result<T> {}
 
+  /** The share of the time left an attempt gets when it has no timeout of its own and more could follow. */
+  static final double DEFAULT_SHARE = 0.5;
+  /** The least an attempt gets from the share rule (never more than the time left). */
+  static final long MIN_ATTEMPT_MILLIS = 1_000;
+
   private final DeploymentRegistry registry;
   private final CooldownPolicy cooldowns;
   private final Listeners listeners;
@@ -65,27 +70,37 @@ final class AttemptRunner {
     this.dropParams = config.litellm().dropParams();
   }
 
-  <T> Result<T> run(ModelGroup g, Ticket t, RequestState rs, Call<T> call) {
+  /**
+   * Runs one attempt.
+   *
+   * @param moreAfter another deployment or a fallback group could still serve if this attempt fails: an
+   *     attempt without a timeout of its own then gets only a share of the time left ({@link #timeout})
+   */
+  <T> Result<T> run(ModelGroup g, Ticket t, RequestState rs, Call<T> call, boolean moreAfter) {
     if (rs.mockResponse != null) return mocked(g, t, rs, call);
     Deployment d = t.deployment;
     long start = clock.millis();
     d.state.incrementDaily(LocalDate.ofEpochDay(Math.floorDiv(start, 86_400_000L)));
     d.calls.increment(start);
     listeners.onAttemptStart(rs.handle, g.name, d.id);
-    Duration timeout = timeout(d, rs, start);
+    Duration timeout = timeout(d, rs, start, call.holdsTicket(), moreAfter);
     boolean drop = rs.requestDropParams || dropParams || Boolean.TRUE.equals(d.config.extraParams().get("drop_params"));
     ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout, drop);
     Served<T> served;
     try {
       served = call.invoke(pc);
     } catch (ProviderException e) {
+      settle(t);
       return failed(g, t, rs, e.deploymentId() == null ? e.withDeployment(d.id) : e, start);
     } catch (RuntimeException e) {
+      settle(t);
       return failed(g, t, rs, new ProviderUnavailableException("provider client failed: " + RouterErrors.firstLine(e),
           new ErrorContext(0, d.config.provider(), d.id, Map.of(), null, null), e), start);
     }
     long end = clock.millis();
-    d.state.applySignal(served.signal());
+    // The call reached the provider by now (a stream: its first content is in): its rpm slot counts from here.
+    settle(t);
+    d.state.applySignal(CooldownPolicy.bounded(served.signal()));
     if (served.usage() != null && served.usage().totalTokens() != null && t.tokens != null) {
       d.state.correct(t.tokens, served.usage().totalTokens());
     }
@@ -112,7 +127,7 @@ final class AttemptRunner {
       d.state.abortProbe();
       t.probe = false;
     }
-    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout(d, rs, start), false);
+    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout(d, rs, start, call.holdsTicket(), false), false);
     Served<T> served;
     try {
       served = call.invoke(pc);
@@ -126,21 +141,41 @@ final class AttemptRunner {
     return new Success<>(served.value(), t, served.headers());
   }
 
-  private static void settleMock(Ticket t) {
+  private void settle(Ticket t) {
+    if (t.tokens != null) t.deployment.state.settle(t.tokens, clock.millis());
+  }
+
+  private void settleMock(Ticket t) {
+    settle(t);
     if (t.tokens != null) t.deployment.state.correct(t.tokens, 0);
     t.release();
   }
 
-  private Duration timeout(Deployment d, RequestState rs, long now) {
-    Duration own = d.config.timeout() != null ? d.config.timeout() : Duration.ofMillis(defaultTimeoutMillis);
-    Duration left = Duration.ofMillis(Math.max(1, rs.deadline - now));
-    return own.compareTo(left) <= 0 ? own : left;
+  /**
+   * The attempt's timeout, the rule {@code Router}'s Javadoc states: a stream's {@code stream_timeout}
+   * (time to the first chunk, LiteLLM's setting) or else the deployment's {@code timeout}; without either,
+   * the request's {@code request_timeout}, but only {@link #DEFAULT_SHARE} of the time left when something
+   * could still serve after this attempt (never less than {@link #MIN_ATTEMPT_MILLIS}), so a first choice
+   * that accepts the call and never answers cannot spend the whole deadline and leave the fallback none.
+   * Always within the request's deadline.
+   */
+  private Duration timeout(Deployment d, RequestState rs, long now, boolean stream, boolean moreAfter) {
+    long left = Math.max(1, rs.deadline - now);
+    Duration own = stream && d.streamTimeout != null ? d.streamTimeout : d.config.timeout();
+    long ms;
+    if (own != null) {
+      ms = own.toMillis();
+    } else {
+      ms = defaultTimeoutMillis;
+      if (moreAfter) ms = Math.min(ms, Math.max((long) (left * DEFAULT_SHARE), Math.min(left, MIN_ATTEMPT_MILLIS)));
+    }
+    return Duration.ofMillis(Math.max(1, Math.min(ms, left)));
   }
 
   private <T> Failure<T> failed(ModelGroup g, Ticket t, RequestState rs, ProviderException e, long start) {
     Deployment d = t.deployment;
     long now = clock.millis();
-    d.state.applySignal(e.rateSignal());
+    d.state.applySignal(CooldownPolicy.bounded(e.rateSignal()));
     // A refused call consumed no tokens; a timed-out one may have.
     if (!(e instanceof RequestTimeoutException) && t.tokens != null) d.state.correct(t.tokens, 0);
     t.release();
@@ -170,7 +205,7 @@ final class AttemptRunner {
     }
     t.release();
     if (error != null) {
-      d.state.applySignal(error.rateSignal());
+      d.state.applySignal(CooldownPolicy.bounded(error.rateSignal()));
       cooldowns.onFailure(d, error, clock.millis(), false);
     }
   }

@@ -20,10 +20,12 @@ import java.util.function.Function;
  * windows, or no evidence of a long cap) and transient failures count against {@code allowed_fails} per
  * minute and cool only until their window can have reopened (at most {@link #WINDOW_COOLDOWN_CAP_MILLIS},
  * then the half-open probe decides), so four minute 429s never take a deployment out for the day
- * {@code cooldown_time} is sized for. Every deadline goes to the {@link StateStore} (restarts keep it)
+ * {@code cooldown_time} is sized for. A provider's hint is clamped to what its scope can mean
+ * ({@link #maxHintMillis}). Every deadline goes to the {@link StateStore} (restarts keep it)
  * and to the listeners.
  */
 final class CooldownPolicy {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CooldownPolicy.class);
   static final long TRANSIENT_COOLDOWN_CAP_MILLIS = 60_000;
   /** The longest cooldown of a rate limit without evidence of a daily cap: a minute window has reopened by then. */
   static final long WINDOW_COOLDOWN_CAP_MILLIS = 60_000;
@@ -33,6 +35,7 @@ final class CooldownPolicy {
   private final StateStore store;
   private final Listeners listeners;
   private final Function<Deployment, Secret> keys;
+  private final java.util.Set<String> clampWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   CooldownPolicy(RouterSettings settings, StateStore store, Listeners listeners) {
     this(settings, store, listeners, d -> null);
@@ -53,7 +56,7 @@ final class CooldownPolicy {
     Integer kindAllowed = settings.allowedFailsPolicy().get(kind.allowedFailsKey);
     long until;
     if (e instanceof RateLimitedException r) {
-      long known = providerHint(r, now);
+      long known = clampHint(d, r, providerHint(r, now), now);
       if (known > now) until = d.state.open(known, probe);
       else if (r.scope().isLong()) until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
       else until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed,
@@ -79,6 +82,55 @@ final class CooldownPolicy {
       listeners.onCooldownStart(d.id, at, why);
     }
     return until;
+  }
+
+  /**
+   * The latest a provider's hint for a limit of {@code scope} can sensibly mean, from {@code now}: a
+   * second or minute window reopens within a minute (two allowed, for clock skew and rounding), an hour
+   * window within an hour (plus a minute), a daily cap at the day's reset (at most 24 h away, plus an hour
+   * for providers that reset at their own midnight), a monthly cap within 31 days (plus a day). An unknown
+   * scope gets the daily bound: a daily cap legitimately says {@code retry-after: 86399}.
+   */
+  static long maxHintMillis(io.llmrouter.api.RateScope scope) {
+    return switch (scope) {
+      case SECOND, MINUTE -> 2 * 60_000L;
+      case HOUR -> 61 * 60_000L;
+      case DAY, UNKNOWN -> 25 * 3_600_000L;
+      case MONTH -> 32 * 86_400_000L;
+    };
+  }
+
+  /**
+   * {@code hint} clamped to what {@code r}'s scope can mean ({@link #maxHintMillis}): an absurd
+   * {@code retry-after: 999999999} once cooled a deployment for a year, persisted across restarts. Logged
+   * once per deployment.
+   */
+  private long clampHint(Deployment d, RateLimitedException r, long hint, long now) {
+    long latest = now + maxHintMillis(r.scope());
+    if (hint <= latest) return hint;
+    if (clampWarned.add(d.id)) {
+      LOG.warn("deployment {}: the provider's {} rate-limit hint ({}) is beyond what that scope can mean; cooling until {} instead"
+          + " (logged once per deployment)", d.id, r.scope(), Instant.ofEpochMilli(hint), Instant.ofEpochMilli(latest));
+    }
+    return latest;
+  }
+
+  /**
+   * {@code s} with each window's reset clamped to what the window's scope can mean
+   * ({@link #maxHintMillis} from the signal's own instant): an exhausted window with an absurd reset would
+   * otherwise block its deployment as long as an absurd cooldown. The same instance when nothing changes.
+   */
+  static RateSignal bounded(RateSignal s) {
+    if (s == null || s.observedAt() == null) return s;
+    RateSignal.Window r = boundedWindow(s.requests(), s.observedAt());
+    RateSignal.Window t = boundedWindow(s.tokens(), s.observedAt());
+    return r == s.requests() && t == s.tokens() ? s : new RateSignal(r, t, s.retryAfter(), s.observedAt());
+  }
+
+  private static RateSignal.Window boundedWindow(RateSignal.Window w, Instant at) {
+    if (w == null || w.resetAt() == null || w.scope() == null) return w;
+    Instant latest = at.plusMillis(maxHintMillis(w.scope()));
+    return w.resetAt().isAfter(latest) ? new RateSignal.Window(w.limit(), w.remaining(), latest, w.scope()) : w;
   }
 
   /**

@@ -25,6 +25,8 @@ final class Deployment {
   final AtomicInteger inFlight = new AtomicInteger();
   /** Calls made to it (skips not counted), for {@code Router.status()}. */
   final HourlyCounter calls = new HourlyCounter();
+  /** {@code litellm_params.stream_timeout}: a stream attempt's time to its first chunk, or null. */
+  final java.time.Duration streamTimeout;
 
   private volatile double latencyMillis;
   private volatile boolean unhealthy;
@@ -41,6 +43,18 @@ final class Deployment {
     this.extraHeaders = extraHeaders;
     this.state = state;
     this.parallel = config.maxParallelRequests() == null ? null : new Semaphore(config.maxParallelRequests());
+    this.streamTimeout = streamTimeout(config);
+  }
+
+  /** {@code stream_timeout} from the deployment's other params (seconds, as LiteLLM reads it); validated at load. */
+  static java.time.Duration streamTimeout(DeploymentConfig c) {
+    Object v = c.extraParams().get("stream_timeout");
+    double s;
+    if (v instanceof Number n) s = n.doubleValue();
+    else if (v instanceof String t && t.strip().matches("\\d{1,9}(\\.\\d{0,9})?")) s = Double.parseDouble(t.strip());
+    else return null;
+    if (!(s > 0) || s > 1e9) return null;
+    return java.time.Duration.ofNanos((long) (s * 1e9));
   }
 
   void recordLatency(double millis) {

@@ -7,6 +7,7 @@ import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelNotFoundException;
 import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.RateLimitedException;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.RequestTooLargeException;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.config.RouterSettings;
@@ -49,9 +50,19 @@ final class GroupRetry {
   private final Clock clock;
   private final Sleeper sleeper;
   private final long retryAfterFloor;
+  private final java.util.concurrent.Semaphore waiting;
+  private final int maxWaiting;
 
   GroupRetry(RouterConfig config, Selector selector, AttemptRunner attempts, FallbackPlanner planner, MockTesting mocks,
       DeploymentRegistry registry, Listeners listeners, Clock clock, Sleeper sleeper) {
+    this(config, selector, attempts, planner, mocks, registry, listeners, clock, sleeper, LlmRouter.DEFAULT_MAX_WAITING);
+  }
+
+  /** @param maxWaiting how many requests may wait for capacity at once; beyond it a wait is refused at once */
+  GroupRetry(RouterConfig config, Selector selector, AttemptRunner attempts, FallbackPlanner planner, MockTesting mocks,
+      DeploymentRegistry registry, Listeners listeners, Clock clock, Sleeper sleeper, int maxWaiting) {
+    this.waiting = new java.util.concurrent.Semaphore(maxWaiting);
+    this.maxWaiting = maxWaiting;
     this.config = config;
     this.settings = config.router();
     this.selector = selector;
@@ -124,9 +135,16 @@ final class GroupRetry {
         if ((groupErr == null || groupErr instanceof RateLimitedException) && planner.readyNow(g, rs, groupErr, now)) {
           return failed(g, groupErr, last);
         }
+        // Each waiting request holds its caller's thread: beyond the bound, refuse at once with the wait as
+        // the retry hint rather than let waiters take every thread of a server (its health probes included).
+        if (!waiting.tryAcquire()) throw tooManyWaiting(g, wait);
         if (!owed) retries++;
-        listeners.onRetry(rs.handle, g.name, retries, wait, groupErr != null ? groupErr : RouterErrors.noneAdmissible(g));
-        sleep(wait);
+        try {
+          listeners.onRetry(rs.handle, g.name, retries, wait, groupErr != null ? groupErr : RouterErrors.noneAdmissible(g));
+          sleep(wait);
+        } finally {
+          waiting.release();
+        }
         owed = false;
         excluded = null;
         lastFailed = null;
@@ -137,7 +155,9 @@ final class GroupRetry {
         listeners.onRetry(rs.handle, g.name, retries, 0, groupErr);
         owed = false;
       }
-      AttemptRunner.Result<T> result = attempts.run(g, t, rs, call);
+      int tried = excluded == null ? 0 : excluded.size();
+      boolean moreAfter = canFallBack || g.all.length > tried + 1;
+      AttemptRunner.Result<T> result = attempts.run(g, t, rs, call, moreAfter);
       if (result instanceof AttemptRunner.Success<T> s) return s;
       ProviderException failure = ((AttemptRunner.Failure<T>) result).error();
       groupErr = failure;
@@ -147,12 +167,29 @@ final class GroupRetry {
       excluded.add(t.deployment);
       // Too large for this deployment's budget: another deployment may take it; not a retry.
       if (failure instanceof RequestTooLargeException) continue;
+      // An attempt that timed out took its share of the deadline: with every deployment of the group tried,
+      // the fallback gets what is left rather than a retry of the deployment that stalled.
+      if (failure instanceof RequestTimeoutException && canFallBack && excluded.size() >= g.all.length) return failed(g, failure, last);
       if (failure instanceof ContextWindowExceededException && !settings.retryPolicy().containsKey(ErrorKind.BAD_REQUEST.retriesKey)) return failed(g, failure, last);
       if (failure instanceof ContentPolicyException && !settings.retryPolicy().containsKey(ErrorKind.CONTENT_POLICY.retriesKey)) return failed(g, failure, last);
       if (retries >= allowedRetries(failure, g, rs)) return failed(g, failure, last);
       retries++;
       owed = true;
     }
+  }
+
+  /** Requests waiting for capacity now (tests, diagnostics). */
+  int waiting() {
+    return maxWaiting - waiting.availablePermits();
+  }
+
+  private RateLimitedException tooManyWaiting(ModelGroup g, long waitMillis) {
+    Duration retryAfter = Duration.ofMillis(Math.max(1_000, waitMillis));
+    return new RateLimitedException("model group '" + g.name + "' has no capacity now and " + maxWaiting
+        + " requests are already waiting for it; retry after " + (retryAfter.toMillis() + 999) / 1000 + " s",
+        new io.llmrouter.api.ErrorContext(429, "llm-router", null, java.util.Map.of(), null,
+            io.llmrouter.api.RateSignal.none(clock.instant())),
+        io.llmrouter.api.RateScope.UNKNOWN, retryAfter, null);
   }
 
   private static <T> Failed<T> failed(ModelGroup g, LlmRouterException groupErr, LlmRouterException last) {

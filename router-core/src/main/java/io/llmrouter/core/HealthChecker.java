@@ -157,10 +157,10 @@ final class HealthChecker {
         ChatRequest ping = ChatRequest.builder().model(d.group).messages(ChatMessage.user("ping")).maxTokens(1).build();
         r = client.chat(new ProviderCall(ep, ping, timeout, true));
       }
-      if (r != null) d.state.applySignal(r.signal());
+      if (r != null) d.state.applySignal(CooldownPolicy.bounded(r.signal()));
       return null;
     } catch (ProviderException e) {
-      d.state.applySignal(e.rateSignal());
+      d.state.applySignal(CooldownPolicy.bounded(e.rateSignal()));
       return RouterErrors.firstLine(e);
     } catch (RuntimeException e) {
       return RouterErrors.firstLine(e);

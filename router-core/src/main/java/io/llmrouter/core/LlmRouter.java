@@ -12,6 +12,7 @@ import io.llmrouter.core.state.SharedState;
 import io.llmrouter.core.state.SharedStateProvider;
 import io.llmrouter.core.state.StateStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +40,11 @@ import java.util.random.RandomGenerator;
  * (see {@link Router}). The builder is not thread-safe; the router it builds is.
  */
 public final class LlmRouter {
+  /** The default cap on a request's own {@code timeout}: 600 s. */
+  public static final Duration DEFAULT_MAX_CLIENT_TIMEOUT = Duration.ofSeconds(600);
+  /** The default number of requests that may wait for capacity at once: 128. */
+  public static final int DEFAULT_MAX_WAITING = 128;
+
   private LlmRouter() {}
 
   /**
@@ -73,6 +79,8 @@ public final class LlmRouter {
     private RandomGenerator random;
     private Executor executor;
     private SharedState sharedState;
+    private Duration maxClientTimeout = DEFAULT_MAX_CLIENT_TIMEOUT;
+    private int maxWaiting = DEFAULT_MAX_WAITING;
 
     private Builder(RouterConfig config) {
       this.config = config;
@@ -154,6 +162,34 @@ public final class LlmRouter {
       return this;
     }
 
+    /**
+     * The cap on a request's own {@code timeout} (a client's choice, such as {@code "timeout": 1000000}):
+     * a longer one is cut to this. Default {@link LlmRouter#DEFAULT_MAX_CLIENT_TIMEOUT} (600 s). The router's
+     * {@code request_timeout} is not capped by it.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder maxClientTimeout(Duration max) {
+      if (max == null || max.isZero() || max.isNegative()) throw new IllegalArgumentException("maxClientTimeout must be positive, got " + max);
+      this.maxClientTimeout = max;
+      return this;
+    }
+
+    /**
+     * How many requests may wait for capacity at once (a cooling group, a full rpm window, a provider's
+     * retry hint): each waiting request holds its caller's thread. Beyond it a request that would wait fails
+     * at once with a {@link io.llmrouter.api.RateLimitedException} whose {@code retryAfter()} is the wait it
+     * was refused (the facade answers 429 with {@code Retry-After}). Default
+     * {@link LlmRouter#DEFAULT_MAX_WAITING} (128).
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder maxWaiting(int max) {
+      if (max < 0) throw new IllegalArgumentException("maxWaiting must be zero or more, got " + max);
+      this.maxWaiting = max;
+      return this;
+    }
+
     /** The random source of weighted selection; default a thread-local generator. Must be thread-safe. */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
@@ -188,7 +224,7 @@ public final class LlmRouter {
       DeploymentStateFactory states = shared != null ? shared.deploymentStates(store, c)
           : deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store);
       RouterEngine engine = new RouterEngine(config, e, c, sleeper != null ? sleeper : Sleeper.system(),
-          client, owns, listenersFor(config), store, states, random, executor);
+          client, owns, listenersFor(config), store, states, random, executor, maxClientTimeout, maxWaiting);
       if (shared != null) engine.sharedState(shared, ownsShared);
       return engine;
     }
@@ -223,6 +259,8 @@ public final class LlmRouter {
       Executor ex = executor != null ? executor : owned;
       Sleeper sl = sleeper != null ? sleeper : Sleeper.system();
       RandomGenerator rnd = random;
+      Duration clientCap = maxClientTimeout;
+      int waiting = maxWaiting;
       Runnable closeShared = () -> {
         if (owned != null) ReloadableRouter.shutdown(owned, 10);
         store.close();
@@ -230,7 +268,8 @@ public final class LlmRouter {
         if (given == null) client.close();
       };
       return new ReloadableRouter(config, env0, store, (cfg, e, previous, ids) -> {
-        RouterEngine engine = new RouterEngine(cfg, e, c, sl, client, false, listenersFor(cfg), store, states, rnd, ex, previous, ids);
+        RouterEngine engine = new RouterEngine(cfg, e, c, sl, client, false, listenersFor(cfg), store, states, rnd, ex, previous, ids,
+            clientCap, waiting);
         if (shared != null) engine.sharedState(shared, false);
         return engine;
       }, closeShared);

@@ -54,19 +54,24 @@ final class RequestState {
   private List<String> fallbacks;
 
   RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds) {
+    this(handle, original, now, defaultTimeoutSeconds, Double.MAX_VALUE);
+  }
+
+  /** @param maxClientTimeoutSeconds the cap on the request's own {@code timeout} (not on the default) */
+  RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds, double maxClientTimeoutSeconds) {
     this(handle, original.model(), original.timeout(), original.extra(), original.fallbacks(),
         Boolean.TRUE.equals(original.disableFallbacks()), original, original.withoutRouterFields(), null,
-        estimatePromptTokens(original), completionCap(original), now, defaultTimeoutSeconds);
+        estimatePromptTokens(original), completionCap(original), now, defaultTimeoutSeconds, maxClientTimeoutSeconds);
   }
 
   /**
    * An embeddings request: the same router fields as chat ({@code fallbacks}, {@code timeout},
    * {@code num_retries}, {@code mock_testing_*}); tokens are the input's alone (an embedding generates none).
    */
-  RequestState(RequestHandle handle, EmbeddingRequest original, long now, double defaultTimeoutSeconds) {
+  RequestState(RequestHandle handle, EmbeddingRequest original, long now, double defaultTimeoutSeconds, double maxClientTimeoutSeconds) {
     this(handle, original.model(), original.timeout(), original.extra(), original.fallbacks(),
         truthy(original.extra().get("disable_fallbacks")), null, null, original.withoutRouterFields(),
-        estimateInputTokens(original.input()), 0, now, defaultTimeoutSeconds);
+        estimateInputTokens(original.input()), 0, now, defaultTimeoutSeconds, maxClientTimeoutSeconds);
     if (mockResponse != null) {
       throw new InvalidRequestException("mock_response", "'mock_response' is not supported for embeddings");
     }
@@ -74,12 +79,12 @@ final class RequestState {
 
   private RequestState(RequestHandle handle, String requested, Double timeout, Map<String, JsonNode> extra, List<String> fallbacks,
       boolean disableFallbacks, ChatRequest original, ChatRequest upstream, EmbeddingRequest embedding, int promptTokens,
-      long completionTokens, long now, double defaultTimeoutSeconds) {
+      long completionTokens, long now, double defaultTimeoutSeconds, double maxClientTimeoutSeconds) {
     this.handle = handle;
     this.original = original;
     this.requested = requested;
     this.requestFallbacks = fallbacks;
-    this.deadlineSeconds = timeout != null && timeout > 0 ? timeout : defaultTimeoutSeconds;
+    this.deadlineSeconds = timeout != null && timeout > 0 ? Math.min(timeout, maxClientTimeoutSeconds) : defaultTimeoutSeconds;
     long ms = (long) Math.min(Long.MAX_VALUE / 4, deadlineSeconds * 1000);
     this.deadline = now + ms;
     this.mockFallbacks = truthy(extra.get("mock_testing_fallbacks"));

@@ -19,6 +19,7 @@ import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.NoDeploymentAvailableException;
 import io.llmrouter.api.RequestEnd;
 import io.llmrouter.api.RequestHandle;
+import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.RouterStatus;
@@ -92,9 +93,12 @@ final class RouterEngine implements Router {
   private final CooldownPolicy cooldowns;
   private final HealthChecker health;
   private final double requestTimeoutSeconds;
+  private final double maxClientTimeoutSeconds;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final ScheduledExecutorService healthScheduler;
+  /** Ends streams at their attempt's timeout and at the request's deadline: one daemon thread, tasks removed on cancel. */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor watchdog;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong requestIds;
   private volatile SharedState sharedState;
@@ -103,18 +107,27 @@ final class RouterEngine implements Router {
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
       Executor executor) {
-    this(config, env, clock, sleeper, client, ownsClient, listeners, store, states, random, executor, null, new AtomicLong());
+    this(config, env, clock, sleeper, client, ownsClient, listeners, store, states, random, executor,
+        LlmRouter.DEFAULT_MAX_CLIENT_TIMEOUT, LlmRouter.DEFAULT_MAX_WAITING);
+  }
+
+  RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
+      List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
+      Executor executor, Duration maxClientTimeout, int maxWaiting) {
+    this(config, env, clock, sleeper, client, ownsClient, listeners, store, states, random, executor, null, new AtomicLong(),
+        maxClientTimeout, maxWaiting);
   }
 
   /**
-   * As the other constructor; {@code previous} is the engine this one replaces on a reload (its unchanged
+   * As the other constructors; {@code previous} is the engine this one replaces on a reload (its unchanged
    * deployments are reused with their state, see {@link DeploymentRegistry}), or null, and {@code requestIds}
    * numbers requests across every engine of one {@link ReloadableRouter}.
    */
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
-      Executor executor, RouterEngine previous, AtomicLong requestIds) {
+      Executor executor, RouterEngine previous, AtomicLong requestIds, Duration maxClientTimeout, int maxWaiting) {
     this.requestIds = requestIds;
+    this.maxClientTimeoutSeconds = maxClientTimeout.toMillis() / 1000.0;
     this.config = config;
     this.clock = clock;
     this.client = client;
@@ -134,7 +147,7 @@ final class RouterEngine implements Router {
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),
         new Admission(registry, config.router(), clock), this.listeners, clock, random, config.general().enableHealthCheckRouting());
     this.mocks = new MockTesting(clock, sleeper);
-    this.retry = new GroupRetry(config, selector, attempts, planner, mocks, registry, this.listeners, clock, sleeper);
+    this.retry = new GroupRetry(config, selector, attempts, planner, mocks, registry, this.listeners, clock, sleeper, maxWaiting);
     this.errors = new RouterErrors(registry, clock);
     this.health = new HealthChecker(registry, client, this.listeners, clock, config.general().healthCheckMode());
     if (executor != null) {
@@ -144,6 +157,8 @@ final class RouterEngine implements Router {
       this.ownedExecutor = RouterExecutors.bounded();
       this.executor = ownedExecutor;
     }
+    this.watchdog = new java.util.concurrent.ScheduledThreadPoolExecutor(1, RouterExecutors.daemon("llm-router-stream-deadline"));
+    watchdog.setRemoveOnCancelPolicy(true);
     if (config.general().backgroundHealthChecks()) {
       long every = Math.max(1, config.general().healthCheckInterval().toMillis());
       this.healthScheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(RouterExecutors.daemon("llm-router-health"));
@@ -236,7 +251,16 @@ final class RouterEngine implements Router {
       s = route(rs, new AttemptRunner.Call<>() {
         @Override
         public AttemptRunner.Served<RouterChatStream.Opened> invoke(io.llmrouter.api.spi.ProviderCall pc) {
+          long attemptEnd = clock.millis() + pc.timeout().toMillis();
           ProviderStream ps = rs.mockResponse != null ? mocks.stream(pc, rs.mockResponse) : client.stream(pc);
+          // The attempt's timeout bounds the time to the first content, not only each read: a stream that
+          // drips empty chunks or comments is closed when it runs out, and the failure may fall back.
+          AtomicBoolean timedOut = new AtomicBoolean();
+          java.util.concurrent.ScheduledFuture<?> dog = rs.mockResponse != null ? null
+              : watchdog.schedule(() -> {
+                timedOut.set(true);
+                ps.close();
+              }, Math.max(0, attemptEnd - clock.millis()), TimeUnit.MILLISECONDS);
           try {
             List<ChatChunk> buf = new ArrayList<>(2);
             boolean ended = false;
@@ -251,10 +275,14 @@ final class RouterEngine implements Router {
               buf.add(c);
               if (hasContent(c)) break;
             }
+            if (timedOut.get()) throw attemptTimedOut(pc, null);
             return new AttemptRunner.Served<>(new RouterChatStream.Opened(ps, buf, ended), ps.status(), ps.headers(), ps.signal(), null);
           } catch (RuntimeException e) {
             ps.close();
+            if (timedOut.get() && !(e instanceof RequestTimeoutException)) throw attemptTimedOut(pc, e);
             throw e;
+          } finally {
+            if (dog != null) dog.cancel(false);
           }
         }
 
@@ -270,7 +298,8 @@ final class RouterEngine implements Router {
     Ticket t = s.ticket();
     Route route = routeOf(rs, t.deployment, s.headers());
     if (listeners.any()) listeners.onStreamOpen(rs.handle, route, Duration.ofMillis(Math.max(0, clock.millis() - rs.handle.startMillis())));
-    return new RouterChatStream(t, s.value(), route, (usage, contentChars, error) -> {
+    return new RouterChatStream(t, s.value(), route, rs.mockResponse != null ? null : watchdog,
+        Math.max(0, rs.deadline - clock.millis()), rs.deadlineSeconds, (usage, contentChars, error) -> {
       attempts.streamEnded(t, rs, usage, contentChars, error);
       Usage reported = usage;
       if (reported == null && rs.mockResponse != null) reported = MockTesting.USAGE;
@@ -316,6 +345,11 @@ final class RouterEngine implements Router {
       ChatStream s = current.get();
       if (s != null) s.close();
     };
+  }
+
+  private static RequestTimeoutException attemptTimedOut(io.llmrouter.api.spi.ProviderCall pc, Throwable cause) {
+    return new RequestTimeoutException("no content within the attempt's timeout of " + pc.timeout().toMillis() + " ms",
+        new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), cause);
   }
 
   private static void safeOnError(StreamListener l, LlmRouterException e) {
@@ -495,6 +529,7 @@ final class RouterEngine implements Router {
         Thread.currentThread().interrupt();
       }
     }
+    watchdog.shutdownNow();
     store.close();
     if (ownsClient) client.close();
     if (sharedState != null && ownsSharedState) sharedState.close();
@@ -558,7 +593,7 @@ final class RouterEngine implements Router {
     }
     long now = clock.millis();
     RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now, request.requestId());
-    RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
+    RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds, maxClientTimeoutSeconds);
     listeners.onRequestStart(handle);
     return rs;
   }
@@ -582,7 +617,7 @@ final class RouterEngine implements Router {
     }
     long now = clock.millis();
     RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now);
-    RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds);
+    RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds, maxClientTimeoutSeconds);
     listeners.onRequestStart(handle);
     return rs;
   }

@@ -81,6 +81,43 @@ class AdmissionTest extends EngineTestSupport {
     assertThat((long) ok.get()).isGreaterThanOrEqualTo(minutes * 100);
   }
 
+  /**
+   * Issue 16: the rpm window must hold at the provider, whose own log of arrivals is what a strict limiter
+   * counts. The first call leaves late (it reaches the provider 1.4 s after its admission); the router
+   * once counted its slot from admission and admitted a 31st call at 60.0 s: 31 arrivals within 58.6 s.
+   */
+  @Test
+  void theRpmWindowHoldsInTheProvidersOwnLogOfArrivalsWhenACallLeavesLate() {
+    Router router = router(RouterConfig.builder().deployment(dep("g", "a").rpm(30)).numRetries(0).build());
+    List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long t0 = clock.millis();
+    provider.then("a", c -> {
+      clock.advance(Duration.ofMillis(1_400)); // the call reaches the provider late
+      arrivals.add(clock.millis());
+      return provider.ok(c);
+    });
+    provider.otherwise(c -> {
+      arrivals.add(clock.millis());
+      return provider.ok(c);
+    });
+    router.chat(ask("g"));
+    for (int i = 1; i < 30; i++) {
+      clock.advance(Duration.ofMillis(100));
+      router.chat(ask("g"));
+    }
+    clock.set(Instant.ofEpochMilli(t0 + 60_000));
+    assertThatThrownBy(() -> router.chat(ask("g"))).isInstanceOf(NoDeploymentAvailableException.class)
+        .satisfies(e -> assertThat(((NoDeploymentAvailableException) e).earliestAvailable()).isEqualTo(Instant.ofEpochMilli(t0 + 61_400)));
+    clock.set(Instant.ofEpochMilli(t0 + 61_400));
+    router.chat(ask("g"));
+    long[] times = arrivals.stream().mapToLong(Long::longValue).sorted().toArray();
+    assertThat(times).hasSize(31);
+    for (int i = 0, j = 0; i < times.length; i++) {
+      while (j < times.length && times[j] < times[i] + 60_000) j++;
+      assertThat(j - i).as("arrivals in the 60 s from %s", Instant.ofEpochMilli(times[i])).isLessThanOrEqualTo(30);
+    }
+  }
+
   @Test
   void tokensAreReservedBeforeTheCallAndCorrectedFromUsage() {
     // Each request is estimated at prompt + max_tokens = ~5 + 400 tokens; the window holds 1000.

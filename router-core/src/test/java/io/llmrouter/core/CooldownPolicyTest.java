@@ -226,4 +226,42 @@ class CooldownPolicyTest {
     assertThat(until).isEqualTo(now() + 7_000);
     assertCooling(until);
   }
+
+  // Issue 16: a 429 with retry-after: 999999999 cooled a deployment for 366 days.
+  @Test
+  void anAbsurdHintIsClampedToWhatItsScopeCanMean() {
+    Duration year = Duration.ofDays(366);
+    CooldownPolicy p = policy(RouterConfig.builder().cooldownTime(Duration.ofHours(24)));
+    long until = p.onFailure(d, rateLimited(RateScope.MINUTE, year, null), now(), false);
+    assertThat(until).isEqualTo(now() + 2 * 60_000);
+    assertCooling(now() + 2 * 60_000);
+
+    f.clock.advance(Duration.ofMinutes(3));
+    long day = p.onFailure(d, rateLimited(RateScope.DAY, null, Instant.ofEpochMilli(now()).plus(year)), now(), false);
+    assertThat(day).isEqualTo(now() + 25 * 3_600_000L);
+    long unknown = CooldownPolicy.maxHintMillis(RateScope.UNKNOWN);
+    assertThat(unknown).isEqualTo(25 * 3_600_000L);
+    assertThat(CooldownPolicy.maxHintMillis(RateScope.SECOND)).isEqualTo(2 * 60_000L);
+    assertThat(CooldownPolicy.maxHintMillis(RateScope.HOUR)).isEqualTo(61 * 60_000L);
+    assertThat(CooldownPolicy.maxHintMillis(RateScope.MONTH)).isEqualTo(32 * 86_400_000L);
+  }
+
+  @Test
+  void aLegitimateDailyHintIsKept() {
+    CooldownPolicy p = policy(RouterConfig.builder().cooldownTime(Duration.ofHours(24)));
+    long until = p.onFailure(d, rateLimited(RateScope.UNKNOWN, Duration.ofSeconds(86_399), null), now(), false);
+    assertThat(until).isEqualTo(now() + 86_399_000L);
+  }
+
+  @Test
+  void anExhaustedWindowWithAnAbsurdResetIsClampedByItsScope() {
+    Instant at = Instant.ofEpochMilli(now());
+    RateSignal s = new RateSignal(new RateSignal.Window(30L, 0L, at.plus(Duration.ofDays(366)), RateScope.MINUTE),
+        new RateSignal.Window(1000L, 5L, at.plusSeconds(20), RateScope.MINUTE), null, at);
+    RateSignal b = CooldownPolicy.bounded(s);
+    assertThat(b.requests().resetAt()).isEqualTo(at.plusSeconds(120));
+    assertThat(b.tokens()).isSameAs(s.tokens());
+    RateSignal fine = new RateSignal(null, s.tokens(), null, at);
+    assertThat(CooldownPolicy.bounded(fine)).isSameAs(fine);
+  }
 }

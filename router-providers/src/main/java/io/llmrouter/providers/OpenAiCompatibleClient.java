@@ -81,6 +81,9 @@ import okio.BufferedSource;
  *       {@link Endpoint#apiBase()}, the dialect's default is used only when it needs nothing from the
  *       environment; a default with a {@code ${NAME}} placeholder fails with a {@link ConfigException}.
  *       Key: {@link Endpoint#apiKey()} only; a placeholder such as {@code none} sends no header.
+ *   <li>Bodies are bounded: a success body past {@link Builder#maxResponseBytes} (counted after gzip
+ *       decoding) is refused as soon as the cap is passed, an error body is cut at 64 KiB, stream lines are
+ *       capped; nothing is buffered whole first.
  *   <li>A {@code User-Agent: llm-router/<version>} on every request (Cloudflare-fronted providers block
  *       default library agents).
  *   <li>Keys never appear in messages, logs or error bodies.
@@ -92,14 +95,18 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   private static final String HIDDEN_RETRY_AFTER = "x-llm-router-retry-after";
   private static final int MAX_ERROR_BODY = 64 * 1024;
+  /** The default cap on a response body: 16 MiB. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L * 1024 * 1024;
 
   private final OkHttpClient http;
   private final Clock clock;
   private final String userAgent;
   private final Duration defaultTimeout;
   private final Duration connectTimeout;
+  private final long maxResponseBytes;
 
   private OpenAiCompatibleClient(Builder b) {
+    this.maxResponseBytes = b.maxResponseBytes;
     this.clock = b.clock;
     this.userAgent = b.userAgent != null ? b.userAgent : "llm-router/" + version();
     this.defaultTimeout = b.defaultTimeout;
@@ -282,11 +289,15 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       Instant now = clock.instant();
       Map<String, String> headers = headerMap(r.headers());
       RateSignal signal = t.dialect.signal(headers, now);
-      String text = readBody(r);
+      String text = readBody(r, maxResponseBytes);
       if (!r.isSuccessful()) throw t.classify(r.code(), headers, text, signal, now, false);
       JsonNode tree = parseJson(text, t, r.code(), headers, signal, what);
       if (errorBody.test(tree)) throw t.classify(r.code(), headers, text, signal, now, false);
       return new JsonReply(r.code(), headers, signal, text, tree);
+    } catch (BodyTooLarge e) {
+      // Cancel before close: closing would drain the rest of the body to reuse the connection.
+      c.cancel();
+      throw tooLarge(t, r, e);
     } catch (IOException e) {
       throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
     } finally {
@@ -313,12 +324,12 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       Map<String, String> headers = headerMap(r.headers());
       RateSignal signal = t.dialect.signal(headers, now);
       if (!r.isSuccessful()) {
-        String text = readBody(r);
+        String text = readBody(r, maxResponseBytes);
         throw t.classify(r.code(), headers, text, signal, now, false);
       }
       String type = r.header("Content-Type", "").toLowerCase(Locale.ROOT);
       if (type.contains("json") || type.contains("html")) {
-        String text = readBody(r);
+        String text = readBody(r, maxResponseBytes);
         if (type.contains("json")) {
           JsonNode tree = parseJson(text, t, r.code(), headers, signal, "stream response");
           if (isError(tree)) throw t.classify(r.code(), headers, text, signal, now, false);
@@ -328,6 +339,10 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       OkHttpProviderStream s = new OkHttpProviderStream(c, r, t, headers, signal, timeout, clock);
       r = null; // owned by the stream now
       return s;
+    } catch (BodyTooLarge e) {
+      // Cancel before close: closing would drain the rest of the body to reuse the connection.
+      c.cancel();
+      throw tooLarge(t, r, e);
     } catch (IOException e) {
       throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
     } finally {
@@ -454,18 +469,47 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     return out;
   }
 
-  static String readBody(Response r) throws IOException {
+  /**
+   * Reads a body, never more than {@code max} bytes of a success (counted after OkHttp's transparent gzip
+   * decoding, so a gzip bomb stops at the cap too) and never more than {@link #MAX_ERROR_BODY} of an error
+   * page. A declared length over the cap is refused before reading a byte.
+   *
+   * @throws BodyTooLarge when a success body exceeds {@code max}
+   */
+  static String readBody(Response r, long max) throws IOException {
     ResponseBody b = r.body();
     if (b == null) return "";
-    if (r.isSuccessful()) return b.string();
-    // Error bodies are read bounded: an HTML error page or a stream cannot exhaust memory.
+    boolean ok = r.isSuccessful();
+    long cap = ok ? max : MAX_ERROR_BODY;
+    if (ok && b.contentLength() > cap) throw new BodyTooLarge(cap, b.contentLength());
     BufferedSource src = b.source();
     Buffer buf = new Buffer();
-    while (buf.size() < MAX_ERROR_BODY) {
-      long n = src.read(buf, MAX_ERROR_BODY - buf.size());
+    // One byte past the cap tells "exactly the cap" from "more".
+    long limit = ok ? cap + 1 : cap;
+    while (buf.size() < limit) {
+      long n = src.read(buf, Math.min(64 * 1024, limit - buf.size()));
       if (n == -1) break;
     }
+    // Error bodies are cut at the cap (an HTML error page or a stream cannot exhaust memory); a success
+    // body past it is refused: half a completion is not a completion.
+    if (ok && buf.size() > cap) throw new BodyTooLarge(cap, -1);
     return buf.readUtf8();
+  }
+
+  private ProviderException tooLarge(Target t, Response r, BodyTooLarge e) {
+    Map<String, String> headers = r == null ? Map.of() : headerMap(r.headers());
+    RateSignal signal = headers.isEmpty() ? RateSignal.none(clock.instant()) : t.dialect.signal(headers, clock.instant());
+    return t.malformed(r == null ? 0 : r.code(), headers, null, signal, e.getMessage(), e);
+  }
+
+  /** A success body past the client's {@code maxResponseBytes}; reading stopped at the cap. */
+  static final class BodyTooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge(long cap, long declared) {
+      super("response body " + (declared >= 0 ? "of " + declared + " bytes " : "") + "exceeds the " + cap
+          + "-byte cap (maxResponseBytes); stopped reading at the cap");
+    }
   }
 
   private static JsonNode parseJson(String text, Target t, int status, Map<String, String> headers, RateSignal signal, String what) {
@@ -595,8 +639,24 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     private int maxConnections = 512;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration defaultTimeout = Duration.ofMinutes(10);
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
     private Builder() {}
+
+    /**
+     * The largest response body read, in bytes (after gzip decoding): a larger one ends the call with a
+     * {@link MalformedResponseException} as soon as the cap is passed, without buffering the rest. A
+     * completion is kilobytes; a model listing at most a few megabytes. Default
+     * {@value OpenAiCompatibleClient#DEFAULT_MAX_RESPONSE_BYTES} (16 MiB). Streams are bounded per line
+     * and by the call's timeout instead.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      if (maxResponseBytes < 1) throw new IllegalArgumentException("maxResponseBytes must be at least 1, got " + maxResponseBytes);
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
 
     /** The clock that stamps rate signals; relative resets become instants on it. */
     public Builder clock(Clock clock) {

@@ -47,6 +47,18 @@ public final class DeploymentBuilder {
   public DeploymentBuilder weight(double v) { this.weight = v; return this; }
   /** {@code litellm_params.order}: the tier; lower tiers are used first. */
   public DeploymentBuilder order(int v) { this.order = v; return this; }
+  /**
+   * {@code litellm_params.stream_timeout}: a stream attempt's time to its first chunk with content (LiteLLM's
+   * setting); kept with the other params as seconds.
+   *
+   * @throws IllegalArgumentException when not positive
+   */
+  public DeploymentBuilder streamTimeout(Duration v) {
+    if (v == null || v.isZero() || v.isNegative()) throw new IllegalArgumentException("stream_timeout must be positive, got " + v);
+    this.extraParams.put("stream_timeout", v.toNanos() / 1e9);
+    return this;
+  }
+
   /** {@code litellm_params.timeout}: per-attempt timeout. */
   public DeploymentBuilder timeout(Duration v) { this.timeout = v; return this; }
   /** {@code litellm_params.max_parallel_requests}. */

@@ -72,6 +72,8 @@ public final class LiteLlmConfigReader {
   private static final String ENV_PREFIX = "os.environ/";
   private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
   private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
+  private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(1_000_000_000_000L);
+  private static final BigDecimal NANO = new BigDecimal("1e-9");
   private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?");
 
   private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
@@ -351,8 +353,17 @@ public final class LiteLlmConfigReader {
       if (timeout != null) d.timeout(timeout);
       Integer mpr = integer(lp + ".max_parallel_requests", params.get("max_parallel_requests"));
       if (mpr != null) d.maxParallelRequests(mpr);
+      // LiteLLM's stream_timeout: a stream attempt's time to its first chunk. Kept with the other params,
+      // checked here so a bad value names its key.
+      Duration streamTimeout = seconds(lp + ".stream_timeout", params.get("stream_timeout"));
+      if (streamTimeout != null) {
+        if (streamTimeout.isZero() || streamTimeout.isNegative()) {
+          throw new ConfigException(lp + ".stream_timeout", "expected a positive number of seconds, got " + streamTimeout.toMillis() / 1000.0);
+        }
+        d.extraParam("stream_timeout", streamTimeout.toNanos() / 1e9);
+      }
       params.fields().forEachRemaining(e -> {
-        if (LITELLM_PARAMS_KEYS.contains(e.getKey())) return;
+        if (LITELLM_PARAMS_KEYS.contains(e.getKey()) || e.getKey().equals("stream_timeout")) return;
         Object v = extra(lp + "." + e.getKey(), e.getKey(), e.getValue());
         if (v != null) d.extraParam(e.getKey(), v);
       });
@@ -661,9 +672,14 @@ public final class LiteLlmConfigReader {
       Value v = value(p, node);
       if (v == null) return null;
       BigDecimal s = null;
-      if (v.node().isNumber()) s = v.node().decimalValue();
+      // YAML reads 1e99999999 as an infinite double, which has no decimal value.
+      if (v.node().isNumber() && !(v.node().isFloatingPointNumber() && !Double.isFinite(v.node().doubleValue()))) s = v.node().decimalValue();
+      else if (v.node().isNumber()) throw new ConfigException(p, "expected a number of seconds, got " + v.describe() + " (out of range)");
       else if (v.isText() && DECIMAL.matcher(v.text()).matches()) s = new BigDecimal(v.text());
       if (s == null) throw new ConfigException(p, "expected a number of seconds, got " + v.describe());
+      // Compare before rescaling: setScale on 1e99999999 or 1e-99999999 would run for minutes.
+      if (s.abs().compareTo(MAX_SECONDS) > 0) throw new ConfigException(p, "expected a number of seconds, got " + v.describe() + " (out of range)");
+      if (s.abs().compareTo(NANO) < 0) return Duration.ZERO;
       try {
         BigDecimal whole = s.setScale(0, java.math.RoundingMode.FLOOR);
         long nanos = s.subtract(whole).movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();

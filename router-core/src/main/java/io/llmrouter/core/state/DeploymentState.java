@@ -33,6 +33,14 @@ public interface DeploymentState {
    */
   Reservation reserve(Clock clock, long estTokens);
 
+  /**
+   * The call of {@code grant} has ended (or at least reached the provider) by {@code atMillis}: its request
+   * slot counts in the rpm window from then, not from admission, so the window holds as the provider counts
+   * it even when calls leave late. Called once per grant; the default does nothing (a window counted at
+   * admission only).
+   */
+  default void settle(Reservation.Granted grant, long atMillis) {}
+
   /** Replaces a granted reservation's estimate by the actual token count (0: the call consumed nothing). */
   void correct(Reservation.Granted grant, long actualTokens);
 

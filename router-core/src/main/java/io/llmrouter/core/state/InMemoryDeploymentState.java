@@ -55,6 +55,11 @@ public final class InMemoryDeploymentState implements DeploymentState {
   }
 
   @Override
+  public void settle(Reservation.Granted grant, long atMillis) {
+    window.settle(grant, atMillis);
+  }
+
+  @Override
   public void correct(Reservation.Granted grant, long actualTokens) {
     window.correct(grant, actualTokens);
   }

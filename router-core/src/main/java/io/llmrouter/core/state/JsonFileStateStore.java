@@ -1,18 +1,21 @@
 package io.llmrouter.core.state;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Writes are atomic (a temporary file in the same directory, then a rename). A cooldown change is
  * written at once; counter increments are written behind, at most once per {@code flushInterval} of the
  * injected clock, and on {@link #close()}, so the request path never waits for the disk on every call.
- * A file that cannot be parsed is logged, kept aside as {@code <name>.corrupt}, and the store starts
- * empty. Thread-safe.
+ * A damaged file never stops or hangs a start: a file that is not a regular file (a directory, a FIFO,
+ * never opened), truncated, garbage or of the wrong shape keeps the entries that can be read, drops the
+ * rest, clamps cooldowns beyond {@link #MAX_RESTORED_COOLDOWN}, is kept aside as {@code <name>.corrupt}
+ * (the readable entries are written back at once), and logs one warning. Thread-safe.
  *
  * <p>File shape: {@code {"cooldowns": {"<id>": {"until": "<instant>", "reason": "...", "cause":
  * "LIMIT|AUTHENTICATION|MODEL_NOT_FOUND", "fingerprint": "<hex>"}}, "daily": {"<id>": {"<yyyy-mm-dd>": n}}}}.
@@ -38,6 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class JsonFileStateStore extends InMemoryStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(JsonFileStateStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The longest cooldown restored from a file: a day's reset plus an hour, the most any rate-limit scope
+   * the router cools for can mean. A longer one (a hostile or absurd hint, an edited file) is clamped to it.
+   */
+  public static final Duration MAX_RESTORED_COOLDOWN = Duration.ofHours(25);
+  /** A state file larger than this is not ours (a few hundred bytes per deployment): set aside unread. */
+  static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
 
   private final Path file;
   private final Clock clock;
@@ -59,7 +71,7 @@ public final class JsonFileStateStore extends InMemoryStateStore {
    *
    * @param clock the clock deciding when counters are written behind
    * @param flushInterval the longest time a counter increment stays unwritten
-   * @throws UncheckedIOException when an existing file cannot be read
+   * <p>Never throws for the file's content or type; see the class comment.
    */
   public static JsonFileStateStore open(Path file, Clock clock, Duration flushInterval) {
     return new JsonFileStateStore(file, clock, flushInterval);
@@ -143,38 +155,157 @@ public final class JsonFileStateStore extends InMemoryStateStore {
   }
 
   private void load() {
-    if (!Files.exists(file)) return;
+    // Never open what is not a regular file: opening a FIFO blocks until a writer appears (a hung start),
+    // and a directory cannot be read. isRegularFile follows links without opening the target.
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return;
+    Damage damage = new Damage();
     try {
-      JsonNode root = JSON.readTree(file.toFile());
-      JsonNode cds = root.path("cooldowns");
-      for (Iterator<Map.Entry<String, JsonNode>> it = cds.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        JsonNode v = e.getValue();
-        if (v.isTextual()) {
-          restoreCooldown(e.getKey(), Instant.parse(v.asText()));
-        } else {
-          JsonNode cause = v.get("cause");
-          restoreCooldown(e.getKey(), new CooldownRecord(Instant.parse(v.path("until").asText()),
-              v.hasNonNull("reason") ? v.get("reason").asText() : null,
-              causeOf(cause == null ? null : cause.asText()),
-              v.hasNonNull("fingerprint") ? v.get("fingerprint").asText() : null));
-        }
-      }
-      JsonNode daily = root.path("daily");
-      for (Iterator<Map.Entry<String, JsonNode>> it = daily.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        for (Iterator<Map.Entry<String, JsonNode>> days = e.getValue().fields(); days.hasNext(); ) {
-          Map.Entry<String, JsonNode> d = days.next();
-          restoreDaily(e.getKey(), LocalDate.parse(d.getKey()), d.getValue().asLong());
-        }
+      if (!Files.isRegularFile(file)) {
+        damage.fatal("not a regular file");
+      } else if (Files.size(file) > MAX_FILE_BYTES) {
+        damage.fatal("larger than " + MAX_FILE_BYTES + " bytes");
+      } else {
+        parse(Files.readAllBytes(file), damage);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("router state file {} is unreadable ({}); starting empty, keeping it as .corrupt", file, e.toString());
-      try {
-        Files.move(file, file.resolveSibling(file.getFileName() + ".corrupt"), StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException moveFailed) {
-        throw new UncheckedIOException("cannot set aside unreadable state file " + file, moveFailed);
+      damage.fatal(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    if (!damage.any()) return;
+    Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+    String kept;
+    try {
+      Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+      kept = "kept it as " + aside.getFileName();
+    } catch (IOException | RuntimeException moveFailed) {
+      // A start must not fail on this: the store runs from memory and later writes retry.
+      kept = "could not set it aside (" + moveFailed.getClass().getSimpleName() + ")";
+    }
+    LOG.warn("router state file {} is damaged ({}); kept {} cooldowns and {} daily counters, dropped {} entries, clamped {}; {}",
+        file, damage.why(), damage.cooldowns, damage.dailies, damage.dropped, damage.clamped, kept);
+    if (damage.cooldowns + damage.dailies > 0) flush();
+  }
+
+  /**
+   * Reads entry by entry with the streaming parser, so a truncated file keeps every entry before the cut;
+   * each entry is checked on its own (a bad one is dropped, an absurd instant clamped) and never ends the
+   * load.
+   */
+  private void parse(byte[] bytes, Damage damage) {
+    Instant now = clock.instant();
+    try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        damage.fatal("empty");
+        return;
       }
+      if (first != JsonToken.START_OBJECT) {
+        damage.fatal("not a JSON object");
+        return;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String section = p.currentName();
+        JsonToken t = p.nextToken();
+        boolean known = section.equals("cooldowns") || section.equals("daily");
+        if (!known || t != JsonToken.START_OBJECT) {
+          if (known) damage.drop("'" + section + "' is not an object");
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String id = p.currentName();
+          p.nextToken();
+          JsonNode v = p.readValueAsTree();
+          if (section.equals("cooldowns")) cooldownEntry(id, v, now, damage);
+          else dailyEntries(id, v, damage);
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) damage.fatal("unexpected content after the state");
+    } catch (IOException | RuntimeException e) {
+      damage.fatal("unreadable at " + e.getClass().getSimpleName());
+    }
+  }
+
+  private void cooldownEntry(String id, JsonNode v, Instant now, Damage damage) {
+    JsonNode untilNode = v == null ? null : v.isTextual() ? v : v.isObject() ? v.get("until") : null;
+    Instant until = untilNode != null && untilNode.isTextual() ? instant(untilNode.textValue()) : null;
+    if (until == null) {
+      damage.drop("cooldowns." + id + ": no readable 'until'");
+      return;
+    }
+    // Before the epoch means long over; past now + MAX_RESTORED_COOLDOWN (or the epoch-millisecond range,
+    // which once made the start fail with a long overflow) means no scope the router knows.
+    if (until.isBefore(Instant.EPOCH)) {
+      damage.dropped++;
+      return;
+    }
+    Instant latest = now.plus(MAX_RESTORED_COOLDOWN);
+    if (until.isAfter(latest)) {
+      until = latest;
+      damage.clamped++;
+    }
+    String reason = v.isObject() && v.hasNonNull("reason") ? v.get("reason").asText() : null;
+    JsonNode cause = v.isObject() ? v.get("cause") : null;
+    String fingerprint = v.isObject() && v.hasNonNull("fingerprint") ? v.get("fingerprint").asText() : null;
+    restoreCooldown(id, new CooldownRecord(until, reason, causeOf(cause == null ? null : cause.asText()), fingerprint));
+    damage.cooldowns++;
+  }
+
+  private void dailyEntries(String id, JsonNode v, Damage damage) {
+    if (v == null || !v.isObject()) {
+      damage.drop("daily." + id + " is not an object");
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> days = v.fields(); days.hasNext(); ) {
+      Map.Entry<String, JsonNode> d = days.next();
+      LocalDate day;
+      try {
+        day = d.getKey().length() > 12 ? null : LocalDate.parse(d.getKey());
+      } catch (DateTimeParseException e) {
+        day = null;
+      }
+      JsonNode n = d.getValue();
+      if (day == null || n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+        damage.drop("daily." + id + "." + d.getKey());
+        continue;
+      }
+      restoreDaily(id, day, n.longValue());
+      damage.dailies++;
+    }
+  }
+
+  private static Instant instant(String text) {
+    if (text.length() > 40) return null;
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** What a load found wrong; counted so one warning can say it all. */
+  private static final class Damage {
+    int cooldowns;
+    int dailies;
+    int dropped;
+    int clamped;
+    private String first;
+
+    void fatal(String why) {
+      if (first == null) first = why;
+      else first = first + "; " + why;
+    }
+
+    void drop(String why) {
+      dropped++;
+      if (first == null) first = why;
+    }
+
+    boolean any() {
+      return first != null || dropped > 0 || clamped > 0;
+    }
+
+    String why() {
+      return first != null ? first : clamped > 0 ? "cooldowns beyond " + MAX_RESTORED_COOLDOWN.toHours() + " h" : "entries dropped";
     }
   }
 

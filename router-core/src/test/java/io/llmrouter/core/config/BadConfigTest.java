@@ -187,4 +187,32 @@ class BadConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("router_settings.fallbacks: \"a\" is given a fallback list twice; merge them into one");
   }
+
+  // Issue 16: a giant exponent once made the seconds parser run for minutes (BigDecimal rescaling).
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void absurdSecondsFailFastNamingTheKey() {
+    assertThatThrownBy(() -> LiteLlmConfigReader.parse("""
+        model_list:
+          - model_name: a
+            litellm_params: {model: groq/m, timeout: 1e99999999}
+        """, Env.of(Map.of()))).isInstanceOf(ConfigException.class).hasMessageContaining("model_list[0].litellm_params.timeout")
+        .hasMessageContaining("out of range");
+    assertThatThrownBy(() -> LiteLlmConfigReader.parse("""
+        model_list:
+          - model_name: a
+            litellm_params: {model: groq/m, stream_timeout: 1e-99999999}
+        """, Env.of(Map.of()))).isInstanceOf(ConfigException.class).hasMessageContaining("model_list[0].litellm_params.stream_timeout")
+        .hasMessageContaining("positive");
+  }
+
+  @Test
+  void streamTimeoutIsReadAsSeconds() {
+    var d = LiteLlmConfigReader.parse("""
+        model_list:
+          - model_name: a
+            litellm_params: {model: groq/m, stream_timeout: 2.5}
+        """, Env.of(Map.of())).config().deployments().get(0);
+    org.assertj.core.api.Assertions.assertThat(d.extraParams()).containsEntry("stream_timeout", 2.5);
+  }
 }

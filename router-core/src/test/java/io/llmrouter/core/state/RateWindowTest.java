@@ -35,7 +35,8 @@ class RateWindowTest {
   void rpmAdmitsExactlyNInAWindowAndFreesAtTheOldestPlusSixtySeconds() {
     RateWindow w = new RateWindow(3, null);
     long t0 = now();
-    assertThat(w.tryReserve(clock, 10)).isSameAs(Reservation.Granted.NO_TOKENS);
+    // An rpm-only grant is the call's slot (settled when the call ends), not the shared tokenless grant.
+    assertThat(w.tryReserve(clock, 10)).isInstanceOf(RateWindow.Slot.class);
     clock.advance(Duration.ofSeconds(1));
     assertThat(w.tryReserve(clock, 10)).isInstanceOf(Reservation.Granted.class);
     clock.advance(Duration.ofSeconds(1));
@@ -186,5 +187,30 @@ class RateWindowTest {
     assertThat(w.tryReserve(clock, 500)).isInstanceOf(Reservation.Granted.class);
     assertThat(w.tokensInWindow(now())).isEqualTo(900);
     assertThat(w.tpmLimit()).isEqualTo(1_000);
+  }
+
+  // Issue 16: the window must hold at the provider. A call admitted at 0 s that reached the provider late
+  // (settled at 1.4 s) keeps its slot until 61.4 s, so a call admitted at 60.0 s cannot make 31 in 58.6 s.
+  @Test
+  void aSlotCountsFromWhenItsCallSettledNotFromAdmission() {
+    RateWindow w = new RateWindow(30, null);
+    long t0 = now();
+    Reservation first = w.tryReserve(clock, 1);
+    clock.advance(Duration.ofMillis(1_400));
+    for (int i = 1; i < 30; i++) {
+      clock.advance(Duration.ofMillis(100));
+      Reservation r = w.tryReserve(clock, 1);
+      w.settle((Reservation.Granted) r, now());
+    }
+    w.settle((Reservation.Granted) first, t0 + 1_400);
+    clock.advance(Duration.ofMillis(60_000 - 4_300));
+    assertThat(now()).isEqualTo(t0 + 60_000);
+    assertThat(w.tryReserve(clock, 1)).isEqualTo(new Reservation.Refused(Reservation.Limit.RPM, t0 + 61_400));
+    assertThat(w.availableAt(now(), 1)).isEqualTo(t0 + 61_400);
+    clock.advance(Duration.ofMillis(1_400));
+    assertThat(w.tryReserve(clock, 1)).isInstanceOf(Reservation.Granted.class);
+    // A late settle of a grant whose slot was reused changes nothing.
+    w.settle((Reservation.Granted) first, now() + 5_000);
+    assertThat(w.availableAt(now(), 1)).isEqualTo(t0 + 1_500 + 60_000);
   }
 }

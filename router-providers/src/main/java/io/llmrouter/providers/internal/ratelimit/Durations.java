@@ -26,9 +26,13 @@ public final class Durations {
   private static final Pattern WHOLE =
       Pattern.compile("^\\s*~?\\s*\\+?(?:" + NUM + "\\s*" + UNIT + "\\s*)+$");
   private static final Pattern TOKEN = Pattern.compile("(" + NUM + ")\\s*(ns|us|µs|μs|ms|h|m|s)");
-  private static final Pattern BARE_NUMBER = Pattern.compile("^\\s*~?\\s*\\+?(" + NUM + ")\\s*$");
   private static final Pattern IN_MESSAGE = Pattern.compile(
       "(?i)(?:try again|retry)\\s+in\\s+~?\\s*((?:" + NUM + "\\s*(?:ns|us|µs|μs|ms|h|m|s)(?![a-z])\\s*)+)");
+
+  /** The longest wait any parser here returns (366 days): longer values are clamped to it. */
+  public static final Duration MAX_WAIT = Duration.ofDays(366);
+  private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(MAX_WAIT.toNanos());
+  private static final BigDecimal HALF = new BigDecimal("0.5");
 
   private Durations() {}
 
@@ -38,7 +42,7 @@ public final class Durations {
    * @return the duration, or empty when {@code text} is null, negative or not a duration
    */
   public static Optional<Duration> parseGo(String text) {
-    if (text == null) return Optional.empty();
+    if (text == null || text.length() > RateValues.MAX_VALUE_LENGTH) return Optional.empty();
     String s = text.strip();
     if (!WHOLE.matcher(s).matches()) {
       LOG.debug("not a duration: '{}'", s);
@@ -60,9 +64,9 @@ public final class Durations {
    * @return the duration, or empty when unreadable or negative
    */
   public static Optional<Duration> parseSecondsOrDuration(String text) {
-    if (text == null) return Optional.empty();
-    Matcher bare = BARE_NUMBER.matcher(text);
-    if (bare.matches()) return Optional.of(seconds(new BigDecimal(normalise(bare.group(1)))));
+    if (text == null || text.length() > RateValues.MAX_VALUE_LENGTH) return Optional.empty();
+    BigDecimal n = RateValues.number(text);
+    if (n != null) return Optional.of(seconds(n));
     return parseGo(text);
   }
 
@@ -78,7 +82,11 @@ public final class Durations {
     return m.find() ? parseGo(m.group(1)) : Optional.empty();
   }
 
-  /** Converts non-negative decimal seconds to a duration, rounding to nanoseconds. */
+  /**
+   * Converts non-negative decimal seconds to a duration, rounding to nanoseconds and clamping at
+   * {@link #MAX_WAIT}; negative values give zero. Bounded time for any value: the magnitude is compared
+   * before any rescaling.
+   */
   public static Duration seconds(BigDecimal seconds) {
     return ofNanos(seconds.multiply(BigDecimal.valueOf(1_000_000_000L)));
   }
@@ -90,11 +98,11 @@ public final class Durations {
   }
 
   private static Duration ofNanos(BigDecimal nanos) {
-    BigDecimal whole = nanos.setScale(0, RoundingMode.HALF_UP);
-    // Clamp absurd values instead of overflowing: nothing legitimate waits longer than a year.
-    BigDecimal max = BigDecimal.valueOf(366L * 24 * 3600).multiply(BigDecimal.valueOf(1_000_000_000L));
-    if (whole.compareTo(max) > 0) whole = max;
-    return Duration.ofNanos(whole.longValueExact());
+    // Compare first: rescaling 1e-99999999 or 1e99999999 would take minutes and gigabytes. Clamp absurd
+    // values instead of overflowing: nothing legitimate waits longer than a year.
+    if (nanos.compareTo(MAX_NANOS) >= 0) return MAX_WAIT;
+    if (nanos.compareTo(HALF) < 0) return Duration.ZERO;
+    return Duration.ofNanos(nanos.setScale(0, RoundingMode.HALF_UP).longValueExact());
   }
 
   private static long unitNanos(String unit) {

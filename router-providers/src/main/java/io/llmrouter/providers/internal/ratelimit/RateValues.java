@@ -20,7 +20,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RateValues {
   private static final Logger LOG = LoggerFactory.getLogger(RateValues.class);
-  private static final Pattern NUMBER = Pattern.compile("^\\s*~?\\s*\\+?(\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?\\s*$");
+  private static final Pattern NUMBER = Pattern.compile("^\\s*~?\\s*\\+?(\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE]([+-]?)(\\d+))?\\s*$");
+  /**
+   * Longest value read at all: every real rate value is far shorter, and a cap keeps each parse (regex,
+   * decimal arithmetic) bounded whatever an upstream sends.
+   */
+  static final int MAX_VALUE_LENGTH = 64;
+  /** Exponents beyond this are clamped: 1e30 seconds already saturates every wait and count. */
+  private static final int MAX_EXPONENT = 30;
+  private static final BigDecimal SATURATED = BigDecimal.ONE.scaleByPowerOfTen(MAX_EXPONENT);
   private static final BigDecimal EPOCH_MILLIS_FLOOR = new BigDecimal("1e12");
   private static final BigDecimal EPOCH_SECONDS_FLOOR = new BigDecimal("1e9");
 
@@ -49,12 +57,15 @@ public final class RateValues {
     if (text == null || text.isBlank()) return Optional.empty();
     BigDecimal n = number(text);
     if (n == null) return Durations.parseGo(text).map(now::plus);
-    if (n.compareTo(EPOCH_MILLIS_FLOOR) >= 0) return Optional.of(Instant.ofEpochMilli(n.longValue()));
-    if (n.compareTo(EPOCH_SECONDS_FLOOR) >= 0) {
-      BigDecimal millis = n.multiply(BigDecimal.valueOf(1000));
-      return Optional.of(Instant.ofEpochMilli(millis.longValue()));
-    }
+    Instant latest = now.plus(Durations.MAX_WAIT);
+    if (n.compareTo(EPOCH_MILLIS_FLOOR) >= 0) return Optional.of(atMost(n, latest.toEpochMilli(), latest));
+    if (n.compareTo(EPOCH_SECONDS_FLOOR) >= 0) return Optional.of(atMost(n.movePointRight(3), latest.toEpochMilli(), latest));
     return Optional.of(now.plus(Durations.seconds(n)));
+  }
+
+  /** The epoch-millisecond instant {@code millis}, or {@code latest} when it lies beyond it (an absurd reset). */
+  private static Instant atMost(BigDecimal millis, long latestMillis, Instant latest) {
+    return millis.compareTo(BigDecimal.valueOf(latestMillis)) >= 0 ? latest : Instant.ofEpochMilli(millis.longValue());
   }
 
   /**
@@ -97,15 +108,36 @@ public final class RateValues {
     return ms.isPresent() ? ms : retryAfter(headers.get("retry-after"), now);
   }
 
-  /** Parses a non-negative decimal number (with an optional {@code ~} and exponent), or null. */
+  /**
+   * Parses a non-negative decimal number (with an optional {@code ~} and exponent), or null. Bounded time
+   * whatever the input: longer than {@value #MAX_VALUE_LENGTH} characters is unreadable (null), and an
+   * exponent beyond &plusmn;30 is clamped instead of expanded ({@code 1e99999999} reads as 1e30, which every
+   * caller saturates; {@code 1e-99999999} as 0). Negative numbers are unreadable.
+   */
   public static BigDecimal number(String text) {
-    if (text == null) return null;
+    if (text == null || text.length() > MAX_VALUE_LENGTH) return null;
     Matcher m = NUMBER.matcher(text);
     if (!m.matches()) return null;
     try {
-      return new BigDecimal(text.strip().replace("~", "").replace("+", "").strip());
+      BigDecimal mantissa = new BigDecimal(normalise(m.group(1)));
+      String exp = m.group(3);
+      if (exp == null) return mantissa;
+      String digits = exp.replaceFirst("^0+(?=.)", "");
+      boolean negative = "-".equals(m.group(2));
+      if (mantissa.signum() == 0) return BigDecimal.ZERO;
+      if (digits.length() > 3 || Integer.parseInt(digits) > MAX_EXPONENT) {
+        return negative ? BigDecimal.ZERO : SATURATED;
+      }
+      BigDecimal n = mantissa.scaleByPowerOfTen(negative ? -Integer.parseInt(digits) : Integer.parseInt(digits));
+      return n.compareTo(SATURATED) > 0 ? SATURATED : n;
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  private static String normalise(String n) {
+    if (n.startsWith(".")) return "0" + n;
+    if (n.endsWith(".")) return n + "0";
+    return n;
   }
 }

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class RateParsingTest {
   private static final Instant NOW = Instant.parse("2026-09-08T12:00:00Z");
@@ -126,5 +128,52 @@ class RateParsingTest {
     assertThat(RateHeaders.rateRelated(Map.of("X-RateLimit-Limit", "50", "Retry-After", "3", "Content-Type", "json",
         "x-tokenlimit-remaining", "9", "Authorization", "Bearer k")))
         .containsOnlyKeys("x-ratelimit-limit", "retry-after", "x-tokenlimit-remaining");
+  }
+
+  // Issue 16: giant exponents once made a single parse run for minutes (BigDecimal rescaling 1e99999999).
+  // The timeout is a hang guard for the regression, not a speed measurement: a bounded parse takes microseconds.
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void giantAndTinyExponentsAreClampedInBoundedTime() {
+    assertThat(RateValues.retryAfter("1e99999999", NOW)).contains(Durations.MAX_WAIT);
+    assertThat(RateValues.retryAfterMillis("1e99999999")).contains(Durations.MAX_WAIT);
+    assertThat(RateValues.retryAfter("1e-99999999", NOW)).contains(Duration.ZERO);
+    assertThat(RateValues.reset("1e-99999999", NOW)).contains(NOW);
+    assertThat(RateValues.reset("1e99999999", NOW)).contains(NOW.plus(Durations.MAX_WAIT));
+    assertThat(RateValues.reset("9e18", NOW)).contains(NOW.plus(Durations.MAX_WAIT));
+    assertThat(RateValues.count("1e99999999")).isEmpty();
+    assertThat(RateValues.count("1e-99999999")).contains(0L);
+    assertThat(RateValues.count("0e99999999")).contains(0L);
+    assertThat(Durations.parseSecondsOrDuration("1e99999999")).contains(Durations.MAX_WAIT);
+    assertThat(RateValues.headerRetryHint(Map.of("retry-after-ms", "1e99999999"), NOW)).contains(Durations.MAX_WAIT);
+    RateSignal.Window w = RateHeaders.window(Map.of("x-ratelimit-limit-requests", "30", "x-ratelimit-remaining-requests", "1e99999999",
+        "x-ratelimit-reset-requests", "1e-99999999"), "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests", RateScope.MINUTE, NOW);
+    assertThat(w.limit()).isEqualTo(30L);
+    assertThat(w.remaining()).isNull();
+    assertThat(w.resetAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void overlongNegativeAndMalformedValuesAreAbsent() {
+    String digits = "9".repeat(200_000);
+    assertThat(RateValues.retryAfter(digits, NOW)).isEmpty();
+    assertThat(RateValues.count(digits)).isEmpty();
+    assertThat(RateValues.reset(digits + "s", NOW)).isEmpty();
+    assertThat(Durations.parseGo("1".repeat(100_000) + "h")).isEmpty();
+    assertThat(Durations.findInMessage("try again in " + "1".repeat(100_000) + "s")).isEmpty();
+    for (String neg : new String[] {"-1", "-5.5", "-1e9", "- 3", "-0.001"}) {
+      assertThat(RateValues.retryAfter(neg, NOW)).as(neg).isEmpty();
+      assertThat(RateValues.retryAfterMillis(neg)).as(neg).isEmpty();
+      assertThat(RateValues.count(neg)).as(neg).isEmpty();
+      assertThat(RateValues.reset(neg, NOW)).as(neg).isEmpty();
+    }
+    assertThat(RateValues.retryAfter("1e", NOW)).isEmpty();
+    assertThat(RateValues.retryAfter("NaN", NOW)).isEmpty();
+    assertThat(RateValues.retryAfter("Infinity", NOW)).isEmpty();
+    // Still exact for ordinary values with an exponent.
+    assertThat(RateValues.retryAfter("1.5e1", NOW)).contains(Duration.ofSeconds(15));
+    assertThat(RateValues.count("1.0E9")).contains(1_000_000_000L);
   }
 }

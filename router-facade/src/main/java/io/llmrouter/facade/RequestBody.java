@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.InvalidRequestException;
@@ -25,6 +27,10 @@ import java.util.Map;
  */
 final class RequestBody {
   private static final int MAX_QUOTED_VALUE = 40;
+  // A client's 1.5 for an integer field is a mistake to name, not a value to truncate silently (OpenAI
+  // refuses it too); provider answers keep the shared mapper's leniency.
+  private static final ObjectReader CHAT_READER = Json.mapper().readerFor(ChatRequest.class)
+      .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private RequestBody() {}
 
@@ -44,7 +50,10 @@ final class RequestBody {
    */
   static ChatRequest parseChat(byte[] body) throws MalformedJsonException {
     try {
-      return Json.mapper().readValue(body, ChatRequest.class);
+      ChatRequest request = CHAT_READER.readValue(body);
+      // JSON null is well-formed but no request; Jackson maps it to null rather than failing.
+      if (request == null) throw new InvalidRequestException(null, "The request body must be a JSON object, but got null instead.");
+      return request;
     } catch (MismatchedInputException e) {
       throw mismatch(e, body);
     } catch (InputCoercionException e) {

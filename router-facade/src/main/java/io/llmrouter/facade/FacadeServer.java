@@ -55,7 +55,11 @@ public final class FacadeServer implements AutoCloseable {
     // On stop, Jetty lowers every connection's idle timeout to this so idle keep-alive connections close
     // and the drain can finish; requests waiting on the router ignore idle timeouts (see FacadeHandler).
     connector.setShutdownIdleTimeout(Math.max(1, Math.min(1000L, options.shutdownGrace().toMillis() / 2)));
+    // One client address may not hold every connection (issue 16: 700 slow senders starved the probes).
+    connector.addEventListener(new PerAddressConnectionLimit(options.maxConnectionsPerAddress()));
     server.addConnector(connector);
+    // What Jetty answers by itself (bad framing, 431, ambiguous paths) is OpenAI-shaped JSON too.
+    server.setErrorHandler(new JsonErrorHandler());
     // GracefulHandler counts in-flight requests so that stop() can wait for them instead of cutting them.
     server.setHandler(new GracefulHandler(new FacadeHandler(router, options)));
     server.setStopTimeout(options.shutdownGrace().toMillis());

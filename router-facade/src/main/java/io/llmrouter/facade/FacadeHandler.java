@@ -14,6 +14,7 @@ import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
+import io.llmrouter.api.SafeUrls;
 import io.llmrouter.api.UnknownModelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -498,8 +499,8 @@ final class FacadeHandler extends Handler.Abstract {
     n.put("model", e.model());
     n.put("model_name", e.modelGroup());
     n.put("model_id", e.deploymentId());
-    // A query string may carry a credential (Azure-style ?api-key=); it is never needed to read health.
-    if (e.apiBase() != null) n.put("api_base", e.apiBase().replaceFirst("\\?.*$", ""));
+    // User info and a query string may carry a credential (Azure-style ?api-key=); never needed to read health.
+    if (e.apiBase() != null) n.put("api_base", SafeUrls.redact(e.apiBase()));
     if (e.checkedAt() != null) n.put("checked_at", e.checkedAt().toString());
     if (e.error() != null) n.put("error", e.error());
     HealthReport.Quota q = e.quota();

@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit, graceful
- * shutdown bound, thread count, idle timeout and the clock used for {@code Retry-After}.
+ * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit and the time
+ * a body may take to arrive, connections per client address, graceful shutdown bound, thread count, idle
+ * timeout and the clock used for {@code Retry-After}.
  *
  * <p>Immutable and thread-safe; build with {@link #builder()}. {@link Builder#build()} refuses to bind a
  * non-loopback address without a master key unless {@link Builder#insecure(boolean)} was set, because an
@@ -53,7 +54,10 @@ public final class FacadeOptions {
     this.clock = b.clock;
   }
 
-  /** Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB, 30 s grace. */
+  /**
+   * Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB bodies within 60 s, 512
+   * connections per client address, 30 s grace.
+   */
   public static Builder builder() {
     return new Builder();
   }

@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * expects; responses carry {@code x-llm-router-model-group}, {@code -deployment}, {@code -attempts},
  * {@code -fallbacks} and the provider's {@code x-ratelimit-*} / {@code retry-after} headers.
  *
+ * <p>Hostile clients are bounded: request bodies are read without holding a thread and must arrive within
+ * {@link FacadeOptions#bodyTimeout()} (408 otherwise), one client address holds at most
+ * {@link FacadeOptions#maxConnectionsPerAddress()} connections, and the errors Jetty answers by itself (bad
+ * framing, 431, ambiguous paths) are OpenAI-shaped JSON too. Without a master key, requests whose
+ * {@code Origin} or {@code Host} is not loopback are refused (403), so a web page cannot use an open facade;
+ * CORS preflights are answered for loopback origins only.
+ *
  * <p>The server does not own the router: {@link #stop()} leaves it open. Thread-safe; start once.
  */
 public final class FacadeServer implements AutoCloseable {

@@ -96,16 +96,45 @@ public final class ChatRequest extends ExtensibleJson {
   }
 
   /**
-   * The request fields only the router reads (LiteLLM's router options); they never go upstream. With
-   * {@link #isRouterField} (which adds LiteLLM's {@code mock_*} switches) this is the one list both the
-   * router and the provider client strip by.
+   * The request fields that never go upstream: the router's own options (LiteLLM's router options, which
+   * this router reads) and the fields LiteLLM's SDK and proxy read or keep for themselves: credentials and
+   * endpoints ({@code api_key}, {@code api_base}, {@code base_url}, {@code api_version}), header and client
+   * overrides ({@code extra_headers}, {@code headers}), proxy metadata ({@code metadata}, {@code user_api_key*},
+   * {@code tags}), the provider choice ({@code custom_llm_provider}) and cost, cache and logging switches. A
+   * request body never chooses a deployment's URL or headers, and a client's secret or internal metadata never
+   * reaches a third party. With {@link #isRouterField} (which adds LiteLLM's {@code mock_*} switches and
+   * {@code litellm_*} fields) this is the one list both the router and the provider client strip by.
    */
-  public static final Set<String> ROUTER_FIELDS = Set.of("fallbacks", "disable_fallbacks", "timeout", "num_retries",
-      "drop_params", "request_timeout", "max_fallbacks", "context_window_fallbacks", "content_policy_fallbacks");
+  public static final Set<String> ROUTER_FIELDS = Set.of(
+      // the router's options
+      "fallbacks", "disable_fallbacks", "timeout", "num_retries", "drop_params", "request_timeout", "max_fallbacks",
+      "context_window_fallbacks", "content_policy_fallbacks", "stream_timeout", "max_retries", "retry_policy",
+      "cooldown_time", "fallback_depth", "model_list",
+      // endpoint and credentials: chosen by the configuration, never by a request
+      "api_key", "api_base", "base_url", "api_version", "azure_ad_token", "azure_ad_token_provider", "azure_username",
+      "azure_password", "tenant_id", "client_id", "client_secret", "aws_access_key_id", "aws_secret_access_key",
+      "aws_session_token", "aws_region_name", "vertex_credentials", "vertex_project", "vertex_location",
+      "region_name", "organization", "custom_llm_provider", "extra_headers", "headers", "provider_specific_header",
+      "client", "use_client", "proxy_server_request", "configurable_clientside_auth_params",
+      // LiteLLM proxy metadata, cost, cache and logging
+      "metadata", "user_api_key", "user_api_key_alias", "user_api_key_hash", "user_api_key_user_id",
+      "user_api_key_team_id", "user_api_key_org_id", "user_api_key_metadata", "tags", "model_info", "model_file_id_mapping",
+      "base_model", "hf_model_name", "input_cost_per_token", "output_cost_per_token", "input_cost_per_second",
+      "output_cost_per_second", "caching", "cache", "cache_key", "caching_groups", "preset_cache_key", "ttl", "no-log",
+      "logger_fn", "verbose", "acompletion", "complete_response", "force_timeout", "max_budget", "budget_duration",
+      "rpm", "tpm", "max_parallel_requests", "weight", "order", "allowed_model_region", "model_config",
+      "fastest_response", "supports_system_message", "allowed_openai_params", "use_in_pass_through",
+      "use_litellm_proxy", "merge_reasoning_content_in_choices", "ensure_alternating_roles", "user_continue_message",
+      "assistant_continue_message", "roles", "final_prompt_value", "bos_token", "eos_token", "prompt_id",
+      "prompt_variables", "prompt_label", "prompt_version", "shared_session", "search_tool_name",
+      "disable_add_transform_inline_image_block");
 
-  /** True for a field only the router reads: one of {@link #ROUTER_FIELDS}, or a {@code mock_*} switch. */
+  /**
+   * True for a field that never goes upstream: one of {@link #ROUTER_FIELDS}, a {@code mock_*} switch, or a
+   * {@code litellm_*} field ({@code litellm_metadata}, {@code litellm_call_id}, {@code litellm_credential_name}, ...).
+   */
   public static boolean isRouterField(String name) {
-    return name.startsWith("mock_") || ROUTER_FIELDS.contains(name);
+    return name.startsWith("mock_") || name.startsWith("litellm_") || ROUTER_FIELDS.contains(name);
   }
 
   /**

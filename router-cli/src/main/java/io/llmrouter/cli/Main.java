@@ -18,17 +18,40 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /**
+   * Loggers that print request or response headers verbatim at debug level (Jetty's parser and channel
+   * dump every header, {@code Authorization} and {@code x-api-key} included); the CLI keeps them at info
+   * whatever the root level, so a debug run never writes the master key or a provider key to a log.
+   */
+  static final java.util.List<String> HEADER_DUMPING_LOGGERS = java.util.List.of("org.eclipse.jetty", "okhttp3");
+
   /** Entry point: runs the command line and exits with its code. */
   public static void main(String[] args) {
     // Timestamps on every diagnostic line (slf4j-simple reads these when the first logger is made); a
     // -D on the command line wins.
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    configureLogging();
     System.exit(commandLine().execute(args));
   }
 
   private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) System.setProperty(key, value);
+  }
+
+  /**
+   * The CLI's logging setup (slf4j-simple): {@link #HEADER_DUMPING_LOGGERS} never below info, even when the
+   * root logger ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}) or those loggers themselves were
+   * set lower. Must run before the first logger is made.
+   */
+  static void configureLogging() {
+    for (String name : HEADER_DUMPING_LOGGERS) {
+      String key = "org.slf4j.simpleLogger.log." + name;
+      String level = System.getProperty(key, "");
+      if (!level.equalsIgnoreCase("warn") && !level.equalsIgnoreCase("error") && !level.equalsIgnoreCase("off")) {
+        System.setProperty(key, "info");
+      }
+    }
   }
 
   /** The configured command line, for tests. */

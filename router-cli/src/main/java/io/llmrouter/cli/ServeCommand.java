@@ -67,6 +67,14 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE})")
   long maxBodySize;
 
+  @Option(names = "--body-timeout", defaultValue = "60", paramLabel = "SECONDS",
+      description = "Seconds a client gets to send a whole request body; slower ones get 408 (default: ${DEFAULT-VALUE})")
+  int bodyTimeoutSeconds;
+
+  @Option(names = "--max-connections-per-address", defaultValue = "512", paramLabel = "N",
+      description = "Most connections one client address may hold open; more are closed at once (default: ${DEFAULT-VALUE})")
+  int maxConnectionsPerAddress;
+
   @Option(names = "--shutdown-grace", defaultValue = "30", paramLabel = "SECONDS",
       description = "Seconds in-flight requests get to finish on SIGTERM (default: ${DEFAULT-VALUE})")
   int shutdownGraceSeconds;
@@ -148,6 +156,19 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("llm-router serve: --shutdown-grace must be zero or positive");
       return 2;
     }
+    if (maxBodySize > FacadeOptions.MAX_BODY_BYTES_LIMIT) {
+      err.println("llm-router serve: --max-body-size must be at most 1GiB (" + FacadeOptions.MAX_BODY_BYTES_LIMIT
+          + " bytes; a request body is held in memory), got " + maxBodySize);
+      return 2;
+    }
+    if (bodyTimeoutSeconds < 1) {
+      err.println("llm-router serve: --body-timeout must be at least 1 second, got " + bodyTimeoutSeconds);
+      return 2;
+    }
+    if (maxConnectionsPerAddress < 1) {
+      err.println("llm-router serve: --max-connections-per-address must be at least 1, got " + maxConnectionsPerAddress);
+      return 2;
+    }
     if (maxClientTimeoutSeconds < 1 || maxClientTimeoutSeconds > 31_536_000) {
       err.println("llm-router serve: --max-client-timeout must be 1..31536000 seconds, got " + maxClientTimeoutSeconds);
       return 2;
@@ -202,6 +223,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       FacadeOptions options = FacadeOptions.builder()
           .host(host).port(port).masterKey(loaded.masterKey()).maxBodyBytes(maxBodySize).insecure(insecure)
+          .bodyTimeout(Duration.ofSeconds(bodyTimeoutSeconds)).maxConnectionsPerAddress(maxConnectionsPerAddress)
           .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).accessLog(accessLog).reloadStatus(reloader)
           .metricsText(metrics::scrape).metricsPublic(metricsPublic).build();
       s = new FacadeServer(router, options);

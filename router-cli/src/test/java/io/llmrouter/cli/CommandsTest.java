@@ -167,6 +167,27 @@ class CommandsTest {
     assertThat(loadedConfig.get()).isNull();
   }
 
+  /** Issue 16: this size overflowed the body read and every chat failed with "body is empty". */
+  @Test
+  void anAbsurdBodySizeIsRefusedWithTheOptionsName() {
+    int code = cli(new ServeCommand(loader(null))).execute("--config", "c.yaml", "--port", "0",
+        "--max-body-size", "9223372036854775807");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-body-size must be at most 1GiB").doesNotContain("Exception");
+    assertThat(loadedConfig.get()).isNull();
+  }
+
+  @Test
+  void theBodyTimeoutAndConnectionLimitMustBePositive() {
+    assertThat(cli(new ServeCommand(loader(null))).execute("--config", "c.yaml", "--body-timeout", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--body-timeout must be at least 1 second");
+    assertThat(cli(new ServeCommand(loader(null))).execute("--config", "c.yaml", "--max-connections-per-address", "-1"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--max-connections-per-address must be at least 1");
+    assertThat(loadedConfig.get()).isNull();
+  }
+
   @Test
   void mainRegistersServeAndHealth() {
     CommandLine main = Main.commandLine();

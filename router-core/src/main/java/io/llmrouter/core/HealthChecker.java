@@ -6,6 +6,7 @@ import io.llmrouter.api.EmbeddingRequest;
 import io.llmrouter.api.HealthCheckMode;
 import io.llmrouter.api.HealthReport;
 import io.llmrouter.api.LlmRouterException;
+import io.llmrouter.api.SafeUrls;
 import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
@@ -116,7 +117,7 @@ final class HealthChecker {
     for (Deployment d : registry.deployments()) {
       String error = probe(d, mode);
       Instant at = clock.instant();
-      HealthReport.Endpoint ep = new HealthReport.Endpoint(d.group, d.id, d.config.model(), d.effectiveApiBase, error, at,
+      HealthReport.Endpoint ep = new HealthReport.Endpoint(d.group, d.id, d.config.model(), SafeUrls.redact(d.effectiveApiBase), error, at,
           d.state.quota(at.toEpochMilli()));
       (error == null ? ok : bad).add(ep);
       if (d.setHealth(error)) {

@@ -23,6 +23,7 @@ import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.RouterStatus;
+import io.llmrouter.api.SafeUrls;
 import io.llmrouter.api.StreamListener;
 import io.llmrouter.api.UnknownModelException;
 import io.llmrouter.api.Usage;
@@ -678,7 +679,7 @@ final class RouterEngine implements Router {
   }
 
   private static Route routeOf(RequestState rs, Deployment d, Map<String, String> headers) {
-    return new Route(rs.requested, d.group, d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase,
+    return new Route(rs.requested, d.group, d.id, d.config.provider(), d.config.providerModel(), SafeUrls.redact(d.effectiveApiBase),
         rs.attempts, rs.fallbacksSoFar(), ErrorContext.redact(headers));
   }
 

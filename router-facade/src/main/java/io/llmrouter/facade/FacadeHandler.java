@@ -16,9 +16,9 @@ import io.llmrouter.api.LlmRouterException;
 import io.llmrouter.api.ModelGroupStatus;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
+import io.llmrouter.api.SafeUrls;
 import io.llmrouter.api.UnknownModelException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -59,6 +60,8 @@ final class FacadeHandler extends Handler.Abstract {
   private final Router router;
   private final MasterKeyAuth auth;
   private final long maxBodyBytes;
+  private final Duration bodyTimeout;
+  private final BrowserGuard guard;
   private final Clock clock;
   // The access and decision log: the caller's, or one of ours made on start and closed (flushed) on stop.
   private final AccessLog givenAccessLog;
@@ -84,6 +87,8 @@ final class FacadeHandler extends Handler.Abstract {
     this.router = router;
     this.auth = new MasterKeyAuth(options.masterKey());
     this.maxBodyBytes = options.maxBodyBytes();
+    this.bodyTimeout = options.bodyTimeout();
+    this.guard = new BrowserGuard(options.host());
     this.clock = options.clock();
     this.keepAlive = options.streamKeepAlive();
     this.givenAccessLog = options.accessLog();
@@ -142,6 +147,19 @@ final class FacadeHandler extends Handler.Abstract {
     }
   }
 
+  /** What {@link #dispatch} left to do once it returned. */
+  private enum Next { DONE, READ_CHAT_BODY, READ_EMBEDDINGS_BODY }
+
+  /** What runs once a request body has arrived whole. */
+  private interface BodyStep {
+    void run(byte[] body) throws IOException;
+  }
+
+  /** One step of a request that may throw what {@link #run} turns into an answer. */
+  private interface Step {
+    Next run() throws IOException;
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     long started = System.nanoTime();
@@ -150,9 +168,21 @@ final class FacadeHandler extends Handler.Abstract {
     String path = normalise(request.getHttpURI().getDecodedPath());
     ex.requestId = RequestIds.of(request.getHeaders().get(RequestIds.HEADER));
     response.getHeaders().put(RequestIds.HEADER, ex.requestId);
+    run(started, method, path, request, response, callback, ex, () -> dispatch(method, path, request, response, ex));
+    return true;
+  }
+
+  /**
+   * Runs {@code step}; when it leaves the chat body to read, reads it without a thread (see
+   * {@link BodyReader}) and runs the chat on the thread that completes the body. Completes the callback
+   * and writes the access-log line exactly once, when the request is answered.
+   */
+  private void run(long started, String method, String path, Request request, Response response, Callback callback,
+      Exchange ex, Step step) {
+    Next next = Next.DONE;
     try {
-      dispatch(method, path, request, response, ex);
-      callback.succeeded();
+      next = step.run();
+      if (next == Next.DONE) callback.succeeded();
     } catch (IOException e) {
       // The client went away (or the connection broke) mid-answer; nothing more can be sent.
       if (ex.note == null) ex.note = "client disconnected";
@@ -165,30 +195,55 @@ final class FacadeHandler extends Handler.Abstract {
         callback.failed(e);
       }
     } finally {
-      long ms = (System.nanoTime() - started) / 1_000_000;
-      // Never the headers or the body: they carry keys and user content. Queued, written off this thread.
-      accessLog.log(ex.status >= 500 ? "WARN" : "INFO", "access", "request_id", ex.requestId, "method", method, "path", path,
-          "group", ex.modelGroup, "deployment", ex.deployment, "status", ex.status, "latency_ms", ms,
-          "attempts", ex.attempts, "fallbacks", ex.fallbacks, "note", ex.note);
+      if (next == Next.DONE) writeAccessLine(started, method, path, ex);
     }
-    return true;
+    if (next == Next.READ_CHAT_BODY || next == Next.READ_EMBEDDINGS_BODY) {
+      BodyStep onBody = next == Next.READ_CHAT_BODY ? b -> chat(b, response, ex) : b -> embeddings(b, response, ex);
+      BodyReader.read(request, maxBodyBytes, bodyTimeout, body -> run(started, method, path, request, response, callback,
+          ex, () -> withBody(body, response, ex, onBody)));
+    }
   }
 
-  private void dispatch(String method, String path, Request request, Response response, Exchange ex) throws IOException {
+  private void writeAccessLine(long started, String method, String path, Exchange ex) {
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    // Never the headers or the body: they carry keys and user content. Queued, written off this thread.
+    accessLog.log(ex.status >= 500 ? "WARN" : "INFO", "access", "request_id", ex.requestId, "method", method, "path", path,
+        "group", ex.modelGroup, "deployment", ex.deployment, "status", ex.status, "latency_ms", ms,
+        "attempts", ex.attempts, "fallbacks", ex.fallbacks, "note", ex.note);
+  }
+
+  private Next dispatch(String method, String path, Request request, Response response, Exchange ex) throws IOException {
     switch (path) {
       case "/health/liveliness":
       case "/health/liveness":
-        if (!allowMethod(method, "GET", response, ex)) return;
+        if (!allowMethod(method, "GET", response, ex)) return Next.DONE;
         writeJson(response, ex, 200, Json.write("I'm alive!"));
-        return;
+        return Next.DONE;
       case "/health/readiness":
-        if (!allowMethod(method, "GET", response, ex)) return;
+        if (!allowMethod(method, "GET", response, ex)) return Next.DONE;
         readiness(response, ex);
-        return;
+        return Next.DONE;
       default:
         break;
     }
-    if (operatorView(method, path, request, response, ex)) return;
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (method.equals("OPTIONS") && origin != null) {
+      preflight(origin, response, ex);
+      return Next.DONE;
+    }
+    if (auth.open()) {
+      String refusal = guard.refusal(request);
+      if (refusal != null) {
+        send(response, ex, ApiError.of(403, "invalid_request_error", "forbidden", null, refusal));
+        return Next.DONE;
+      }
+    }
+    // A loopback page may read the answers (its preflight was answered above); no other origin may.
+    if (BrowserGuard.loopbackOrigin(origin)) {
+      response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin.strip());
+      response.getHeaders().put(HttpHeader.VARY, "Origin");
+    }
+    if (operatorView(method, path, request, response, ex)) return Next.DONE;
     boolean chat = CHAT_PATHS.contains(path);
     boolean embeddings = EMBEDDINGS_PATHS.contains(path);
     boolean models = MODELS_PATHS.contains(path);
@@ -200,17 +255,39 @@ final class FacadeHandler extends Handler.Abstract {
     if (!chat && !embeddings && !models && modelId == null && !health && !cooldowns && clearName == null) {
       send(response, ex, ApiError.of(404, "invalid_request_error", "not_found", null,
           "Unknown path " + path + ". This server offers /v1/chat/completions, /v1/embeddings, /v1/models, /health, /cooldowns and /ui."));
-      return;
+      return Next.DONE;
     }
-    if (!allowMethod(method, chat || embeddings ? "POST" : clearName != null ? "DELETE" : "GET", response, ex)) return;
-    if (!authorised(request, response, ex)) return;
-    if (chat) chat(request, response, ex);
-    else if (embeddings) embeddings(request, response, ex);
-    else if (cooldowns) cooldowns(response, ex);
+    if (!allowMethod(method, chat || embeddings ? "POST" : clearName != null ? "DELETE" : "GET", response, ex)) return Next.DONE;
+    if (!authorised(request, response, ex)) return Next.DONE;
+    if (chat || embeddings) {
+      // While this thread waits on the router nothing moves on the connection; that is not an idle client.
+      // Deadlines are the router's job. A pending read or write still times out (Jetty skips listeners then).
+      request.addIdleTimeoutListener(timeout -> false);
+      return chat ? Next.READ_CHAT_BODY : Next.READ_EMBEDDINGS_BODY;
+    }
+    if (cooldowns) cooldowns(response, ex);
     else if (clearName != null) clearCooldowns(clearName, response, ex);
     else if (models) models(response, ex);
     else if (modelId != null) model(modelId, response, ex);
     else health(response, ex);
+    return Next.DONE;
+  }
+
+  /** A CORS preflight: allowed for loopback origins only, whatever the master key. */
+  private void preflight(String origin, Response response, Exchange ex) throws IOException {
+    if (!BrowserGuard.loopbackOrigin(origin)) {
+      send(response, ex, ApiError.of(403, "invalid_request_error", "forbidden", null,
+          "Cross-origin requests are allowed from localhost pages only."));
+      return;
+    }
+    response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin.strip());
+    response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS");
+    response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "authorization, content-type, x-api-key");
+    response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
+    response.getHeaders().put(HttpHeader.VARY, "Origin");
+    response.setStatus(204);
+    ex.status = 204;
+    write(response, true, "");
   }
 
   // ---- metrics and the status page ----------------------------------------------------------------
@@ -268,12 +345,31 @@ final class FacadeHandler extends Handler.Abstract {
 
   // ---- chat ---------------------------------------------------------------------------------------
 
-  private void chat(Request request, Response response, Exchange ex) throws IOException {
-    // While this thread waits on the router nothing moves on the connection; that is not an idle client.
-    // Deadlines are the router's job. A pending read or write still times out (Jetty skips listeners then).
-    request.addIdleTimeoutListener(timeout -> false);
-    byte[] body = readBody(request, response, ex);
-    if (body == null) return;
+  /** Answers a body that did not arrive whole (too large, too slow, badly framed), else runs {@code step} on it. */
+  private Next withBody(BodyReader.Result read, Response response, Exchange ex, BodyStep step) throws IOException {
+    switch (read.outcome()) {
+      case TOO_LARGE -> tooLarge(response, ex);
+      case TIMED_OUT -> {
+        // The rest of the body never came, so this connection cannot carry another request.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        ex.note = "body not received in time";
+        send(response, ex, ApiError.of(408, "invalid_request_error", "request_timeout", null,
+            "The request body did not arrive within " + bodyTimeout.toSeconds() + " s."));
+      }
+      case FAILED -> {
+        // A body Jetty could not parse (bad chunk framing) is the client's fault: a 4xx, not a broken connection.
+        if (!(read.failure() instanceof HttpException bad) || response.isCommitted()) {
+          throw new IOException("reading the request body failed", read.failure());
+        }
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        send(response, ex, JsonErrorHandler.of(bad.getCode()));
+      }
+      case COMPLETE -> step.run(read.body());
+    }
+    return Next.DONE;
+  }
+
+  private void chat(byte[] body, Response response, Exchange ex) throws IOException {
     if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
       send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON chat completion request."));
       return;
@@ -300,7 +396,7 @@ final class FacadeHandler extends Handler.Abstract {
     // The router hands the id to listeners (RequestHandle.requestId()): the decision log carries it too.
     chatRequest = chatRequest.toBuilder().requestId(ex.requestId).build();
     if (Boolean.TRUE.equals(chatRequest.stream())) {
-      stream(chatRequest, request, response, ex);
+      stream(chatRequest, response, ex);
       return;
     }
     ChatResponse answer;
@@ -318,10 +414,7 @@ final class FacadeHandler extends Handler.Abstract {
   // ---- embeddings ---------------------------------------------------------------------------------
 
   /** {@code POST /v1/embeddings}: parsed, routed and answered like a non-streamed chat (same errors and headers). */
-  private void embeddings(Request request, Response response, Exchange ex) throws IOException {
-    request.addIdleTimeoutListener(timeout -> false);
-    byte[] body = readBody(request, response, ex);
-    if (body == null) return;
+  private void embeddings(byte[] body, Response response, Exchange ex) throws IOException {
     if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
       send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON embeddings request."));
       return;
@@ -361,7 +454,8 @@ final class FacadeHandler extends Handler.Abstract {
    * route headers go out with that chunk and a fallback before it is invisible. After it, an error can
    * only be told in-band: one {@code data: {"error":...}} event, then the stream ends without [DONE].
    */
-  private void stream(ChatRequest chatRequest, Request request, Response response, Exchange ex) throws IOException {
+  private void stream(ChatRequest chatRequest, Response response, Exchange ex) throws IOException {
+    Request request = response.getRequest();
     ChatStream stream;
     try {
       stream = router.stream(chatRequest);
@@ -420,23 +514,6 @@ final class FacadeHandler extends Handler.Abstract {
     } finally {
       pump.stop();
       livePumps.remove(pump);
-    }
-  }
-
-  private byte[] readBody(Request request, Response response, Exchange ex) throws IOException {
-    long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-    if (declared > maxBodyBytes) {
-      tooLarge(response, ex);
-      return null;
-    }
-    try (InputStream in = Request.asInputStream(request)) {
-      // Read one byte past the limit: a chunked body has no declared length to check up front.
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-      if (body.length > maxBodyBytes) {
-        tooLarge(response, ex);
-        return null;
-      }
-      return body;
     }
   }
 
@@ -541,8 +618,8 @@ final class FacadeHandler extends Handler.Abstract {
     n.put("model", e.model());
     n.put("model_name", e.modelGroup());
     n.put("model_id", e.deploymentId());
-    // A query string may carry a credential (Azure-style ?api-key=); it is never needed to read health.
-    if (e.apiBase() != null) n.put("api_base", e.apiBase().replaceFirst("\\?.*$", ""));
+    // User info and a query string may carry a credential (Azure-style ?api-key=); never needed to read health.
+    if (e.apiBase() != null) n.put("api_base", SafeUrls.redact(e.apiBase()));
     if (e.checkedAt() != null) n.put("checked_at", e.checkedAt().toString());
     if (e.error() != null) n.put("error", e.error());
     HealthReport.Quota q = e.quota();

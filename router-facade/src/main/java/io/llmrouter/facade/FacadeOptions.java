@@ -9,8 +9,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit, graceful
- * shutdown bound, thread count, idle timeout, the clock used for {@code Retry-After}, and the optional
+ * How the HTTP facade listens and whom it lets in: host, port, master key, request body limit and the time
+ * a body may take to arrive, connections per client address, graceful shutdown bound, thread count, idle
+ * timeout, the clock used for {@code Retry-After}, the access log, the reload status and the optional
  * {@code /metrics} text.
  *
  * <p>Immutable and thread-safe; build with {@link #builder()}. {@link Builder#build()} refuses to bind a
@@ -20,6 +21,12 @@ import java.util.function.Supplier;
 public final class FacadeOptions {
   /** The default request body limit: 10 MiB. */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+  /** The largest request body limit that can be set: 1 GiB (a body is held in memory while it is parsed). */
+  public static final long MAX_BODY_BYTES_LIMIT = 1L << 30;
+  /** The default time a client gets to send a whole request body: 60 s. */
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+  /** The default number of connections one client address may hold open at once: 512. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 512;
 
   private final String host;
   private final int port;
@@ -29,6 +36,8 @@ public final class FacadeOptions {
   private final Duration idleTimeout;
   private final Duration streamKeepAlive;
   private final int maxThreads;
+  private final Duration bodyTimeout;
+  private final int maxConnectionsPerAddress;
   private final boolean insecure;
   private final Clock clock;
   private final AccessLog accessLog;
@@ -45,6 +54,8 @@ public final class FacadeOptions {
     this.idleTimeout = b.idleTimeout;
     this.streamKeepAlive = b.streamKeepAlive;
     this.maxThreads = b.maxThreads;
+    this.bodyTimeout = b.bodyTimeout;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     this.insecure = b.insecure;
     this.clock = b.clock;
     this.accessLog = b.accessLog;
@@ -53,7 +64,10 @@ public final class FacadeOptions {
     this.metricsPublic = b.metricsPublic;
   }
 
-  /** Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB, 30 s grace. */
+  /**
+   * Returns a builder with the defaults: {@code 127.0.0.1:4000}, no key, 10 MiB bodies within 60 s, 512
+   * connections per client address, 30 s grace.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -96,6 +110,23 @@ public final class FacadeOptions {
   /** The most request threads; each in-flight chat holds one while the router waits for the provider. */
   public int maxThreads() {
     return maxThreads;
+  }
+
+  /**
+   * How long a client may take to send a whole request body, from the end of its headers; a slower one gets
+   * 408 and its connection is closed. Bodies are read without holding a request thread, so slow senders
+   * cost memory for their buffers, not threads.
+   */
+  public Duration bodyTimeout() {
+    return bodyTimeout;
+  }
+
+  /**
+   * The most connections one client IP address may hold open at once; a connection beyond it is closed as
+   * soon as it is accepted.
+   */
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress;
   }
 
   /** True when binding a non-loopback address without a master key was explicitly allowed. */
@@ -146,6 +177,8 @@ public final class FacadeOptions {
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Duration streamKeepAlive = Duration.ofSeconds(15);
     private int maxThreads = 512;
+    private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+    private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     private boolean insecure;
     private Clock clock = Clock.systemUTC();
     private AccessLog accessLog;
@@ -189,9 +222,16 @@ public final class FacadeOptions {
       return this;
     }
 
-    /** Sets the request body limit in bytes (at least 1). */
+    /**
+     * Sets the request body limit in bytes, 1 to {@link #MAX_BODY_BYTES_LIMIT}.
+     *
+     * @throws IllegalArgumentException when out of that range
+     */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
+      if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maxBodyBytes must be 1 to " + MAX_BODY_BYTES_LIMIT
+            + " bytes (1 GiB; a body is held in memory), got " + maxBodyBytes);
+      }
       this.maxBodyBytes = maxBodyBytes;
       return this;
     }
@@ -230,6 +270,30 @@ public final class FacadeOptions {
     public Builder maxThreads(int maxThreads) {
       if (maxThreads < 16) throw new IllegalArgumentException("maxThreads must be at least 16, got " + maxThreads);
       this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /**
+     * Sets how long a client may take to send a whole request body (default 60 s).
+     *
+     * @throws IllegalArgumentException when null, zero or negative
+     */
+    public Builder bodyTimeout(Duration bodyTimeout) {
+      if (bodyTimeout == null || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+        throw new IllegalArgumentException("bodyTimeout must be positive");
+      }
+      this.bodyTimeout = bodyTimeout;
+      return this;
+    }
+
+    /**
+     * Sets the most connections one client address may hold open at once (default 512).
+     *
+     * @throws IllegalArgumentException when less than 1
+     */
+    public Builder maxConnectionsPerAddress(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, got " + max);
+      this.maxConnectionsPerAddress = max;
       return this;
     }
 

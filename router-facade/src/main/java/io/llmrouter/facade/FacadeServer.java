@@ -27,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * expects; responses carry {@code x-llm-router-model-group}, {@code -deployment}, {@code -attempts},
  * {@code -fallbacks} and the provider's {@code x-ratelimit-*} / {@code retry-after} headers.
  *
+ * <p>Hostile clients are bounded: request bodies are read without holding a thread and must arrive within
+ * {@link FacadeOptions#bodyTimeout()} (408 otherwise), one client address holds at most
+ * {@link FacadeOptions#maxConnectionsPerAddress()} connections, and the errors Jetty answers by itself (bad
+ * framing, 431, ambiguous paths) are OpenAI-shaped JSON too. Without a master key, requests whose
+ * {@code Origin} or {@code Host} is not loopback are refused (403), so a web page cannot use an open facade;
+ * CORS preflights are answered for loopback origins only.
+ *
  * <p>The server does not own the router: {@link #stop()} leaves it open. Thread-safe; start once.
  */
 public final class FacadeServer implements AutoCloseable {
@@ -58,7 +65,11 @@ public final class FacadeServer implements AutoCloseable {
     // On stop, Jetty lowers every connection's idle timeout to this so idle keep-alive connections close
     // and the drain can finish; requests waiting on the router ignore idle timeouts (see FacadeHandler).
     connector.setShutdownIdleTimeout(Math.max(1, Math.min(1000L, options.shutdownGrace().toMillis() / 2)));
+    // One client address may not hold every connection (issue 16: 700 slow senders starved the probes).
+    connector.addEventListener(new PerAddressConnectionLimit(options.maxConnectionsPerAddress()));
     server.addConnector(connector);
+    // What Jetty answers by itself (bad framing, 431, ambiguous paths) is OpenAI-shaped JSON too.
+    server.setErrorHandler(new JsonErrorHandler());
     // GracefulHandler counts in-flight requests so that stop() can wait for them instead of cutting them.
     server.setHandler(new GracefulHandler(new FacadeHandler(router, options)));
     server.setStopTimeout(options.shutdownGrace().toMillis());

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.EmbeddingRequest;
@@ -26,6 +28,12 @@ import java.util.Map;
  */
 final class RequestBody {
   private static final int MAX_QUOTED_VALUE = 40;
+  // A client's 1.5 for an integer field is a mistake to name, not a value to truncate silently (OpenAI
+  // refuses it too); provider answers keep the shared mapper's leniency.
+  private static final ObjectReader CHAT_READER = Json.mapper().readerFor(ChatRequest.class)
+      .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+  private static final ObjectReader EMBEDDING_READER = Json.mapper().readerFor(EmbeddingRequest.class)
+      .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private RequestBody() {}
 
@@ -44,7 +52,7 @@ final class RequestBody {
    *     is the field's JSON path, or null when the body as a whole is not a JSON object
    */
   static ChatRequest parseChat(byte[] body) throws MalformedJsonException {
-    return parse(body, ChatRequest.class);
+    return parse(body, CHAT_READER);
   }
 
   /**
@@ -54,12 +62,15 @@ final class RequestBody {
    * @throws InvalidRequestException when a field has the wrong type ({@code field()} is its JSON path)
    */
   static EmbeddingRequest parseEmbedding(byte[] body) throws MalformedJsonException {
-    return parse(body, EmbeddingRequest.class);
+    return parse(body, EMBEDDING_READER);
   }
 
-  private static <T> T parse(byte[] body, Class<T> type) throws MalformedJsonException {
+  private static <T> T parse(byte[] body, ObjectReader reader) throws MalformedJsonException {
     try {
-      return Json.mapper().readValue(body, type);
+      T request = reader.readValue(body);
+      // JSON null is well-formed but no request; Jackson maps it to null rather than failing.
+      if (request == null) throw new InvalidRequestException(null, "The request body must be a JSON object, but got null instead.");
+      return request;
     } catch (MismatchedInputException e) {
       throw mismatch(e, body);
     } catch (InputCoercionException e) {

@@ -243,6 +243,24 @@ class HttpErrorsTest extends FacadeTestBase {
     assertThat(router.requests).hasSize(1);
   }
 
+  /** Issue 16: sizes near the top of the range are computed without overflow (a long limit once made every body "empty"). */
+  @Test
+  void theLargestBodyLimitStillReadsBodiesAndRefusesHugeDeclaredLengthsAtOnce() throws Exception {
+    server.stop();
+    server = new FacadeServer(router, options().maxBodyBytes(FacadeOptions.MAX_BODY_BYTES_LIMIT).build());
+    server.start();
+    assertThat(postAuthed("/v1/chat/completions", chatBody("fast")).statusCode()).isEqualTo(200);
+
+    for (String length : new String[] {"9223372036854775807", Long.toString(FacadeOptions.MAX_BODY_BYTES_LIMIT + 1)}) {
+      RawHttp.Reply r = RawHttp.exchange(server.port(), "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + KEY + "\r\nContent-Length: " + length + "\r\n\r\n{", Duration.ofSeconds(5));
+      assertThat(r.status()).as(length).isEqualTo(413);
+      assertThat(Json.tree(r.body()).at("/error/code").asText()).isEqualTo("request_too_large");
+    }
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> FacadeOptions.builder().maxBodyBytes(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBodyBytes must be 1 to 1073741824");
+  }
+
   @Test
   void unknownPathIs404AndWrongMethodIs405() throws Exception {
     HttpResponse<String> notFound = get("/v2/whatever", "authorization", "Bearer " + KEY);

@@ -24,7 +24,7 @@ class InvalidRequestTest extends FacadeTestBase {
 
   private JsonNode badRequest(String body, String param) throws Exception {
     HttpResponse<String> r = postAuthed("/v1/chat/completions", body);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.statusCode()).as("%s -> %s", body, r.body()).isEqualTo(400);
     JsonNode e = HttpErrorsTest.error(r);
     assertThat(e.get("type").asText()).isEqualTo("invalid_request_error");
     if (param == null) assertThat(e.get("param").isNull()).as(r.body()).isTrue();
@@ -107,5 +107,60 @@ class InvalidRequestTest extends FacadeTestBase {
     String m = badRequest("[1,2]", null).get("message").asText();
 
     assertThat(m).isEqualTo("The request body must be a JSON object, but got an array instead.");
+  }
+
+  /** Issue 16: a body of JSON {@code null} was a 500 "internal error (NullPointerException)". */
+  @Test
+  void aNullBodyIs400NotAnInternalError() throws Exception {
+    String m = badRequest("null", null).get("message").asText();
+
+    assertThat(m).isEqualTo("The request body must be a JSON object, but got null instead.");
+  }
+
+  /** Issue 16: every mistyped body is a 400 naming the field's JSON path and what was expected. */
+  @Test
+  void everyMistypedBodyNamesItsPathAndWhatWasExpected() throws Exception {
+    String[][] cases = {
+        // body, param (null: the body itself), a phrase the message must contain
+        {"[1,2]", null, "must be a JSON object"},
+        {"\"hello\"", null, "must be a JSON object"},
+        {"42", null, "must be a JSON object"},
+        {"true", null, "must be a JSON object"},
+        {"{\"model\":\"fast\",\"messages\":\"hi\"}", "messages", "expected an array"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"max_tokens\":\"x\"}", "max_tokens", "expected an integer"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"max_tokens\":1.5}", "max_tokens", "integer"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"max_tokens\":[1]}", "max_tokens", "expected an integer"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"max_tokens\":{}}", "max_tokens", "expected an integer"},
+        {"{\"model\":[\"fast\"],\"messages\":" + USER_HI + "}", "model", "expected a string"},
+        {"{\"model\":{},\"messages\":" + USER_HI + "}", "model", "expected a string"},
+        {"{\"model\":\"fast\",\"messages\":[1]}", "messages[0]", "expected an object"},
+        {"{\"model\":\"fast\",\"messages\":[[]]}", "messages[0]", "expected an object"},
+        {"{\"model\":\"fast\",\"messages\":{\"role\":\"user\"}}", "messages", "expected an array"},
+        {"{\"model\":\"fast\",\"messages\":[{\"role\":[],\"content\":\"hi\"}]}", "messages[0].role", "expected a string"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"temperature\":[]}", "temperature", "expected a number"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"stream\":\"yes\"}", "stream", "expected a boolean"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"n\":\"two\"}", "n", "expected an integer"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"tools\":\"all\"}", "tools", "expected an array"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"tools\":[7]}", "tools[0]", "expected an object"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"fallbacks\":\"slow\"}", "fallbacks", "expected an array"},
+        {"{\"model\":\"fast\",\"messages\":" + USER_HI + ",\"timeout\":\"soon\"}", "timeout", "expected a number"},
+    };
+    List<String> failures = new java.util.ArrayList<>();
+    for (String[] c : cases) {
+      try {
+        check(c);
+      } catch (AssertionError e) {
+        failures.add(e.getMessage());
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  private void check(String[] c) throws Exception {
+    {
+      String message = badRequest(c[0], c[1]).get("message").asText();
+      assertThat(message).as("message for %s", c[0]).contains(c[2]);
+      if (c[1] != null) assertThat(message).as("message for %s", c[0]).contains("'" + c[1] + "'");
+    }
   }
 }

@@ -19,6 +19,7 @@ import io.llmrouter.api.ProviderUnavailableException;
 import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.spi.EmbeddingCall;
+import io.llmrouter.api.SafeUrls;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
@@ -618,12 +619,13 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       RateSignal signal = headers.isEmpty() ? RateSignal.none(clock.instant()) : dialect.signal(headers, clock.instant());
       ErrorContext ctx = new ErrorContext(status, dialect.prefix(), endpoint.deploymentId(), headers, null, signal);
       String where = midStream ? " during the stream" : status == 0 ? " before a response" : " while reading the body";
-      String detail = mask(String.valueOf(e.getMessage()));
+      // Messages end up in error bodies and logs: no key, and no credential or query of a URL they quote.
+      String detail = SafeUrls.redactIn(mask(String.valueOf(e.getMessage())));
       if (e instanceof SocketTimeoutException || (e instanceof InterruptedIOException && !Thread.currentThread().isInterrupted())) {
         return new RequestTimeoutException(dialect.prefix() + ": timed out" + where + " (" + detail + ")", ctx, e);
       }
       if (e instanceof ConnectException || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
-        return new ProviderUnavailableException(dialect.prefix() + ": cannot connect to " + base + " (" + detail + ")", ctx, e);
+        return new ProviderUnavailableException(dialect.prefix() + ": cannot connect to " + SafeUrls.redact(base) + " (" + detail + ")", ctx, e);
       }
       return new ProviderUnavailableException(dialect.prefix() + ": connection failed" + where + " (" + e.getClass().getSimpleName()
           + ": " + detail + ")", ctx, e);

@@ -82,6 +82,9 @@ public final class ProviderSimulator implements AutoCloseable {
   private boolean openRouterKeyRevoked;
   private long openRouterKeyChecks;
   private final List<SimEvent> events = new ArrayList<>();
+  // The raw chat requests, newest last; bounded so a long scenario does not keep every body.
+  private final java.util.ArrayDeque<SimRequest> received = new java.util.ArrayDeque<>();
+  private static final int MAX_RECEIVED = 10_000;
   private final Map<SimProvider, Outage> outages = new EnumMap<>(SimProvider.class);
   private final Map<SimProvider, SimServer> servers = new EnumMap<>(SimProvider.class);
   private final Map<SimProvider, Integer> ports = new EnumMap<>(SimProvider.class);
@@ -403,6 +406,15 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * The chat requests as they arrived (headers and raw body), oldest first; the last 10,000 are kept. A copy.
+   */
+  public List<SimRequest> receivedRequests() {
+    synchronized (lock) {
+      return List.copyOf(received);
+    }
+  }
+
   /** How many chat requests arrived, all providers together. */
   public long requestCount() {
     synchronized (lock) {
@@ -502,6 +514,10 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   private SimServer.Answer chat(SimProvider p, Wire w, SimServer.Call request) {
+    synchronized (lock) {
+      if (received.size() == MAX_RECEIVED) received.removeFirst();
+      received.addLast(new SimRequest(p, request.pathAndQuery(), request.allHeaders(), request.body()));
+    }
     JsonNode body;
     try {
       body = Reply.JSON.readTree(request.body());

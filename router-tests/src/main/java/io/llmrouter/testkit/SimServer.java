@@ -47,7 +47,7 @@ final class SimServer {
   }
 
   /** What the simulator saw: method, path with query, headers (case-insensitive) and the body as text. */
-  record Call(String method, String pathAndQuery, Function<String, String> headers, String body) {
+  record Call(String method, String pathAndQuery, Function<String, String> headers, Map<String, String> allHeaders, String body) {
     String header(String name) {
       return headers.apply(name);
     }
@@ -170,8 +170,12 @@ final class SimServer {
     try {
       String body = Content.Source.asString(request, StandardCharsets.UTF_8);
       String pathAndQuery = request.getHttpURI().getPathQuery();
+      Map<String, String> all = new java.util.LinkedHashMap<>();
+      for (org.eclipse.jetty.http.HttpField f : request.getHeaders()) {
+        all.put(f.getName().toLowerCase(java.util.Locale.ROOT), f.getValue());
+      }
       Call call = new Call(request.getMethod(), pathAndQuery == null ? "/" : pathAndQuery,
-          request.getHeaders()::get, body);
+          request.getHeaders()::get, all, body);
       Answer a = dispatcher.apply(call);
       if (!a.headersDelay.isZero() && stopping.await(a.headersDelay.toNanos(), TimeUnit.NANOSECONDS)) {
         cut(endPoint, callback);

@@ -318,7 +318,8 @@ final class FacadeHandler extends Handler.Abstract {
       writeText(response, ex, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText.get().getBytes(StandardCharsets.UTF_8));
     } else {
       response.getHeaders().put("x-content-type-options", "nosniff");
-      writeJson(response, ex, 200, StatusPage.json(router.status()));
+      writeJson(response, ex, 200, StatusPage.json(router.status(), reloadStatus == null ? null : reloadStatus.get(),
+          io.llmrouter.core.LlmRouter.sharedStateStatus(router).orElse(null)));
     }
     return true;
   }

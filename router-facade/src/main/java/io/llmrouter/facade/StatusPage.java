@@ -49,8 +49,35 @@ final class StatusPage {
 
   /** {@code Router.status()} as the page reads it (snake_case, ISO-8601 instants, nulls explicit). */
   static String json(RouterStatus s) {
+    return json(s, null, null);
+  }
+
+  /**
+   * As {@link #json(RouterStatus)}, with what an operator must see beside the groups: the served
+   * configuration ({@code config}: a failed reload keeps the last good one serving and says why) and the
+   * shared-state link ({@code shared_state}), each null when the server has none.
+   */
+  static String json(RouterStatus s, ReloadStatus reload, io.llmrouter.core.state.SharedState.Status shared) {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("at", s.at().toString());
+    if (reload == null) {
+      root.putNull("config");
+    } else {
+      ObjectNode c = root.putObject("config");
+      c.put("status", reload.failing() ? "reload_failed" : "ok");
+      instant(c, "loaded_at", reload.loadedAt());
+      c.put("reloads", reload.reloads());
+      instant(c, "failed_at", reload.failing() ? reload.failedAt() : null);
+      if (reload.failing()) c.put("error", reload.error()); else c.putNull("error");
+    }
+    if (shared == null) {
+      root.putNull("shared_state");
+    } else {
+      ObjectNode n = root.putObject("shared_state");
+      n.put("backend", shared.backend());
+      n.put("connected", shared.connected());
+      if (shared.detail() == null) n.putNull("detail"); else n.put("detail", shared.detail());
+    }
     ArrayNode groups = root.putArray("groups");
     for (RouterStatus.Group g : s.groups()) {
       ObjectNode gn = groups.addObject();

@@ -56,10 +56,21 @@ final class RedisLink implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong fallbacks = new AtomicLong();
   private final AtomicLong outages = new AtomicLong();
+  private final AtomicLong joins = new AtomicLong();
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile boolean up;
   private volatile boolean everUp;
   private volatile String downReason = "not connected yet";
+  private volatile String runId; // the server's run_id at the last join: a new one means it restarted
+
+  // "run_id:<hex>" from INFO server, or null when the server does not say.
+  static String runId(String info) {
+    if (info == null) return null;
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("run_id:")) return line.substring("run_id:".length()).strip();
+    }
+    return null;
+  }
 
   RedisLink(RedisURI uri, String backend, Duration commandTimeout, Duration retryInterval, int expectedInstances) {
     this.backend = backend;
@@ -118,6 +129,10 @@ final class RedisLink implements AutoCloseable {
   }
 
   /** How many times the link went apart. */
+  long joins() {
+    return joins.get();
+  }
+
   long outages() {
     return outages.get();
   }
@@ -251,14 +266,21 @@ final class RedisLink implements AutoCloseable {
         c = client.connect(StringCodec.UTF8, uri);
         connection = c;
       }
-      String pong = c.async().ping().get(Math.max(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+      long wait = Math.max(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(200));
+      String pong = c.async().ping().get(wait, TimeUnit.NANOSECONDS);
       if (!"PONG".equals(pong)) throw new IllegalStateException("unexpected ping answer");
-      if (up) return;
+      // A Redis restarted between two checks may be back before this instance saw it gone (the client
+      // reconnects by itself), and empty: its run_id tells. Then write back as after an outage.
+      String runId = runId(c.async().info("server").get(wait, TimeUnit.NANOSECONDS));
+      if (up && (runId == null || runId.equals(this.runId))) return;
+      if (up) LOG.info("shared state on Redis ({}) restarted (a new run_id); writing back local cooldowns and grants", backend);
       for (Script s : Script.ALL) c.async().scriptLoad(s.source).get(1, TimeUnit.SECONDS);
       for (Member m : members) {
         if (!m.rejoin()) throw new IllegalStateException("write-back failed");
       }
       boolean again = everUp;
+      this.runId = runId;
+      joins.incrementAndGet();
       synchronized (this) {
         up = true;
         everUp = true;

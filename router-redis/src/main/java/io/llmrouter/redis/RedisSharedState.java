@@ -133,6 +133,15 @@ public final class RedisSharedState implements SharedState {
     return link.fallbacks();
   }
 
+  /**
+   * How often this instance joined Redis and wrote back what it knew: once at the first connection, then
+   * after each outage and each restart of the server (seen by its new {@code run_id}, even when the
+   * client reconnected before the outage was noticed).
+   */
+  public long joins() {
+    return link.joins();
+  }
+
   /** How many times Redis went apart since start. */
   public long outages() {
     return link.outages();

@@ -1,6 +1,7 @@
 package io.llmrouter.redis;
 
 import static io.llmrouter.redis.RedisTesting.awaitConnected;
+import static io.llmrouter.redis.RedisTesting.awaitJoined;
 import static io.llmrouter.redis.RedisTesting.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,8 +84,12 @@ class RedisFailureTest {
       DeploymentState x = stateOf(a, d);
       DeploymentState y = stateOf(b, d);
       assertThat(granted(x, clock, 2) + granted(y, clock, 2)).isEqualTo(4);
+      long joinsA = a.joins();
+      long joinsB = b.joins();
       redis.restart(); // empty: no persistence
-      awaitConnected(a, false);
+      // Each instance re-joins, whether it saw the server gone or its client reconnected first (new run_id).
+      awaitJoined(a, joinsA + 1);
+      awaitJoined(b, joinsB + 1);
       awaitConnected(a, true);
       awaitConnected(b, true);
       // both wrote their grants back: 2 of 6 remain in this window, not 6

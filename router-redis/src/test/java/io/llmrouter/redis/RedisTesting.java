@@ -10,6 +10,19 @@ final class RedisTesting {
   private RedisTesting() {}
 
   /** Waits (bounded) until the shared state joined Redis: infrastructure, never a rate window. */
+  static void awaitJoined(RedisSharedState s, long joins) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (s.joins() < joins) {
+      if (System.nanoTime() > deadline) throw new AssertionError("shared state never re-joined (joins " + s.joins() + ")");
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   static void awaitConnected(RedisSharedState s, boolean connected) {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (s.connected() != connected) {

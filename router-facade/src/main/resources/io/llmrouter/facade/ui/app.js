@@ -134,6 +134,20 @@
       frag.appendChild(sec);
     }
     box.replaceChildren(frag);
+    // What applies to the whole server: a reload that failed (the last good configuration still serves) and
+    // the shared-state link when several instances share one budget.
+    const notes = [];
+    if (s.config && s.config.status === 'reload_failed') {
+      notes.push(['bad', 'config reload failed at ' + s.config.failed_at.slice(11, 19) + ' UTC, still serving the last good configuration: ' + s.config.error]);
+    }
+    if (s.shared_state) {
+      notes.push(s.shared_state.connected
+        ? ['ok', 'shared state (' + s.shared_state.backend + '): connected']
+        : ['bad', 'shared state (' + s.shared_state.backend + '): apart, admitting under local limits' + (s.shared_state.detail ? ' (' + s.shared_state.detail + ')' : '')]);
+    }
+    const nbox = $('notices');
+    nbox.replaceChildren(...notes.map(function (n) { return el('p', 'notice ' + n[0], n[1]); }));
+    nbox.hidden = notes.length === 0;
     $('summary').textContent = plural(s.groups.length, 'group') + ', ' + plural(deps, 'deployment') + ', ' + down + ' not available';
     $('updated').textContent = 'as of ' + s.at.slice(11, 19) + ' UTC, refreshing every ' + (REFRESH_MS / 1000) + ' s';
     $('updated').setAttribute('data-at', s.at);

@@ -167,6 +167,24 @@ class EmbeddingProbeTest {
   }
 
   @Test
+  void theShowBlockWritesAConfiguredEmbedderAsOneWithItsModeAndParams() throws Exception {
+    listNim();
+    ConfigDocument doc = ConfigDocument.parse(CONFIG);
+    ProviderScan s = catalog().scan(doc, List.of("nvidia_nim")).get(0);
+    String block = CatalogPlan.showBlock(doc, List.of(s), catalog(), null);
+
+    String embedder = block.substring(block.indexOf("- model_name: \"nvidia/embedqa-e5\""));
+    embedder = embedder.contains("\n  - ") ? embedder.substring(0, embedder.indexOf("\n  - ")) : embedder;
+    assertThat(embedder).contains("model: \"nvidia_nim/nvidia/nv-embedqa-e5-v5\"", "input_type: \"query\"", "mode: \"embedding\"");
+    String llama = block.substring(block.indexOf("- model_name: \"nvidia/llama-3.3-70b\""));
+    llama = llama.substring(0, llama.indexOf("\n  - "));
+    assertThat(llama).doesNotContain("mode:", "input_type");
+    // the block is a model_list the router's own reader accepts, modes included
+    assertThat(ConfigDocument.parse(block).deployments()).extracting(ConfigDocument.Deployment::modelName, ConfigDocument.Deployment::embedding)
+        .contains(org.assertj.core.groups.Tuple.tuple("nvidia/embedqa-e5", true), org.assertj.core.groups.Tuple.tuple("nvidia/llama-3.3-70b", false));
+  }
+
+  @Test
   void theConfigDocumentReadsModeAndEmbeddingParams() {
     ConfigDocument.Deployment d = ConfigDocument.parse(CONFIG).deployments().get(1);
     assertThat(d.mode()).isEqualTo("embedding");

@@ -66,11 +66,15 @@ public final class CatalogPlan {
 
   /**
    * The {@code --fallback} plan: no model_list changes; a group is stale when no item defines it, or when
-   * every deployment of it is in the failure cache.
+   * every deployment of it is in the failure cache ({@code model_info.mode: embedding} deployments never
+   * count as cached: the cache holds chat verdicts).
    */
   public static CatalogPlan forFallbacks(ConfigDocument doc, FailureCache cache) {
     List<ConfigDocument.Deployment> dead = new ArrayList<>();
-    for (ConfigDocument.Deployment d : doc.deployments()) if (cache.contains(d.provider(), d.providerModel())) dead.add(d);
+    for (ConfigDocument.Deployment d : doc.deployments()) {
+      // The cache holds chat verdicts: an embedder's chat refusal says nothing about its embeddings.
+      if (!d.embedding() && cache.contains(d.provider(), d.providerModel())) dead.add(d);
+    }
     Set<String> names = survivingNames(doc, dead);
     ConfigEditor editor = new ConfigEditor(doc);
     FallbackReport report = pruneChains(doc, names, editor);

@@ -185,6 +185,22 @@ class EmbeddingProbeTest {
   }
 
   @Test
+  void theFallbackPlanDoesNotTakeAChatVerdictForADeadEmbedder() {
+    ConfigDocument doc = ConfigDocument.parse(CONFIG);
+    cache.record(new ProbeOutcome("nvidia_nim", E5, ProbeOutcome.Kind.PERMANENT, 404, "404: not a chat model", null), clock.instant());
+    CatalogPlan plan = CatalogPlan.forFallbacks(doc, cache);
+    assertThat(plan.report().stale()).doesNotContain("nvidia/embedqa-e5");
+    assertThat(plan.finalNames()).contains("nvidia/embedqa-e5");
+    assertThat(plan.changed()).isFalse();
+
+    // a chat deployment in the cache still makes its group stale, and its chain goes
+    cache.record(new ProbeOutcome("nvidia_nim", "meta/llama-3.3-70b-instruct", ProbeOutcome.Kind.PERMANENT, 404, "404", null), clock.instant());
+    CatalogPlan chatDead = CatalogPlan.forFallbacks(doc, cache);
+    assertThat(chatDead.report().stale()).containsExactly("nvidia/llama-3.3-70b");
+    assertThat(chatDead.edit().text()).doesNotContain("{\"nvidia/embedqa-e5\": [\"nvidia/llama-3.3-70b\"]}");
+  }
+
+  @Test
   void theConfigDocumentReadsModeAndEmbeddingParams() {
     ConfigDocument.Deployment d = ConfigDocument.parse(CONFIG).deployments().get(1);
     assertThat(d.mode()).isEqualTo("embedding");

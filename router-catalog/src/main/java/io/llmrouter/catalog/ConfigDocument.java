@@ -81,6 +81,14 @@ public final class ConfigDocument {
       return MODE_EMBEDDING.equals(mode);
     }
 
+    /**
+     * True when the deployment serves chat: {@code model_info.mode} is not declared, or is {@code chat},
+     * {@code completion} or {@code responses} (the modes the router sends chat completions to).
+     */
+    public boolean servesChat() {
+      return mode == null || mode.equals("chat") || mode.equals("completion") || mode.equals("responses");
+    }
+
     /** The variable named by an {@code os.environ/NAME} key, or null. */
     public String apiKeyEnv() {
       return apiKey != null && apiKey.startsWith("os.environ/") ? apiKey.substring("os.environ/".length()) : null;

@@ -28,7 +28,9 @@ import java.util.Set;
  * new chat model, skipping those in the failure cache, and records permanent failures in the cache.
  * A configured deployment declaring {@code model_info.mode: embedding} is probed with one embedding
  * ({@link ModelProber.Target#embedding}) instead of a chat, and that probe neither consults nor updates the
- * failure cache (whose entries are chat verdicts); only new chat models are ever offered for adding.
+ * failure cache (whose entries are chat verdicts); one declaring another non-chat mode ({@code rerank},
+ * {@code audio_transcription}, ...) is not probed and is kept while listed (a scan note says so). Only new
+ * chat models are ever offered for adding.
  *
  * <p>Per provider, resolved by the router's one rule ({@link EndpointResolver}, so the catalog and the
  * engine agree): the key comes from the variable the config's deployments name ({@code os.environ/VAR}),
@@ -165,6 +167,11 @@ public final class ModelCatalog {
     // router's health checks do. Ids are probed once; an id any deployment declares an embedder is one.
     Map<String, ConfigDocument.Deployment> embeddingById = new HashMap<>();
     for (ConfigDocument.Deployment d : configured) if (d.embedding()) embeddingById.putIfAbsent(d.providerModel(), d);
+    // A mode with no probe here (rerank, audio_transcription, image_generation...) is neither probed nor removed
+    // for failing one; only a listing that no longer has it (gone) takes it out.
+    Set<String> chatById = new HashSet<>();
+    for (ConfigDocument.Deployment d : configured) if (d.servesChat()) chatById.add(d.providerModel());
+    List<String> unprobed = new ArrayList<>();
     List<String> gone = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     List<ModelProber.Target> toProbe = new ArrayList<>();
@@ -181,6 +188,8 @@ public final class ModelCatalog {
         // Never skipped by (nor recorded in) the failure cache: its entries are chat verdicts, and a chat
         // probe of this id, from before it was configured as an embedder, says nothing of its embeddings.
         if (queued.add(id)) toProbe.add(ModelProber.Target.embedding(m, embedding.embeddingParams()));
+      } else if (!chatById.contains(id)) {
+        if (queued.add(id)) unprobed.add(id);
       } else if (!retestFailed && cache.contains(prefix, id)) {
         // It failed permanently on an earlier run: no probe (weekly runs stay fast), and it goes.
         skippedCached++;
@@ -205,6 +214,10 @@ public final class ModelCatalog {
     }
 
     List<String> notes = new ArrayList<>();
+    if (!unprobed.isEmpty()) {
+      notes.add(prefix + ": not probed, kept: " + String.join(", ", unprobed)
+          + " (their model_info.mode is neither chat nor embedding, and the catalog probes only those)");
+    }
     ProviderProfile profile = profile(prefix);
     int effective = prober.effectiveConcurrency(profile);
     if (effective < profile.concurrency() && toProbe.size() > effective) {

@@ -201,6 +201,34 @@ class EmbeddingProbeTest {
   }
 
   @Test
+  void aDeploymentWithAModeTheCatalogCannotProbeIsNeitherChatProbedNorRemovedWhileListed() throws Exception {
+    String rerank = "nvidia/nv-rerankqa-mistral-4b-v3";
+    chat.listing("nvidia_nim", listed("meta/llama-3.3-70b-instruct", true), listed(rerank, false));
+    // the model_list part of CONFIG (its embedder is not listed here, so it is gone), plus two rerankers
+    String config = CONFIG.substring(0, CONFIG.indexOf("router_settings:"))
+        + """
+          - model_name: "nvidia/rerank"
+            litellm_params:
+              model: "nvidia_nim/nvidia/nv-rerankqa-mistral-4b-v3"
+            model_info:
+              mode: rerank
+          - model_name: "nvidia/rerank-gone"
+            litellm_params:
+              model: "nvidia_nim/nvidia/rerank-retired"
+            model_info:
+              mode: rerank
+        """;
+    ProviderScan s = catalog().scan(ConfigDocument.parse(config), List.of("nvidia_nim")).get(0);
+    assertThat(chat.calls()).extracting(c -> c.endpoint().model()).containsExactly("meta/llama-3.3-70b-instruct");
+    assertThat(client.embedCalls).isEmpty();
+    assertThat(s.failed()).isEmpty();
+    assertThat(s.gone()).as("a listing without it still takes it out").containsExactlyInAnyOrder(E5, "nvidia/rerank-retired");
+    assertThat(s.notes()).singleElement().asString().contains("not probed, kept: " + rerank, "model_info.mode");
+    CatalogPlan plan = CatalogPlan.forUpdate(ConfigDocument.parse(config), List.of(s), catalog(), null);
+    assertThat(plan.removed()).extracting(ConfigDocument.Deployment::modelName).containsExactlyInAnyOrder("nvidia/embedqa-e5", "nvidia/rerank-gone");
+  }
+
+  @Test
   void theConfigDocumentReadsModeAndEmbeddingParams() {
     ConfigDocument.Deployment d = ConfigDocument.parse(CONFIG).deployments().get(1);
     assertThat(d.mode()).isEqualTo("embedding");

@@ -66,6 +66,7 @@ public final class ConfigDocument {
      */
     public static final List<String> EMBEDDING_PARAMS = List.of("input_type", "truncate", "dimensions", "truncate_prompt_tokens");
 
+    /** Keeps an unmodifiable copy of {@code embeddingParams} (null: none), in file order. */
     public Deployment {
       embeddingParams = embeddingParams == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(embeddingParams));
     }

@@ -32,6 +32,7 @@ public final class ModelEntryRenderer {
   public record Entry(String modelName, String litellmModel, String apiBase, String apiKey, Integer rpm, Integer tpm,
       String description, String mode, Map<String, JsonNode> params) {
 
+    /** Keeps an unmodifiable copy of {@code params} (null: none), in order. */
     public Entry {
       params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }

@@ -102,6 +102,7 @@ public final class ModelProber {
     /** The probe input of an embedding probe: one short text. */
     static final String EMBEDDING_INPUT = "hi";
 
+    /** @throws NullPointerException when {@code model} is null */
     public Target {
       Objects.requireNonNull(model, "model");
     }

@@ -66,11 +66,15 @@ public final class CatalogPlan {
 
   /**
    * The {@code --fallback} plan: no model_list changes; a group is stale when no item defines it, or when
-   * every deployment of it is in the failure cache.
+   * every deployment of it is in the failure cache ({@code model_info.mode: embedding} deployments never
+   * count as cached: the cache holds chat verdicts).
    */
   public static CatalogPlan forFallbacks(ConfigDocument doc, FailureCache cache) {
     List<ConfigDocument.Deployment> dead = new ArrayList<>();
-    for (ConfigDocument.Deployment d : doc.deployments()) if (cache.contains(d.provider(), d.providerModel())) dead.add(d);
+    for (ConfigDocument.Deployment d : doc.deployments()) {
+      // The cache holds chat verdicts: an embedder's chat refusal says nothing about its embeddings.
+      if (!d.embedding() && cache.contains(d.provider(), d.providerModel())) dead.add(d);
+    }
     Set<String> names = survivingNames(doc, dead);
     ConfigEditor editor = new ConfigEditor(doc);
     FallbackReport report = pruneChains(doc, names, editor);
@@ -91,15 +95,21 @@ public final class CatalogPlan {
       if (s.status() != ProviderScan.Status.OK) continue;
       ProviderProfile profile = catalogOrNull == null ? ProviderProfile.forPrefix(s.provider()) : catalogOrNull.profile(s.provider());
       for (ProviderScan.WorkingModel w : s.working()) {
-        String name = null;
+        ConfigDocument.Deployment existing = null;
         if (w.configured()) {
-          name = doc.deployments().stream().filter(d -> d.provider().equals(s.provider()) && d.providerModel().equals(w.modelId()))
-              .map(ConfigDocument.Deployment::modelName).findFirst().orElse(null);
+          existing = doc.deployments().stream().filter(d -> d.provider().equals(s.provider()) && d.providerModel().equals(w.modelId()))
+              .findFirst().orElse(null);
         }
-        if (name == null) name = uniqueName(profile, w.modelId(), taken);
+        String name = existing != null ? existing.modelName() : uniqueName(profile, w.modelId(), taken);
+        ModelEntryRenderer.Entry e = entry(s, profile, name, w, descriptionSuffix);
+        if (existing != null && existing.embedding()) {
+          // A configured embedder is shown as one: without its mode it would read as a chat deployment.
+          e = new ModelEntryRenderer.Entry(e.modelName(), e.litellmModel(), e.apiBase(), e.apiKey(), e.rpm(), e.tpm(), e.description(),
+              ConfigDocument.Deployment.MODE_EMBEDDING, existing.embeddingParams());
+        }
         if (!first) sb.append('\n');
         first = false;
-        sb.append(ModelEntryRenderer.render(entry(s, profile, name, w, descriptionSuffix), 2, "\n"));
+        sb.append(ModelEntryRenderer.render(e, 2, "\n"));
       }
     }
     if (first) return "model_list: []\n";

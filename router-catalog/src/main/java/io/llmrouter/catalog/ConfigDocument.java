@@ -6,7 +6,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.llmrouter.api.ConfigException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,9 +50,45 @@ public final class ConfigDocument {
    * @param apiKey {@code litellm_params.api_key} as written ({@code os.environ/GROQ_API_KEY}, {@code none}), or null
    * @param firstLine index of the line with the item's {@code - }
    * @param lastLine index of the item's last content line
+   * @param mode {@code model_info.mode} as written ({@code embedding}, {@code chat}), or null when not declared
+   * @param embeddingParams the {@code litellm_params} an embedding call of this deployment carries
+   *     ({@link #EMBEDDING_PARAMS}: NIM's {@code input_type} for an asymmetric model), by name; empty when none
    */
   public record Deployment(int index, String modelName, String litellmModel, String provider, String providerModel,
-      String apiBase, String apiKey, int firstLine, int lastLine) {
+      String apiBase, String apiKey, int firstLine, int lastLine, String mode, Map<String, JsonNode> embeddingParams) {
+
+    /** {@code model_info.mode} of embedding models (what the router serves only on {@code /v1/embeddings}). */
+    public static final String MODE_EMBEDDING = "embedding";
+
+    /**
+     * The {@code litellm_params} the router adds to a deployment's embedding calls (LiteLLM forwards them),
+     * so the catalog's embedding probe sends them too.
+     */
+    public static final List<String> EMBEDDING_PARAMS = List.of("input_type", "truncate", "dimensions", "truncate_prompt_tokens");
+
+    /** Keeps an unmodifiable copy of {@code embeddingParams} (null: none), in file order. */
+    public Deployment {
+      embeddingParams = embeddingParams == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(embeddingParams));
+    }
+
+    /** A deployment without {@code model_info.mode} or embedding parameters. */
+    public Deployment(int index, String modelName, String litellmModel, String provider, String providerModel,
+        String apiBase, String apiKey, int firstLine, int lastLine) {
+      this(index, modelName, litellmModel, provider, providerModel, apiBase, apiKey, firstLine, lastLine, null, Map.of());
+    }
+
+    /** True when {@code model_info.mode} is {@code embedding}: the deployment serves embeddings, never chat. */
+    public boolean embedding() {
+      return MODE_EMBEDDING.equals(mode);
+    }
+
+    /**
+     * True when the deployment serves chat: {@code model_info.mode} is not declared, or is {@code chat},
+     * {@code completion} or {@code responses} (the modes the router sends chat completions to).
+     */
+    public boolean servesChat() {
+      return mode == null || mode.equals("chat") || mode.equals("completion") || mode.equals("responses");
+    }
 
     /** The variable named by an {@code os.environ/NAME} key, or null. */
     public String apiKeyEnv() {
@@ -267,9 +306,13 @@ public final class ConfigDocument {
         throw new ConfigException("model_list[" + k + "]", "needs model_name and litellm_params.model");
       }
       int slash = model.indexOf('/');
+      JsonNode modeNode = item.path("model_info").path("mode");
+      String mode = modeNode.isTextual() ? modeNode.asText() : null;
+      Map<String, JsonNode> embeddingParams = new LinkedHashMap<>();
+      for (String key : Deployment.EMBEDDING_PARAMS) if (params.hasNonNull(key)) embeddingParams.put(key, params.get(key));
       out.add(new Deployment(k, name, model, slash < 0 ? "" : model.substring(0, slash), slash < 0 ? model : model.substring(slash + 1),
           params.hasNonNull("api_base") ? params.get("api_base").asText() : null,
-          params.hasNonNull("api_key") ? params.get("api_key").asText() : null, first, last));
+          params.hasNonNull("api_key") ? params.get("api_key").asText() : null, first, last, mode, embeddingParams));
     }
     layout[0] = dash < 0 ? 2 : dash;
     layout[1] = starts.isEmpty() ? keyLine : lastContent;

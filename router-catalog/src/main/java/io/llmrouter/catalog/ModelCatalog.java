@@ -26,6 +26,11 @@ import java.util.Set;
  * Scans providers for working chat models: lists each provider's models, keeps chat models (the dialect's
  * filter, then {@link ChatModelFilter}), probes every configured model the provider still lists and every
  * new chat model, skipping those in the failure cache, and records permanent failures in the cache.
+ * A configured deployment declaring {@code model_info.mode: embedding} is probed with one embedding
+ * ({@link ModelProber.Target#embedding}) instead of a chat, and that probe neither consults nor updates the
+ * failure cache (whose entries are chat verdicts); one declaring another non-chat mode ({@code rerank},
+ * {@code audio_transcription}, ...) is not probed and is kept while listed (a scan note says so). Only new
+ * chat models are ever offered for adding.
  *
  * <p>Per provider, resolved by the router's one rule ({@link EndpointResolver}, so the catalog and the
  * engine agree): the key comes from the variable the config's deployments name ({@code os.environ/VAR}),
@@ -158,27 +163,45 @@ public final class ModelCatalog {
 
     // Configured models the provider still offers are probed like new ones (the guide's "probes every
     // configured model"): one that now fails permanently is removed from model_list and from every chain.
+    // A model_info.mode: embedding deployment answers no chat: it is probed with one embedding, as the
+    // router's health checks do. Ids are probed once; an id any deployment declares an embedder is one.
+    Map<String, ConfigDocument.Deployment> embeddingById = new HashMap<>();
+    for (ConfigDocument.Deployment d : configured) if (d.embedding()) embeddingById.putIfAbsent(d.providerModel(), d);
+    // A mode with no probe here (rerank, audio_transcription, image_generation...) is neither probed nor removed
+    // for failing one; only a listing that no longer has it (gone) takes it out.
+    Set<String> chatById = new HashSet<>();
+    for (ConfigDocument.Deployment d : configured) if (d.servesChat()) chatById.add(d.providerModel());
+    List<String> unprobed = new ArrayList<>();
     List<String> gone = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    List<ModelListing> toProbe = new ArrayList<>();
+    List<ModelProber.Target> toProbe = new ArrayList<>();
     Set<String> queued = new HashSet<>();
     int skippedCached = 0;
     for (String id : new LinkedHashSet<>(configured.stream().map(ConfigDocument.Deployment::providerModel).toList())) {
       ModelListing m = byId.get(id);
       // A configured OpenRouter model that stopped being free would start costing money: treat it as gone.
       boolean stillOffered = m != null && !(hints.freeOnly() && Boolean.FALSE.equals(m.free()));
+      ConfigDocument.Deployment embedding = embeddingById.get(id);
       if (!stillOffered) {
         gone.add(id);
+      } else if (embedding != null) {
+        // Never skipped by (nor recorded in) the failure cache: its entries are chat verdicts, and a chat
+        // probe of this id, from before it was configured as an embedder, says nothing of its embeddings.
+        if (queued.add(id)) toProbe.add(ModelProber.Target.embedding(m, embedding.embeddingParams()));
+      } else if (!chatById.contains(id)) {
+        if (queued.add(id)) unprobed.add(id);
       } else if (!retestFailed && cache.contains(prefix, id)) {
         // It failed permanently on an earlier run: no probe (weekly runs stay fast), and it goes.
         skippedCached++;
         failed.add(id);
       } else if (queued.add(id)) {
-        toProbe.add(m);
+        toProbe.add(ModelProber.Target.chat(m));
       }
     }
     int configuredToProbe = toProbe.size();
 
+    // New models are offered to chat groups only: a listed embedder (the dialect's flag, the hints' words)
+    // is never probed as a chat model, nor is an id the config already has, as an embedder or otherwise.
     List<ModelListing> chat = new ArrayList<>();
     for (ModelListing m : listing) if (ChatModelFilter.accept(hints, m)) chat.add(m);
     for (ModelListing m : chat) {
@@ -187,10 +210,14 @@ public final class ModelCatalog {
         skippedCached++;
         continue;
       }
-      toProbe.add(m);
+      toProbe.add(ModelProber.Target.chat(m));
     }
 
     List<String> notes = new ArrayList<>();
+    if (!unprobed.isEmpty()) {
+      notes.add(prefix + ": not probed, kept: " + String.join(", ", unprobed)
+          + " (their model_info.mode is neither chat nor embedding, and the catalog probes only those)");
+    }
     ProviderProfile profile = profile(prefix);
     int effective = prober.effectiveConcurrency(profile);
     if (effective < profile.concurrency() && toProbe.size() > effective) {
@@ -202,7 +229,7 @@ public final class ModelCatalog {
     listener.providerStarted(prefix, toProbe.size());
     List<ProbeOutcome> outcomes;
     try {
-      outcomes = prober.probe(profile, endpoint, toProbe, listener);
+      outcomes = prober.probeTargets(profile, endpoint, toProbe, listener);
     } finally {
       listener.providerFinished(prefix);
     }
@@ -211,11 +238,12 @@ public final class ModelCatalog {
     for (int i = 0; i < outcomes.size(); i++) {
       ProbeOutcome o = outcomes.get(i);
       boolean isConfigured = i < configuredToProbe;
+      boolean chatVerdict = !toProbe.get(i).isEmbedding();
       if (o.kind() == ProbeOutcome.Kind.WORKING) {
-        cache.remove(prefix, o.modelId());
+        if (chatVerdict) cache.remove(prefix, o.modelId());
         working.add(new ProviderScan.WorkingModel(o.modelId(), o.contextWindow(), isConfigured));
       } else {
-        cache.record(o, clock.instant());
+        if (chatVerdict) cache.record(o, clock.instant());
         // A configured model that is only rate limited or failing transiently stays: it is not dead.
         if (isConfigured && o.kind() == ProbeOutcome.Kind.TRANSIENT) {
           working.add(new ProviderScan.WorkingModel(o.modelId(), o.contextWindow(), true));

@@ -1,6 +1,10 @@
 package io.llmrouter.catalog;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes {@code model_list} entries in the guide's style: double-quoted strings, {@code api_key} as an
@@ -21,9 +25,24 @@ public final class ModelEntryRenderer {
    * @param rpm rpm to declare, or null
    * @param tpm tpm to declare, or null
    * @param description the {@code model_info.description}, or null
+   * @param mode the {@code model_info.mode} ({@code embedding}), or null to write none
+   * @param params further {@code litellm_params} to write after {@code tpm} (an embedder's {@code input_type}),
+   *     scalars only; empty when none
    */
   public record Entry(String modelName, String litellmModel, String apiBase, String apiKey, Integer rpm, Integer tpm,
-      String description) {}
+      String description, String mode, Map<String, JsonNode> params) {
+
+    /** Keeps an unmodifiable copy of {@code params} (null: none), in order. */
+    public Entry {
+      params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /** A chat entry: no {@code model_info.mode} and no further parameters. */
+    public Entry(String modelName, String litellmModel, String apiBase, String apiKey, Integer rpm, Integer tpm,
+        String description) {
+      this(modelName, litellmModel, apiBase, apiKey, rpm, tpm, description, null, Map.of());
+    }
+  }
 
   /**
    * Renders {@code entry} with its {@code -} at {@code indent} spaces, each line ending in {@code newline}.
@@ -40,10 +59,14 @@ public final class ModelEntryRenderer {
     if (entry.apiKey() != null) sb.append(p).append("api_key: ").append(quote(entry.apiKey())).append(newline);
     if (entry.rpm() != null) sb.append(p).append("rpm: ").append(entry.rpm()).append(newline);
     if (entry.tpm() != null) sb.append(p).append("tpm: ").append(entry.tpm()).append(newline);
-    if (entry.description() != null) {
-      sb.append(k).append("model_info:").append(newline);
-      sb.append(p).append("description: ").append(quote(entry.description())).append(newline);
-    }
+    entry.params().forEach((name, v) -> {
+      if (v != null && v.isValueNode() && !v.isNull()) {
+        sb.append(p).append(name).append(": ").append(v.isTextual() ? quote(v.asText()) : v.asText()).append(newline);
+      }
+    });
+    if (entry.description() != null || entry.mode() != null) sb.append(k).append("model_info:").append(newline);
+    if (entry.mode() != null) sb.append(p).append("mode: ").append(quote(entry.mode())).append(newline);
+    if (entry.description() != null) sb.append(p).append("description: ").append(quote(entry.description())).append(newline);
     return sb.toString();
   }
 

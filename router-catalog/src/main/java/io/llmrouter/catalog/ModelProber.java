@@ -3,10 +3,13 @@ package io.llmrouter.catalog;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.Timeout;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmrouter.core.Sleeper;
 import io.llmrouter.api.ChatMessage;
 import io.llmrouter.api.ChatRequest;
+import io.llmrouter.api.EmbeddingRequest;
 import io.llmrouter.api.RateLimitedException;
+import io.llmrouter.api.spi.EmbeddingCall;
 import io.llmrouter.api.spi.Endpoint;
 import io.llmrouter.api.spi.ModelListing;
 import io.llmrouter.api.spi.ProviderCall;
@@ -15,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +27,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Probes models of one provider with a minimal completion ({@code max_tokens: 1}), at most
+ * Probes models of one provider with a minimal completion ({@code max_tokens: 1}), or, for a
+ * {@link Target#embedding} target (a deployment declaring {@code model_info.mode: embedding}, which answers
+ * no chat), with one embedding of one short input, as the router's health checks do; at most
  * {@link ProviderProfile#concurrency()} at once (fewer when the pace allows no more, see
  * {@link #effectiveConcurrency}) and paced to {@link ProviderProfile#probeRpm()}.
  *
@@ -86,14 +92,68 @@ public final class ModelProber {
   }
 
   /**
-   * Probes {@code models} at {@code base} (whose {@code model} is replaced per probe) and returns one
-   * outcome per model, in the given order.
+   * One model to probe and how: with a one-token chat ({@code embedding} null), or with {@code embedding},
+   * a one-input embeddings request.
+   *
+   * @param model the listing of the model
+   * @param embedding the embeddings request to send instead of a chat, or null for a chat probe
+   */
+  public record Target(ModelListing model, EmbeddingRequest embedding) {
+    /** The probe input of an embedding probe: one short text. */
+    static final String EMBEDDING_INPUT = "hi";
+
+    /** @throws NullPointerException when {@code model} is null */
+    public Target {
+      Objects.requireNonNull(model, "model");
+    }
+
+    /** A chat probe of {@code model}. */
+    public static Target chat(ModelListing model) {
+      return new Target(model, null);
+    }
+
+    /**
+     * An embedding probe of {@code model}: one short input, plus the deployment's embedding
+     * {@code litellm_params} ({@code dimensions}, and {@code input_type} or {@code truncate} as extra
+     * fields), which the router also sends with that deployment's embeddings and without which an
+     * asymmetric NIM model refuses every call.
+     */
+    public static Target embedding(ModelListing model, Map<String, JsonNode> deploymentParams) {
+      EmbeddingRequest.Builder b = EmbeddingRequest.builder().model(model.id()).input(EMBEDDING_INPUT);
+      deploymentParams.forEach((k, v) -> {
+        if (k.equals("dimensions") && v.canConvertToInt()) b.dimensions(v.asInt());
+        else b.extra(k, v);
+      });
+      return new Target(model, b.build());
+    }
+
+    /** True for an embedding probe. */
+    public boolean isEmbedding() {
+      return embedding != null;
+    }
+  }
+
+  /**
+   * Probes {@code models} at {@code base} (whose {@code model} is replaced per probe) with a chat each and
+   * returns one outcome per model, in the given order.
    *
    * @throws InterruptedException when interrupted while waiting; probes still running are cancelled
    */
   public List<ProbeOutcome> probe(ProviderProfile profile, Endpoint base, List<ModelListing> models, ProbeListener listener)
       throws InterruptedException {
-    if (models.isEmpty()) return List.of();
+    return probeTargets(profile, base, models.stream().map(Target::chat).toList(), listener);
+  }
+
+  /**
+   * Probes {@code targets} at {@code base} (whose {@code model} is replaced per probe), each the way it
+   * says (chat or embedding), and returns one outcome per target, in the given order.
+   *
+   * @throws InterruptedException when interrupted while waiting; probes still running are cancelled
+   */
+  public List<ProbeOutcome> probeTargets(ProviderProfile profile, Endpoint base, List<Target> targets, ProbeListener listener)
+      throws InterruptedException {
+    if (targets.isEmpty()) return List.of();
+    List<ModelListing> models = targets.stream().map(Target::model).toList();
     RatePacer pacer = new RatePacer(clock, sleeper, profile.probeRpm());
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(effectiveConcurrency(profile), models.size()), r -> {
@@ -103,9 +163,9 @@ public final class ModelProber {
     });
     try {
       List<Future<ProbeOutcome>> futures = new ArrayList<>();
-      for (ModelListing m : models) {
+      for (Target target : targets) {
         futures.add(pool.submit(() -> {
-          ProbeOutcome o = probeOne(profile, base, m, pacer);
+          ProbeOutcome o = probeOne(profile, base, target, pacer);
           listener.probed(o);
           return o;
         }));
@@ -125,16 +185,24 @@ public final class ModelProber {
     }
   }
 
-  private ProbeOutcome probeOne(ProviderProfile profile, Endpoint base, ModelListing m, RatePacer pacer)
+  private ProbeOutcome probeOne(ProviderProfile profile, Endpoint base, Target target, RatePacer pacer)
       throws InterruptedException {
+    ModelListing m = target.model();
     Endpoint endpoint = new Endpoint("catalog-probe:" + profile.prefix() + "/" + m.id(), base.provider(), m.id(),
         base.apiBase(), base.apiKey(), base.extraHeaders());
-    ChatRequest request = ChatRequest.builder().model(m.id()).messages(ChatMessage.user("hi")).maxTokens(1).build();
-    ProviderCall call = new ProviderCall(endpoint, request, timeout, true);
+    dev.failsafe.function.CheckedRunnable send;
+    if (target.isEmbedding()) {
+      EmbeddingCall call = new EmbeddingCall(endpoint, target.embedding(), timeout, true);
+      send = () -> client.embed(call);
+    } else {
+      ChatRequest request = ChatRequest.builder().model(m.id()).messages(ChatMessage.user("hi")).maxTokens(1).build();
+      ProviderCall call = new ProviderCall(endpoint, request, timeout, true);
+      send = () -> client.chat(call);
+    }
     for (int attempt = 0; ; attempt++) {
       pacer.acquire();
       try {
-        Failsafe.with(backstop).run(() -> client.chat(call));
+        Failsafe.with(backstop).run(send);
         return new ProbeOutcome(profile.prefix(), m.id(), ProbeOutcome.Kind.WORKING, 200, "ok", m.contextWindow());
       } catch (RateLimitedException e) {
         Duration wait = e.retryAfter() != null ? e.retryAfter() : pacer.interval();

@@ -3,7 +3,8 @@ package io.llmrouter.catalog;
 import java.util.Objects;
 
 /**
- * The result of probing one model with a one-token completion. Immutable.
+ * The result of probing one model: with a one-token completion, or one embedding for an embedding
+ * deployment ({@link ModelProber.Target}). Immutable.
  *
  * @param provider the provider prefix
  * @param modelId the provider's model id (no prefix)

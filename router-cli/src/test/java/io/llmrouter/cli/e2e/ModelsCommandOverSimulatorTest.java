@@ -178,6 +178,55 @@ class ModelsCommandOverSimulatorTest {
   }
 
   @Test
+  void updateKeepsAnEmbeddingDeploymentWhoseEmbeddingsWorkAndRemovesOneWhoseModelIsNotFound() throws IOException {
+    // Two model_info.mode: embedding deployments on NIM: the simulator's nv-embedqa-e5-v5 (asymmetric: it
+    // needs the deployment's input_type) and a retired embedder NIM still lists but answers 404 for.
+    start(ProviderSimulator.builder().clock(VirtualClock.manual()));
+    String e5 = """
+          - model_name: "nvidia/embedqa-e5"
+            litellm_params:
+              model: "nvidia_nim/nvidia/nv-embedqa-e5-v5"
+              api_key: "os.environ/NVIDIA_NIM_API_KEY"
+              input_type: "query"
+            model_info:
+              mode: embedding
+
+        """;
+    String retired = """
+          - model_name: "nvidia/retired-embedder"
+            litellm_params:
+              model: "nvidia_nim/nvidia/nv-embedqa-retired"
+              api_key: "os.environ/NVIDIA_NIM_API_KEY"
+            model_info:
+              mode: embedding
+
+        """;
+    String anchor = "  - model_name: \"nvidia/llama-3.1-70b\"";
+    original = original.replace(anchor, e5 + retired + anchor);
+    Files.writeString(config, original);
+    client.listOverride.put("nvidia_nim", List.of("nvidia/nv-embedqa-retired"));
+
+    assertThat(run(PROVIDERS[0], PROVIDERS[1], PROVIDERS[2], PROVIDERS[3], "--update", "--yes")).as(err.toString()).isZero();
+
+    assertThat(client.embeddedModels).as("each embedder probed with one embedding")
+        .containsExactlyInAnyOrder("nvidia/nv-embedqa-e5-v5", "nvidia/nv-embedqa-retired");
+    assertThat(client.probedModels).as("never with a chat; chat models still with a chat")
+        .doesNotContain("nvidia/nv-embedqa-e5-v5", "nvidia/nv-embedqa-retired", "nvidia/llama-3.2-nv-embedqa-1b-v2")
+        .contains("meta/llama-3.3-70b-instruct", "llama-3.1-8b-instant");
+    assertThat(sim.events()).filteredOn(e -> e.model().equals("nvidia/nv-embedqa-e5-v5")).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.status()).isEqualTo(200));
+    assertThat(sim.events()).filteredOn(e -> e.model().equals("nvidia/nv-embedqa-retired")).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.status()).isEqualTo(404));
+
+    String updated = Files.readString(config);
+    assertThat(updated).as("only the retired embedder's item goes").isEqualTo(original.replace(retired, ""));
+    assertThat(updated).contains("model: \"nvidia_nim/nvidia/nv-embedqa-e5-v5\"").doesNotContain("nv-embedqa-retired");
+    new StructuralConfigValidator().accept(updated);
+    assertThat(cache()).as("embedding probes leave the (chat) failure cache alone").doesNotContain("nv-embedqa");
+    assertThat(Files.readString(dir.resolve("update_models.log"))).contains("update", "removed=1", "result=applied");
+  }
+
+  @Test
   void aDecommissionedModelProbeIsCachedAsPermanent() throws IOException {
     // The simulator lists Groq's decommissioned model only if it is still in its catalog; make it a known chat id.
     start(ProviderSimulator.builder().clock(VirtualClock.manual()));
@@ -364,6 +413,7 @@ class ModelsCommandOverSimulatorTest {
     final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> max = new ConcurrentHashMap<>();
     final List<String> probedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> embeddedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Map<String, List<String>> listOverride = new ConcurrentHashMap<>();
 
     Counting(ProviderClient real) {
@@ -385,6 +435,12 @@ class ModelsCommandOverSimulatorTest {
       } finally {
         inFlight.get(p).decrementAndGet();
       }
+    }
+
+    @Override
+    public ProviderResponse<io.llmrouter.api.EmbeddingResponse> embed(io.llmrouter.api.spi.EmbeddingCall call) {
+      embeddedModels.add(call.endpoint().model());
+      return delegate().embed(call);
     }
 
     @Override

@@ -122,11 +122,6 @@ public final class LoadHarness {
       return new Options(2, 100, 300, 16, 10, 20, 100, 300, 1, null, List.of(), List.of(), Set.copyOf(PHASES), null);
     }
 
-    Options with(Path serveJarPath, Path outPath) {
-      return new Options(rounds, warmup, c1Requests, clients, perClient20, perClient0, streamRequests,
-          inprocessRequests, startups, serveJarPath, jvmArgs, serveJvmArgs, phases, outPath);
-    }
-
     private static void positive(String name, int v) {
       if (v <= 0) throw new IllegalArgumentException(name + " must be a positive number, got " + v);
     }
@@ -271,12 +266,12 @@ public final class LoadHarness {
           }
           if (o.phases().contains("c64-0")) capacity(o, client, targets, report, "c64_0ms", o.perClient0());
           if (router != null) inProcess(o, client, router, mock.baseUrl() + "/chat/completions", report);
+          report.add("rss.reference.after_load_mib", "MiB", "reference: VmRSS after each round's load", reference.rssMib());
+          report.add("rss.serve.after_load_mib", "MiB", "serve: VmRSS after each round's load", serve.rssMib());
         }
       } finally {
         if (router != null) router.close();
       }
-      report.add("rss.reference.after_load_mib", "MiB", "reference: VmRSS after the load", reference.rssMib());
-      report.add("rss.serve.after_load_mib", "MiB", "serve: VmRSS after the load", serve.rssMib());
       reference.stop();
       serve.stop();
       if (o.phases().contains("startup")) {
@@ -409,15 +404,14 @@ public final class LoadHarness {
       call(client, mockChatUrl, bareBody);
       router.chat(request);
     }
+    // Alternate the two, request by request, so that drift on the shared machine hits both alike.
     long[] bare = new long[o.inprocessRequests()];
+    long[] routed = new long[o.inprocessRequests()];
     int errors = 0;
     for (int i = 0; i < bare.length; i++) {
       long d = call(client, mockChatUrl, bareBody);
       if (d < 0) errors++;
       bare[i] = Math.abs(d);
-    }
-    long[] routed = new long[o.inprocessRequests()];
-    for (int i = 0; i < routed.length; i++) {
       long t0 = System.nanoTime();
       router.chat(request);
       routed[i] = System.nanoTime() - t0;

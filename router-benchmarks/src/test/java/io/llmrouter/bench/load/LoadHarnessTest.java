@@ -58,6 +58,7 @@ class LoadHarnessTest {
     // Round-by-round figures have one value per round; start-ups one per start.
     assertThat(report.row("c1.serve.added_p50").values()).hasSize(quick.rounds());
     assertThat(report.row("c64_0ms.serve.rps").values()).hasSize(quick.rounds());
+    assertThat(report.row("rss.serve.after_load_mib").values()).hasSize(quick.rounds());
     assertThat(report.row("startup.serve.ready_ms").values()).hasSize(quick.startups());
     // Percentiles of the direct baseline are ordered.
     assertThat(report.row("c1.direct.p50").median()).isLessThanOrEqualTo(report.row("c1.direct.p99").median());

@@ -111,9 +111,9 @@ public final class LoadHarness {
       }
     }
 
-    /** The full run: 3 rounds, 5,000 requests at concurrency 1 after 2,000 of warm-up, 64 clients. */
+    /** The full run: 5 rounds, 5,000 requests at concurrency 1 after 2,000 of warm-up, 64 clients. */
     public static Options full() {
-      return new Options(3, 2000, 5000, 64, 100, 300, 2000, 5000, 3, null, List.of(), List.of(),
+      return new Options(5, 2000, 5000, 64, 150, 500, 2000, 5000, 3, null, List.of(), List.of(),
           Set.copyOf(PHASES), null);
     }
 
@@ -157,7 +157,7 @@ public final class LoadHarness {
         "         [--per-client-20ms N] [--per-client-0ms N] [--stream-requests N] [--inprocess-requests N]",
         "         [--startups N] [--serve-jar FILE] [--jvm-arg ARG]... [--serve-jvm-arg ARG]...",
         "         [--phases c1,stream,c64-20,c64-0,inprocess,startup] [--out FILE]",
-        "Full defaults: 3 rounds, warm-up 2000, 5000 at c1, 64 clients x 100 (20 ms) / 300 (0 ms),",
+        "Full defaults: 5 rounds, warm-up 2000, 5000 at c1, 64 clients x 150 (20 ms) / 500 (0 ms),",
         "2000 streams, 5000 in-process, 3 start-ups. --quick: a few seconds, every figure.");
   }
 

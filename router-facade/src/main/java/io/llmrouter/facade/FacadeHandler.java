@@ -131,6 +131,8 @@ final class FacadeHandler extends Handler.Abstract {
   /** What one request did, for its access-log line. */
   private static final class Exchange {
     String requestId;
+    // The request has a body this server has not read (it answers before reading: 401, 404, 405, ...).
+    boolean unreadBody;
     String modelGroup;
     String deployment;
     int status;
@@ -168,6 +170,7 @@ final class FacadeHandler extends Handler.Abstract {
     String path = normalise(request.getHttpURI().getDecodedPath());
     ex.requestId = RequestIds.of(request.getHeaders().get(RequestIds.HEADER));
     response.getHeaders().put(RequestIds.HEADER, ex.requestId);
+    ex.unreadBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     run(started, method, path, request, response, callback, ex, () -> dispatch(method, path, request, response, ex));
     return true;
   }
@@ -199,8 +202,10 @@ final class FacadeHandler extends Handler.Abstract {
     }
     if (next == Next.READ_CHAT_BODY || next == Next.READ_EMBEDDINGS_BODY) {
       BodyStep onBody = next == Next.READ_CHAT_BODY ? b -> chat(b, response, ex) : b -> embeddings(b, response, ex);
-      BodyReader.read(request, maxBodyBytes, bodyTimeout, body -> run(started, method, path, request, response, callback,
-          ex, () -> withBody(body, response, ex, onBody)));
+      BodyReader.read(request, maxBodyBytes, bodyTimeout, body -> {
+        ex.unreadBody = body.outcome() != BodyReader.Outcome.COMPLETE;
+        run(started, method, path, request, response, callback, ex, () -> withBody(body, response, ex, onBody));
+      });
     }
   }
 
@@ -691,6 +696,10 @@ final class FacadeHandler extends Handler.Abstract {
       Headers.putRoute(response.getHeaders(), error.route());
     }
     error.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+    // An answer given before the body was read: the client may still be sending it, and a connection
+    // whose request body was not consumed is one Jetty closes after the answer. Say so, so a client does
+    // not reuse it for its next request (which would then find it closed).
+    if (ex.unreadBody && !response.isCommitted()) response.getHeaders().put(HttpHeader.CONNECTION, "close");
     if (error.status() >= 500) ex.note = error.code();
     writeJson(response, ex, error.status(), error.body());
   }

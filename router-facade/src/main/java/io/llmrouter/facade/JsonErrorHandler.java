@@ -29,6 +29,8 @@ final class JsonErrorHandler extends ErrorHandler {
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {
     ApiError error = of(code);
+    // Every response carries a request id, these too (the caller's when it sent a sane one).
+    response.getHeaders().put(RequestIds.HEADER, RequestIds.of(request.getHeaders().get(RequestIds.HEADER)));
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
     response.getHeaders().put(ERROR_CACHE_CONTROL);
     Content.Sink.write(response, true, error.body(), callback);
@@ -37,6 +39,7 @@ final class JsonErrorHandler extends ErrorHandler {
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, JSON);
+    fields.put(RequestIds.HEADER, RequestIds.of(null)); // the request could not be parsed: a new id
     return ByteBuffer.wrap(of(status).body().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -46,7 +49,7 @@ final class JsonErrorHandler extends ErrorHandler {
       case 400 -> ApiError.of(400, "invalid_request_error", "bad_request", null,
           "The request is not valid HTTP (malformed request line, header, path or body framing).");
       case 404 -> ApiError.of(404, "invalid_request_error", "not_found", null,
-          "Unknown path. This server offers /v1/chat/completions, /v1/models, /health and /cooldowns.");
+          "Unknown path. This server offers /v1/chat/completions, /v1/embeddings, /v1/models, /health, /cooldowns and /ui.");
       case 405 -> ApiError.of(405, "invalid_request_error", "method_not_allowed", null, "Method not allowed here.");
       case 408 -> ApiError.of(408, "invalid_request_error", "request_timeout", null, "The request did not arrive in time.");
       case 413 -> ApiError.of(413, "invalid_request_error", "request_too_large", null, "The request is too large.");

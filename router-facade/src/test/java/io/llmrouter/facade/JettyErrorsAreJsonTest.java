@@ -23,6 +23,8 @@ class JettyErrorsAreJsonTest extends FacadeTestBase {
     JsonNode e = Json.tree(r.body()).get("error");
     assertThat(e).as(r.body()).isNotNull();
     assertThat(e.has("message") && e.has("type") && e.has("param") && e.has("code")).as(r.body()).isTrue();
+    // Answers Jetty writes itself carry a request id like every other response.
+    assertThat(r.header("x-request-id")).as("x-request-id").isNotBlank();
     return e;
   }
 

@@ -61,7 +61,10 @@ class WaitingRequestsTest {
     router.chat(ChatRequest.builder().model("g").messages(ChatMessage.user("first")).build());
 
     FacadeServer server = new FacadeServer(router, FacadeOptions.builder().host("127.0.0.1").port(0)
-        .masterKey(Secret.of(KEY)).shutdownGrace(Duration.ofMillis(100)).clock(clock).build());
+        .masterKey(Secret.of(KEY)).shutdownGrace(Duration.ofMillis(100)).clock(clock)
+        // Every client here is 127.0.0.1: lift the per-address connection cap (512 by default, its own test is
+        // SlowClientsTest) so the 600 connections reach the router and this test sees the waiting bound.
+        .maxConnectionsPerAddress(1_000).build());
     server.start();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     try {

@@ -105,7 +105,10 @@ class RedisDeploymentStateTest {
     assertThat(r).isInstanceOf(Reservation.Refused.class);
     assertThat(((Reservation.Refused) r).limit()).isEqualTo(Reservation.Limit.TPM);
     assertThat(((Reservation.Refused) r).freeAt()).isEqualTo(now() + 60_000);
-    x.correct(g, 100); // the call used 100 tokens, not 600 (sent without waiting; the next script sees it)
+    x.correct(g, 100); // the call used 100 tokens, not 600 (sent without waiting)
+    // Redis orders commands per connection, not across the two instances' connections: one round trip on
+    // a's link after the correction is the point from which every instance sees it.
+    a.dailyCount(d.id(), LocalDate.of(2026, 1, 1));
     assertThat(y.admit(clock, 600).reservation()).isInstanceOf(Reservation.Granted.class);
     assertThat(y.tokensInWindow(now())).isEqualTo(700);
     Reservation never = x.admit(clock, 5000).reservation();

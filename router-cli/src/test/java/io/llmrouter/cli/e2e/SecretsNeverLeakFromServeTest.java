@@ -128,7 +128,7 @@ class SecretsNeverLeakFromServeTest {
 
     String log = Files.readString(stderr) + Files.readString(stdout);
     assertThat(log).as("debug logging was on").contains("DEBUG");
-    assertThat(log).as("the access log ran").contains("POST /v1/chat/completions");
+    assertThat(log).as("the access log ran").contains("method=POST path=/v1/chat/completions");
     List<String> secrets = List.of(MASTER, SimProvider.GROQ.fakeKey(), BASE_PASSWORD, DEAD_PASSWORD, QUERY_SECRET);
     assertThat(answers).hasSize(7);
     for (String secret : secrets) {

@@ -8,36 +8,39 @@ import java.util.ArrayDeque;
  * taken before the call and refused when the window is full, so a deployment never receives more than
  * its declared rpm in any 60-second window <em>as the provider counts it</em>.
  *
- * <p>The request window holds {@code rpm} slots. A slot is taken at admission and counts from then; once
- * the call is {@linkplain #settle settled} (it ended, or its first content arrived) it counts from the
- * settle time instead, which is no earlier than the moment the request reached the provider. Counting
+ * <p>The request window holds at most {@code rpm} live slots. A slot is taken at admission and counts from
+ * then; once the call is {@linkplain #settle settled} (it ended, or its first content arrived) it counts from
+ * the settle time instead, which is no earlier than the moment the request reached the provider. Counting
  * from the admission alone let the provider see more than rpm calls in 60 s when calls left late or
- * bunched up (a slot taken at 0 s whose call arrived at 1.4 s, and the 31st admitted at 60.0 s). Admission
- * scans the slots for the oldest (O(rpm), a few dozen entries for free tiers). The token window is a queue of
- * reservations whose amounts are corrected from actual usage. One small lock per deployment: contention
- * stays per deployment, never global.
+ * bunched up (a slot taken at 0 s whose call arrived at 1.4 s, and the 31st admitted at 60.0 s). Settling
+ * moves a slot later, so slots are not in admission order: they live in a min-heap by the time they count
+ * from (each grant knows its place in it), which makes admission, settling and eviction O(log rpm) and the
+ * memory proportional to the slots alive in the window, not to the declared rpm. The token window is a
+ * queue of reservations whose amounts are corrected from actual usage. One small lock per deployment:
+ * contention stays per deployment, never global.
  */
 final class RateWindow {
   static final long WINDOW_MILLIS = 60_000;
 
-  /** A request slot of the rpm window ({@code index} -1 for a deployment without one) and when it was taken. */
+  /** A request slot of the rpm window, and the time it counts from (mutable, under the window's lock). */
   static class Slot extends Reservation.Granted {
-    final int index;
     final long reservedAt;
+    long countsFrom;
+    int heapIndex = -1; // -1: not in the window (evicted, or a grant of a deployment without rpm)
 
-    Slot(int index, long reservedAt) {
-      this.index = index;
+    Slot(long reservedAt) {
       this.reservedAt = reservedAt;
+      this.countsFrom = reservedAt;
     }
   }
 
-  /** A token reservation; corrected once the real usage is known. */
+  /** A token reservation (and, when an rpm is declared, its request slot); corrected once the real usage is known. */
   static final class TokenEntry extends Slot {
     final long at;
     long tokens;
 
-    TokenEntry(int slot, long at, long tokens) {
-      super(slot, at);
+    TokenEntry(long at, long tokens) {
+      super(at);
       this.at = at;
       this.tokens = tokens;
     }
@@ -45,15 +48,15 @@ final class RateWindow {
 
   private final int rpm;
   private final long tpm;
-  private final long[] ring;
-  private int count;
+  private Slot[] heap; // the live slots, a binary min-heap on countsFrom; grows on demand up to rpm
+  private int live;
   private final ArrayDeque<TokenEntry> tokens;
   private long tokenSum;
 
   RateWindow(Integer rpm, Long tpm) {
     this.rpm = rpm == null ? 0 : rpm;
     this.tpm = tpm == null ? 0 : tpm;
-    this.ring = this.rpm > 0 ? new long[this.rpm] : null;
+    this.heap = this.rpm > 0 ? new Slot[Math.min(this.rpm, 16)] : null;
     this.tokens = this.tpm > 0 ? new ArrayDeque<>() : null;
   }
 
@@ -63,57 +66,95 @@ final class RateWindow {
 
   /**
    * Tries to reserve one request and {@code estTokens} tokens now. The time is read inside the lock so
-   * the log stays ordered under concurrency.
+   * the windows stay consistent under concurrency.
    *
-   * @return the grant (to correct later), or the refusal with the instant the refused window frees
+   * @return the grant (to settle and correct later), or the refusal with the instant the refused window frees
    */
   synchronized Reservation tryReserve(Clock clock, long estTokens) {
     long now = clock.millis();
-    int slot = -1;
     if (rpm > 0) {
-      if (count < rpm) {
-        slot = count;
-      } else {
-        slot = oldest();
-        long t = ring[slot];
-        if (now - t < WINDOW_MILLIS) return new Reservation.Refused(Reservation.Limit.RPM, t + WINDOW_MILLIS);
-      }
+      evictSlots(now);
+      if (live >= rpm) return new Reservation.Refused(Reservation.Limit.RPM, heap[0].countsFrom + WINDOW_MILLIS);
     }
     if (tpm > 0) {
       evict(now);
       if (tokenSum + estTokens > tpm) return new Reservation.Refused(Reservation.Limit.TPM, tokenFreeAt(estTokens, now));
     }
-    if (rpm > 0) {
-      ring[slot] = now;
-      if (slot == count) count++;
-    }
+    Slot grant;
     if (tpm > 0) {
-      TokenEntry e = new TokenEntry(slot, now, estTokens);
+      TokenEntry e = new TokenEntry(now, estTokens);
       tokens.addLast(e);
       tokenSum += estTokens;
-      return e;
+      grant = e;
+    } else if (rpm > 0) {
+      grant = new Slot(now);
+    } else {
+      return Reservation.Granted.NO_TOKENS;
     }
-    return rpm > 0 ? new Slot(slot, now) : Reservation.Granted.NO_TOKENS;
+    if (rpm > 0) push(grant);
+    return grant;
   }
 
   /**
    * The call of {@code g} has ended, or at least reached the provider, by {@code at}: its request slot
-   * counts from then, never earlier than its admission. A grant whose slot has since been reused (it is
-   * older than the window) or that belongs to no slot is ignored.
+   * counts from then, never earlier than its admission. A grant no longer in the window (older than it)
+   * or that belongs to no slot is ignored.
    */
   synchronized void settle(Reservation.Granted g, long at) {
-    if (rpm == 0 || !(g instanceof Slot s) || s.index < 0 || s.index >= count) return;
-    long t = ring[s.index];
-    if (t >= s.reservedAt && at > t && t - s.reservedAt < WINDOW_MILLIS) ring[s.index] = at;
+    if (rpm == 0 || !(g instanceof Slot s) || s.heapIndex < 0 || heap[s.heapIndex] != s) return;
+    if (at <= s.countsFrom) return;
+    s.countsFrom = at;
+    siftDown(s.heapIndex);
   }
 
-  /** The index of the oldest slot. */
-  private int oldest() {
-    int best = 0;
-    for (int i = 1; i < count; i++) {
-      if (ring[i] < ring[best]) best = i;
+  // Drops the slots whose minute has passed.
+  private void evictSlots(long now) {
+    while (live > 0 && now - heap[0].countsFrom >= WINDOW_MILLIS) {
+      Slot gone = heap[0];
+      gone.heapIndex = -1;
+      live--;
+      if (live > 0) {
+        heap[0] = heap[live];
+        heap[0].heapIndex = 0;
+        heap[live] = null;
+        siftDown(0);
+      } else {
+        heap[0] = null;
+      }
     }
-    return best;
+  }
+
+  private void push(Slot s) {
+    if (live == heap.length) heap = java.util.Arrays.copyOf(heap, (int) Math.min(rpm, Math.max(16L, heap.length * 2L)));
+    int i = live++;
+    heap[i] = s;
+    s.heapIndex = i;
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (heap[parent].countsFrom <= heap[i].countsFrom) break;
+      swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private void siftDown(int i) {
+    while (true) {
+      int l = 2 * i + 1;
+      if (l >= live) return;
+      int r = l + 1;
+      int least = r < live && heap[r].countsFrom < heap[l].countsFrom ? r : l;
+      if (heap[i].countsFrom <= heap[least].countsFrom) return;
+      swap(i, least);
+      i = least;
+    }
+  }
+
+  private void swap(int a, int b) {
+    Slot x = heap[a];
+    heap[a] = heap[b];
+    heap[b] = x;
+    heap[a].heapIndex = a;
+    heap[b].heapIndex = b;
   }
 
   /** Replaces a reservation's estimate by the actual amount. */
@@ -128,9 +169,9 @@ final class RateWindow {
   /** Epoch ms at which a request of {@code estTokens} would be admitted; {@code now} or earlier when now. */
   synchronized long availableAt(long now, long estTokens) {
     long at = now;
-    if (rpm > 0 && count == rpm) {
-      long t = ring[oldest()];
-      if (now - t < WINDOW_MILLIS) at = t + WINDOW_MILLIS;
+    if (rpm > 0) {
+      evictSlots(now);
+      if (live >= rpm) at = heap[0].countsFrom + WINDOW_MILLIS;
     }
     if (tpm > 0) {
       evict(now);
@@ -149,11 +190,8 @@ final class RateWindow {
   /** Requests admitted in the current window (0 when no rpm is declared: nothing is logged). */
   synchronized long requestsInWindow(long now) {
     if (rpm == 0) return 0;
-    int n = 0;
-    for (int i = 0; i < count; i++) {
-      if (now - ring[i] < WINDOW_MILLIS) n++; // slots are not in time order: count every live one
-    }
-    return n;
+    evictSlots(now);
+    return live;
   }
 
   long tpmLimit() {

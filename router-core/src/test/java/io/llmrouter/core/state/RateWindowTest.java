@@ -58,6 +58,33 @@ class RateWindowTest {
   }
 
   @Test
+  void aSettledSlotCountsFromItsSettleTimeAndTheOldestOtherSlotFreesFirst() {
+    RateWindow w = new RateWindow(2, null);
+    long t0 = now();
+    Reservation.Granted a = (Reservation.Granted) w.tryReserve(clock, 1);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(w.tryReserve(clock, 1)).isInstanceOf(Reservation.Granted.class); // b at t0 + 1 s
+    w.settle(a, t0 + 5_000); // a's call reached the provider late: it counts from t0 + 5 s
+    assertThat(refused(w.tryReserve(clock, 1)).freeAt()).isEqualTo(t0 + 61_000); // b is now the oldest
+    clock.set(java.time.Instant.ofEpochMilli(t0 + 61_000));
+    assertThat(w.requestsInWindow(now())).isEqualTo(1);
+    assertThat(w.tryReserve(clock, 1)).isInstanceOf(Reservation.Granted.class);
+    assertThat(refused(w.tryReserve(clock, 1)).freeAt()).isEqualTo(t0 + 65_000); // then a, from its settle time
+    w.settle(a, t0 + 1_000); // never earlier than it counts from
+    assertThat(refused(w.tryReserve(clock, 1)).freeAt()).isEqualTo(t0 + 65_000);
+  }
+
+  @Test
+  void memoryFollowsTheSlotsInUseNotTheDeclaredRpm() {
+    // rpm 10,000,000 used to preallocate a long[10,000,000] (76 MiB) per deployment; now slots grow with use.
+    RateWindow w = new RateWindow(10_000_000, null);
+    for (int i = 0; i < 1_000; i++) assertThat(w.tryReserve(clock, 1)).isInstanceOf(Reservation.Granted.class);
+    assertThat(w.requestsInWindow(now())).isEqualTo(1_000);
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(w.requestsInWindow(now())).isZero();
+  }
+
+  @Test
   void rpmNeverAdmitsMoreThanNInAnySixtySecondSpan() {
     int rpm = 7;
     RateWindow w = new RateWindow(rpm, null);

@@ -175,26 +175,8 @@ final class RouterEngine implements Router {
   @Override
   public ChatResponse chat(ChatRequest request) {
     RequestState rs = begin(request);
-    AttemptRunner.Success<ChatResponse> s;
-    try {
-      s = route(rs, new AttemptRunner.Call<>() {
-        @Override
-        public AttemptRunner.Served<ChatResponse> invoke(io.llmrouter.api.spi.ProviderCall pc) {
-          ProviderResponse<ChatResponse> r = rs.mockResponse != null ? mocks.chat(pc, rs.mockResponse) : client.chat(pc);
-          if (r == null || r.value() == null) throw new MalformedResponseException(
-              "provider client returned no response", new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
-          return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), r.value().usage());
-        }
-
-        @Override
-        public boolean holdsTicket() {
-          return false;
-        }
-      });
-    } catch (LlmRouterException e) {
-      end(rs, null, null, e);
-      throw e;
-    }
+    AttemptRunner.Success<ChatResponse> s = routeCall(rs, "provider client returned no response",
+        pc -> rs.mockResponse != null ? mocks.chat(pc, rs.mockResponse) : client.chat(pc), ChatResponse::usage);
     ChatResponse resp = s.value();
     Deployment d = s.ticket().deployment;
     String model = resp.model() != null && !resp.model().isBlank() ? resp.model() : d.config.providerModel();
@@ -211,28 +193,11 @@ final class RouterEngine implements Router {
   @Override
   public EmbeddingResponse embed(EmbeddingRequest request) {
     RequestState rs = beginEmbedding(request);
-    AttemptRunner.Success<EmbeddingResponse> s;
-    try {
-      s = route(rs, new AttemptRunner.Call<>() {
-        @Override
-        public AttemptRunner.Served<EmbeddingResponse> invoke(io.llmrouter.api.spi.ProviderCall pc) {
-          // The ProviderCall carries the endpoint, timeout and drop_params the attempt chose; its chat request is null here.
-          EmbeddingRequest upstream = EmbeddingInput.withDeploymentParams(rs.embedding, deploymentParams(pc.endpoint().deploymentId()));
-          ProviderResponse<EmbeddingResponse> r = client.embed(new EmbeddingCall(pc.endpoint(), upstream, pc.timeout(), pc.dropParams()));
-          if (r == null || r.value() == null) throw new MalformedResponseException(
-              "provider client returned no embeddings", new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
-          return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), r.value().usage());
-        }
-
-        @Override
-        public boolean holdsTicket() {
-          return false;
-        }
-      });
-    } catch (LlmRouterException e) {
-      end(rs, null, null, e);
-      throw e;
-    }
+    AttemptRunner.Success<EmbeddingResponse> s = routeCall(rs, "provider client returned no embeddings", pc -> {
+      // The ProviderCall carries the endpoint, timeout and drop_params the attempt chose; its chat request is null here.
+      EmbeddingRequest upstream = EmbeddingInput.withDeploymentParams(rs.embedding, deploymentParams(pc.endpoint().deploymentId()));
+      return client.embed(new EmbeddingCall(pc.endpoint(), upstream, pc.timeout(), pc.dropParams()));
+    }, EmbeddingResponse::usage);
     EmbeddingResponse resp = s.value();
     Deployment d = s.ticket().deployment;
     String model = resp.model() != null && !resp.model().isBlank() ? resp.model() : d.config.providerModel();
@@ -634,6 +599,34 @@ final class RouterEngine implements Router {
   }
 
   /** Fallback -> Retry -> (Selector + Admission -> AttemptRunner): the served attempt, or the request's final error. */
+  /**
+   * One routed call answered whole (chat or embeddings): the planner, group retry and attempt runner with
+   * {@code call} as the provider call; a client that returns nothing is a malformed response ({@code nothing}
+   * says what was missing). A failure ends the request (listeners) before it is thrown.
+   */
+  private <T> AttemptRunner.Success<T> routeCall(RequestState rs, String nothing,
+      java.util.function.Function<io.llmrouter.api.spi.ProviderCall, ProviderResponse<T>> call, java.util.function.Function<T, Usage> usage) {
+    try {
+      return route(rs, new AttemptRunner.Call<>() {
+        @Override
+        public AttemptRunner.Served<T> invoke(io.llmrouter.api.spi.ProviderCall pc) {
+          ProviderResponse<T> r = call.apply(pc);
+          if (r == null || r.value() == null) throw new MalformedResponseException(
+              nothing, new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
+          return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), usage.apply(r.value()));
+        }
+
+        @Override
+        public boolean holdsTicket() {
+          return false;
+        }
+      });
+    } catch (LlmRouterException e) {
+      end(rs, null, null, e);
+      throw e;
+    }
+  }
+
   private <T> AttemptRunner.Success<T> route(RequestState rs, AttemptRunner.Call<T> call) {
     FallbackPlanner.Plan plan = planner.plan(rs);
     LlmRouterException last = null;

@@ -375,26 +375,43 @@ final class FacadeHandler extends Handler.Abstract {
     return Next.DONE;
   }
 
-  private void chat(byte[] body, Response response, Exchange ex) throws IOException {
+  /** Parses a request body. */
+  private interface BodyParser<T> {
+    T parse(byte[] body) throws RequestBody.MalformedJsonException;
+  }
+
+  /**
+   * {@code body} as a {@code what} request with a model, or null when it is not one (empty, malformed,
+   * mistyped or without a model: answered with the 400 that says so).
+   */
+  private <T> T parsed(byte[] body, String what, BodyParser<T> parser, java.util.function.Function<T, String> modelOf,
+      Response response, Exchange ex) throws IOException {
     if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
-      send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON chat completion request."));
-      return;
+      send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON " + what + " request."));
+      return null;
     }
-    ChatRequest chatRequest;
+    T request;
     try {
-      chatRequest = RequestBody.parseChat(body);
+      request = parser.parse(body);
     } catch (RequestBody.MalformedJsonException e) {
       send(response, ex, ApiError.badRequest("invalid_json", null, e.getMessage()));
-      return;
+      return null;
     } catch (InvalidRequestException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
-      return;
+      return null;
     }
-    if (chatRequest.model() == null || chatRequest.model().isBlank()) {
+    String model = modelOf.apply(request);
+    if (model == null || model.isBlank()) {
       send(response, ex, ApiError.badRequest("missing_required_parameter", "model", "You must provide a model parameter."));
-      return;
+      return null;
     }
-    ex.modelGroup = chatRequest.model();
+    ex.modelGroup = model;
+    return request;
+  }
+
+  private void chat(byte[] body, Response response, Exchange ex) throws IOException {
+    ChatRequest chatRequest = parsed(body, "chat completion", RequestBody::parseChat, ChatRequest::model, response, ex);
+    if (chatRequest == null) return;
     if (chatRequest.messages() == null || chatRequest.messages().isEmpty()) {
       send(response, ex, ApiError.badRequest("missing_required_parameter", "messages", "You must provide a non-empty messages array."));
       return;
@@ -421,25 +438,8 @@ final class FacadeHandler extends Handler.Abstract {
 
   /** {@code POST /v1/embeddings}: parsed, routed and answered like a non-streamed chat (same errors and headers). */
   private void embeddings(byte[] body, Response response, Exchange ex) throws IOException {
-    if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
-      send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON embeddings request."));
-      return;
-    }
-    EmbeddingRequest embeddingRequest;
-    try {
-      embeddingRequest = RequestBody.parseEmbedding(body);
-    } catch (RequestBody.MalformedJsonException e) {
-      send(response, ex, ApiError.badRequest("invalid_json", null, e.getMessage()));
-      return;
-    } catch (InvalidRequestException e) {
-      send(response, ex, ApiError.from(e, clock.instant()));
-      return;
-    }
-    if (embeddingRequest.model() == null || embeddingRequest.model().isBlank()) {
-      send(response, ex, ApiError.badRequest("missing_required_parameter", "model", "You must provide a model parameter."));
-      return;
-    }
-    ex.modelGroup = embeddingRequest.model();
+    EmbeddingRequest embeddingRequest = parsed(body, "embeddings", RequestBody::parseEmbedding, EmbeddingRequest::model, response, ex);
+    if (embeddingRequest == null) return;
     EmbeddingResponse answer;
     try {
       answer = router.embed(embeddingRequest);

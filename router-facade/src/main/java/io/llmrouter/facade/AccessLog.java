@@ -388,25 +388,8 @@ public final class AccessLog implements AutoCloseable {
       char c = s.charAt(i);
       quote = c == ' ' || c == '"' || c == '=' || c == '\\' || isControl(c) || Character.isWhitespace(c);
     }
-    if (!quote) {
-      b.append(s);
-      return;
-    }
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (isControl(c)) unicode(b, c); else b.append(c);
-        }
-      }
-    }
-    b.append('"');
+    // A value that needs quoting is quoted and escaped as in the JSON lines.
+    if (quote) jsonString(b, s); else b.append(s);
   }
 
   /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything a viewer may break a line at. */

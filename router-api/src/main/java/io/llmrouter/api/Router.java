@@ -28,6 +28,22 @@ import java.util.concurrent.CompletableFuture;
  * while time remains. The deadline holds for streams as for JSON: a stream still open at the deadline (a
  * provider dripping bytes) ends with a {@link RequestTimeoutException} from {@link ChatStream#next()}.
  *
+ * <p><b>Waiting for capacity.</b> A deployment at its limits (rpm/tpm windows for the request's estimated
+ * tokens, a quota the provider announced, a cooldown or a breaker's next probe) is skipped, never called.
+ * When something in the chain (the requested group and the fallbacks the planner would visit, in that
+ * order) can serve now, the request goes there without waiting: a fallback that can serve now beats
+ * waiting. When nothing can, the router works out when each group admits again and waits where capacity
+ * frees first, if that is within the request's deadline (at least {@code retry_after}, and a wait counts
+ * as one of the group's {@code num_retries}); then it serves there. When nothing frees within the deadline
+ * the request fails at once, without sleeping, with a {@link NoDeploymentAvailableException} that names
+ * the nearest reset. Failures keep LiteLLM's retry rules: {@code num_retries} and {@code retry_policy},
+ * a 5xx retried on the same group first, a provider's rate-limit hint waited for when it fits, and
+ * context-window and content-policy errors sent to their own fallbacks. At most {@code maxWaiting}
+ * requests wait at once (a builder setting); beyond it a request that would wait fails at once with a
+ * {@link RateLimitedException} whose {@code retryAfter()} is the wait. {@link #chat} and
+ * {@link #stream(ChatRequest)} wait on the caller's thread; {@link #chatAsync} and
+ * {@link #stream(ChatRequest, StreamListener)} hold no thread while they wait.
+ *
  * <p>Every call ends in a response or an exception, never silence. Errors are {@link LlmRouterException}s:
  * {@link InvalidRequestException} for a malformed request (it names the field),
  * {@link UnknownModelException} for a model group that does not exist, {@link NoDeploymentAvailableException}
@@ -59,15 +75,18 @@ public interface Router extends AutoCloseable {
   /**
    * Streams a chat completion to {@code listener} on a router thread. The listener gets exactly one of
    * {@link StreamListener#onComplete} or {@link StreamListener#onError}. Same fallback rule as
-   * {@link #stream(ChatRequest)}.
+   * {@link #stream(ChatRequest)}. While the request waits for capacity it holds no thread (the router
+   * built by {@code LlmRouter} resumes it from its scheduler); the opened stream is read on a router thread.
    *
-   * @return a handle that cancels the stream when closed
+   * @return a handle that cancels the stream when closed (a request still waiting ends with an error)
    */
   AutoCloseable stream(ChatRequest request, StreamListener listener);
 
   /**
    * Sends one chat completion without blocking the caller, on the router's executor. The future fails with
-   * a {@link LlmRouterException}.
+   * a {@link LlmRouterException}. While the request waits for capacity it holds no thread: the router
+   * built by {@code LlmRouter} resumes it from its scheduler at the instant capacity frees, so a server can
+   * keep many waiting requests without a thread each. Cancelling the future ends a waiting request.
    *
    * @throws LlmRouterException at once when the router is closed or its executor refuses more work
    */

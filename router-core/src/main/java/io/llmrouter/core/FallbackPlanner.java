@@ -93,8 +93,20 @@ final class FallbackPlanner {
     return false;
   }
 
-  /** One request's walk through its groups. Confined to the request's thread. */
-  final class Plan {
+  /** Epoch ms the earliest deployment of {@code g} that serves the request's kind admits it, MAX when none will. */
+  private long groupAvailableAt(ModelGroup g, RequestState rs, long now) {
+    long best = Long.MAX_VALUE;
+    for (Deployment d : g.all) {
+      if (rs.isEmbedding() ? !d.config.servesEmbeddings() : !d.config.servesChat()) continue;
+      long at = registry.availableAt(d, now, rs.estTokens);
+      if (at <= now) return now;
+      best = Math.min(best, at);
+    }
+    return best;
+  }
+
+  /** One request's walk through its groups. Used by one thread at a time (handed over with the request). */
+  final class Plan implements GroupRetry.Chain {
     private final RequestState rs;
     private ModelGroup current;
     private boolean first = true;
@@ -115,14 +127,46 @@ final class FallbackPlanner {
       return first;
     }
 
-    /** True when a limit or a failure in the current group would move the request on: then it never waits there. */
-    boolean fallbackLeft() {
+    /** True when a limit or a failure in the current group would move the request on. */
+    @Override
+    public boolean fallbackLeft() {
       if (!budgetLeft(rs)) return false;
       if (queue != null && !queue.isEmpty()) return true;
       List<String> next = current.name.equals(rs.requested) && rs.requestFallbacks != null ? rs.requestFallbacks
           : settings.fallbacks().getOrDefault(current.name, settings.defaultFallbacks());
       for (String n : next) if (!n.equals(rs.requested) && (visited == null || !visited.contains(n))) return true;
       return false;
+    }
+
+    /**
+     * The earliest instant a group after the current one admits the request: the groups {@link #next} would
+     * visit if every group from here gave up for its limits ({@code err} for the current one), in that
+     * order and within the {@code max_fallbacks} budget. Reads state only: no probe, no window entry.
+     */
+    @Override
+    public long laterAvailableAt(LlmRouterException err, long now) {
+      if (!budgetLeft(rs)) return Long.MAX_VALUE;
+      int budget = settings.maxFallbacks() - rs.fallbacksSoFar().size();
+      HashSet<String> seen = new HashSet<>();
+      seen.add(rs.requested);
+      seen.add(current.name);
+      ArrayDeque<String> order = new ArrayDeque<>();
+      if (visited != null) {
+        seen.addAll(visited);
+        for (Step s : queue) order.add(s.to());
+      }
+      // A null error picks the plain fallback lists, as a group that gave up for its limits does.
+      for (String n : candidates(current.name, err, rs).groups()) if (seen.add(n)) order.add(n);
+      long best = Long.MAX_VALUE;
+      for (int taken = 0; taken < budget && !order.isEmpty(); taken++) {
+        ModelGroup fg = registry.group(order.poll());
+        if (fg == null) continue;
+        long at = groupAvailableAt(fg, rs, now);
+        if (at <= now) return now;
+        best = Math.min(best, at);
+        for (String n : candidates(fg.name, null, rs).groups()) if (seen.add(n)) order.add(n);
+      }
+      return best;
     }
 
     /**

@@ -19,16 +19,29 @@ import java.util.List;
 /**
  * Serves one group with its retries ({@code num_retries}, {@code retry_policy}). After a failed call the
  * group retries at once on another deployment, or waits for the provider's hint (else a backoff) when it
- * fits the deadline. A group whose every deployment was skipped for a limit or a cooldown before any call
- * waits for its own windows only when no fallback group is left: waiting for a full window (or a dead
- * server's cooldown) while the next group could answer now makes the caller wait, or time out, for
- * nothing (LiteLLM too falls back at once when no deployment of the group is healthy).
+ * fits the deadline. A group whose every deployment is at its limits (windows, quotas, cooldowns) waits
+ * for its own capacity only when nothing later in the chain frees sooner ({@link Chain}): a fallback that
+ * can serve now, or frees first, is where the request goes, and waits if it must (chain-aware waiting).
+ * Waiting for a full window while the next group could answer now makes the caller wait for nothing;
+ * moving on to groups that cannot serve either makes it fail for nothing.
+ *
+ * <p>The walk of one group is a state machine ({@link Walk}) that returns a {@link Wait} instead of
+ * sleeping, so the same decisions serve a caller's thread (sleeper) and an asynchronous call (scheduler).
  */
 final class GroupRetry {
   private static final long MAX_BACKOFF_MILLIS = 8_000;
 
-  /** How serving one group ended: served ({@link AttemptRunner.Success}, no wrapper on the hot path) or {@link Failed}. */
-  sealed interface GroupOutcome<T> permits AttemptRunner.Success, Failed {}
+  /**
+   * How a step of one group ended: served ({@link AttemptRunner.Success}, no wrapper on the hot path),
+   * {@link Failed}, or {@link Wait} (only from {@link Walk#next()}).
+   */
+  sealed interface GroupOutcome<T> permits AttemptRunner.Success, Failed, Wait {}
+
+  /**
+   * The group has to wait {@code millis} for capacity before it tries again; the request holds one of the
+   * {@code maxWaiting} places until the driver calls {@link Walk#woke()}.
+   */
+  record Wait<T>(long millis) implements GroupOutcome<T> {}
 
   /**
    * The group could not serve.
@@ -43,7 +56,6 @@ final class GroupRetry {
   private final RouterSettings settings;
   private final Selector selector;
   private final AttemptRunner attempts;
-  private final FallbackPlanner planner;
   private final MockTesting mocks;
   private final DeploymentRegistry registry;
   private final Listeners listeners;
@@ -53,13 +65,13 @@ final class GroupRetry {
   private final java.util.concurrent.Semaphore waiting;
   private final int maxWaiting;
 
-  GroupRetry(RouterConfig config, Selector selector, AttemptRunner attempts, FallbackPlanner planner, MockTesting mocks,
+  GroupRetry(RouterConfig config, Selector selector, AttemptRunner attempts, MockTesting mocks,
       DeploymentRegistry registry, Listeners listeners, Clock clock, Sleeper sleeper) {
-    this(config, selector, attempts, planner, mocks, registry, listeners, clock, sleeper, LlmRouter.DEFAULT_MAX_WAITING);
+    this(config, selector, attempts, mocks, registry, listeners, clock, sleeper, LlmRouter.DEFAULT_MAX_WAITING);
   }
 
   /** @param maxWaiting how many requests may wait for capacity at once; beyond it a wait is refused at once */
-  GroupRetry(RouterConfig config, Selector selector, AttemptRunner attempts, FallbackPlanner planner, MockTesting mocks,
+  GroupRetry(RouterConfig config, Selector selector, AttemptRunner attempts, MockTesting mocks,
       DeploymentRegistry registry, Listeners listeners, Clock clock, Sleeper sleeper, int maxWaiting) {
     this.waiting = new java.util.concurrent.Semaphore(maxWaiting);
     this.maxWaiting = maxWaiting;
@@ -67,7 +79,6 @@ final class GroupRetry {
     this.settings = config.router();
     this.selector = selector;
     this.attempts = attempts;
-    this.planner = planner;
     this.mocks = mocks;
     this.registry = registry;
     this.listeners = listeners;
@@ -76,105 +87,210 @@ final class GroupRetry {
     this.retryAfterFloor = settings.retryAfter() == null ? 0 : settings.retryAfter().toMillis();
   }
 
-  <T> GroupOutcome<T> serve(ModelGroup g, RequestState rs, AttemptRunner.Call<T> call, boolean firstChoice, boolean canFallBack) {
-    if (firstChoice) {
-      LlmRouterException mock = mocks.failure(g, rs);
-      if (mock != null) return new Failed<>(mock, mock, false);
-      LlmRouterException timedOut = mocks.timeout(g, rs);
-      if (timedOut != null) return new Failed<>(timedOut, timedOut, true);
-    }
-    boolean mockRate = firstChoice && rs.mockRateLimit;
-    int retries = 0;
-    boolean owed = false;
-    LlmRouterException groupErr = null;
-    LlmRouterException last = null;
-    Deployment lastFailed = null;
-    List<Deployment> excluded = null;
+  /**
+   * What the group knows of the rest of the chain: whether a fallback is left, and when the earliest group
+   * after this one admits the request. {@link FallbackPlanner.Plan} is the real one.
+   */
+  interface Chain {
+    /** No group after this one (the last group of the plan). */
+    Chain NONE = new Chain() {
+      @Override
+      public boolean fallbackLeft() {
+        return false;
+      }
+
+      @Override
+      public long laterAvailableAt(LlmRouterException err, long now) {
+        return Long.MAX_VALUE;
+      }
+    };
+
+    /** True when a limit or a failure here would move the request on to another group. */
+    boolean fallbackLeft();
+
+    /**
+     * Epoch ms the earliest group after this one (in the planner's order, within the fallback budget)
+     * admits the request, {@code now} or earlier when one does now, {@link Long#MAX_VALUE} when none will.
+     *
+     * @param err why this group gives up (null: its limits), which decides the fallback list
+     */
+    long laterAvailableAt(LlmRouterException err, long now);
+  }
+
+  /**
+   * Serves {@code g} to the end, waiting through the sleeper: the synchronous driver of {@link #walk}
+   * (the engine drives the whole chain itself, see {@link ChainWalk}).
+   */
+  <T> GroupOutcome<T> serve(ModelGroup g, RequestState rs, AttemptRunner.Call<T> call, boolean firstChoice, Chain chain) {
+    Walk<T> w = walk(g, rs, call, firstChoice, chain);
     while (true) {
-      long now = clock.millis();
-      if (now >= rs.deadline) return new Failed<>(groupErr != null ? groupErr : RouterErrors.deadline(rs), last, true);
-      if (mockRate) {
-        mockRate = false;
-        LlmRouterException e = mocks.rateLimit(g, rs);
-        groupErr = e;
-        last = e;
-        if (retries >= allowedRetries(e, g, rs)) return new Failed<>(e, last, false);
+      GroupOutcome<T> o = w.next();
+      if (!(o instanceof Wait<T> wait)) return o;
+      try {
+        sleep(wait.millis());
+      } finally {
+        w.woke();
+      }
+    }
+  }
+
+  /** A resumable walk of group {@code g} for one request, positioned before its first selection. */
+  <T> Walk<T> walk(ModelGroup g, RequestState rs, AttemptRunner.Call<T> call, boolean firstChoice, Chain chain) {
+    return new Walk<>(g, rs, call, firstChoice, chain);
+  }
+
+  /**
+   * One request's retries in one group, as a state machine: {@link #next()} runs until the group is served,
+   * gives up, or has to wait for capacity; after a {@link Wait} the driver waits (a sleeper or a scheduler)
+   * and calls {@link #woke()}, then {@link #next()} again. Used by one thread at a time (handed over with
+   * the request).
+   */
+  final class Walk<T> {
+    private final ModelGroup g;
+    private final RequestState rs;
+    private final AttemptRunner.Call<T> call;
+    private final boolean firstChoice;
+    private final Chain chain;
+    private boolean started;
+    private boolean mockRate;
+    private int retries;
+    private boolean owed;
+    private LlmRouterException groupErr;
+    private LlmRouterException last;
+    private Deployment lastFailed;
+    private List<Deployment> excluded;
+    private boolean holdsPermit;
+
+    private Walk(ModelGroup g, RequestState rs, AttemptRunner.Call<T> call, boolean firstChoice, Chain chain) {
+      this.g = g;
+      this.rs = rs;
+      this.call = call;
+      this.firstChoice = firstChoice;
+      this.chain = chain;
+    }
+
+    /** The group this walk serves. */
+    ModelGroup group() {
+      return g;
+    }
+
+    /** Ends a {@link Wait}: gives its place among the waiting requests back. Idempotent. */
+    void woke() {
+      if (holdsPermit) {
+        holdsPermit = false;
+        waiting.release();
+      }
+    }
+
+    /**
+     * Runs the group until it is served ({@link AttemptRunner.Success}), gives up ({@link Failed}) or has
+     * to wait ({@link Wait}: the waiting permit is held until {@link #woke()}).
+     *
+     * @throws RateLimitedException when the request would wait and the waiting bound is reached
+     */
+    GroupOutcome<T> next() {
+      if (!started) {
+        started = true;
+        if (firstChoice) {
+          LlmRouterException mock = mocks.failure(g, rs);
+          if (mock != null) return new Failed<>(mock, mock, false);
+          LlmRouterException timedOut = mocks.timeout(g, rs);
+          if (timedOut != null) return new Failed<>(timedOut, timedOut, true);
+        }
+        mockRate = firstChoice && rs.mockRateLimit;
+      }
+      boolean canFallBack = chain.fallbackLeft();
+      while (true) {
+        long now = clock.millis();
+        if (now >= rs.deadline) return new Failed<>(groupErr != null ? groupErr : RouterErrors.deadline(rs), last, true);
+        if (mockRate) {
+          mockRate = false;
+          LlmRouterException e = mocks.rateLimit(g, rs);
+          groupErr = e;
+          last = e;
+          if (retries >= allowedRetries(e, g, rs)) return new Failed<>(e, last, false);
+          retries++;
+          owed = true;
+          continue;
+        }
+        Selector.Selection pick = selector.select(g, rs, excluded);
+        if (pick instanceof Selector.NoneAdmitted none) {
+          long target;
+          if (!owed) {
+            if (none.allTooSmall()) {
+              LlmRouterException e = RouterErrors.contextTooLarge(g, rs);
+              return new Failed<>(e, e, false);
+            }
+            if (groupErr != null || retries >= numRetries(rs)) return failed(g, groupErr, last);
+            target = none.earliest();
+          } else {
+            if (!groupErr.retriable() && !settings.retryPolicy().containsKey(ErrorKind.of(groupErr).retriesKey)) return failed(g, groupErr, last);
+            long hint = CooldownPolicy.providerHint(groupErr, now);
+            // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
+            // could only come after the cooldown, and the fallback can answer now.
+            if (canFallBack && hint == 0 && lastFailed != null && lastFailed.state.coolingUntil(now) > 0) return failed(g, groupErr, last);
+            // A day-scope limit (Groq's TPD, a daily cap) does not clear within a retry: waiting for its hint would
+            // spend the request's deadline and leave nothing for the fallbacks.
+            if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return failed(g, groupErr, last);
+            long base = hint > 0 ? hint : now + backoff(retries);
+            if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.estTokens));
+            target = Math.min(base, none.earliest());
+          }
+          if (target == Long.MAX_VALUE) return failed(g, groupErr, last);
+          // Chain-aware waiting: capacity (a limit, a rate-limit hint) is waited for where it frees first. A
+          // fallback that can serve now beats waiting here ("route around the wall"), and so does one that
+          // frees sooner; the request then moves on and waits there. Retries of failures (5xx, retry_policy)
+          // keep LiteLLM's same-model-first order.
+          if (canFallBack && (groupErr == null || groupErr instanceof RateLimitedException)
+              && chain.laterAvailableAt(groupErr, now) < Math.max(target, now + 1)) {
+            return failed(g, groupErr, last);
+          }
+          long wait = Math.max(target - now, retryAfterFloor);
+          // Nothing frees within the deadline here, nor earlier in the rest of the chain: give up at once (the
+          // rest of the chain is only looked at, no call and no sleep), with the nearest reset in the error.
+          if (now + wait > rs.deadline) return failed(g, groupErr, last);
+          // Beyond the bound, refuse at once with the wait as the retry hint rather than let waiters pile up
+          // (a synchronous waiter holds its caller's thread: a server's health probes included).
+          if (!waiting.tryAcquire()) throw tooManyWaiting(g, wait);
+          holdsPermit = true;
+          if (!owed) retries++;
+          try {
+            listeners.onRetry(rs.handle, g.name, retries, wait, groupErr != null ? groupErr : RouterErrors.noneAdmissible(g));
+          } catch (RuntimeException e) {
+            woke();
+            throw e;
+          }
+          owed = false;
+          excluded = null;
+          lastFailed = null;
+          return new Wait<>(wait);
+        }
+        Ticket t = (Ticket) pick;
+        if (owed) {
+          listeners.onRetry(rs.handle, g.name, retries, 0, groupErr);
+          owed = false;
+        }
+        int tried = excluded == null ? 0 : excluded.size();
+        boolean moreAfter = canFallBack || g.all.length > tried + 1;
+        AttemptRunner.Result<T> result = attempts.run(g, t, rs, call, moreAfter);
+        if (result instanceof AttemptRunner.Success<T> s) return s;
+        ProviderException failure = ((AttemptRunner.Failure<T>) result).error();
+        groupErr = failure;
+        last = failure;
+        lastFailed = t.deployment;
+        if (excluded == null) excluded = new ArrayList<>(2);
+        excluded.add(t.deployment);
+        // Too large for this deployment's budget: another deployment may take it; not a retry.
+        if (failure instanceof RequestTooLargeException) continue;
+        // An attempt that timed out took its share of the deadline: with every deployment of the group tried,
+        // the fallback gets what is left rather than a retry of the deployment that stalled.
+        if (failure instanceof RequestTimeoutException && canFallBack && excluded.size() >= g.all.length) return failed(g, failure, last);
+        if (failure instanceof ContextWindowExceededException && !settings.retryPolicy().containsKey(ErrorKind.BAD_REQUEST.retriesKey)) return failed(g, failure, last);
+        if (failure instanceof ContentPolicyException && !settings.retryPolicy().containsKey(ErrorKind.CONTENT_POLICY.retriesKey)) return failed(g, failure, last);
+        if (retries >= allowedRetries(failure, g, rs)) return failed(g, failure, last);
         retries++;
         owed = true;
-        continue;
       }
-      Selector.Selection pick = selector.select(g, rs, excluded);
-      if (pick instanceof Selector.NoneAdmitted none) {
-        long target;
-        if (!owed) {
-          if (none.allTooSmall()) {
-            LlmRouterException e = RouterErrors.contextTooLarge(g, rs);
-            return new Failed<>(e, e, false);
-          }
-          if (canFallBack || groupErr != null || retries >= numRetries(rs)) return failed(g, groupErr, last);
-          target = none.earliest();
-        } else {
-          if (!groupErr.retriable() && !settings.retryPolicy().containsKey(ErrorKind.of(groupErr).retriesKey)) return failed(g, groupErr, last);
-          long hint = CooldownPolicy.providerHint(groupErr, now);
-          // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
-          // could only come after the cooldown, and the fallback can answer now.
-          if (canFallBack && hint == 0 && lastFailed != null && lastFailed.state.coolingUntil(now) > 0) return failed(g, groupErr, last);
-          // A day-scope limit (Groq's TPD, a daily cap) does not clear within a retry: waiting for its hint would
-          // spend the request's deadline and leave nothing for the fallbacks.
-          if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return failed(g, groupErr, last);
-          long base = hint > 0 ? hint : now + backoff(retries);
-          if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.estTokens));
-          target = Math.min(base, none.earliest());
-        }
-        if (target == Long.MAX_VALUE) return failed(g, groupErr, last);
-        long wait = Math.max(target - now, retryAfterFloor);
-        if (now + wait > rs.deadline) return failed(g, groupErr, last);
-        // Waiting for capacity (a limit, a rate-limit hint) is the last resort: a fallback that can serve now
-        // beats it ("route around the wall"). Retries of failures (5xx, retry_policy) keep LiteLLM's
-        // same-model-first order.
-        if ((groupErr == null || groupErr instanceof RateLimitedException) && planner.readyNow(g, rs, groupErr, now)) {
-          return failed(g, groupErr, last);
-        }
-        // Each waiting request holds its caller's thread: beyond the bound, refuse at once with the wait as
-        // the retry hint rather than let waiters take every thread of a server (its health probes included).
-        if (!waiting.tryAcquire()) throw tooManyWaiting(g, wait);
-        if (!owed) retries++;
-        try {
-          listeners.onRetry(rs.handle, g.name, retries, wait, groupErr != null ? groupErr : RouterErrors.noneAdmissible(g));
-          sleep(wait);
-        } finally {
-          waiting.release();
-        }
-        owed = false;
-        excluded = null;
-        lastFailed = null;
-        continue;
-      }
-      Ticket t = (Ticket) pick;
-      if (owed) {
-        listeners.onRetry(rs.handle, g.name, retries, 0, groupErr);
-        owed = false;
-      }
-      int tried = excluded == null ? 0 : excluded.size();
-      boolean moreAfter = canFallBack || g.all.length > tried + 1;
-      AttemptRunner.Result<T> result = attempts.run(g, t, rs, call, moreAfter);
-      if (result instanceof AttemptRunner.Success<T> s) return s;
-      ProviderException failure = ((AttemptRunner.Failure<T>) result).error();
-      groupErr = failure;
-      last = failure;
-      lastFailed = t.deployment;
-      if (excluded == null) excluded = new ArrayList<>(2);
-      excluded.add(t.deployment);
-      // Too large for this deployment's budget: another deployment may take it; not a retry.
-      if (failure instanceof RequestTooLargeException) continue;
-      // An attempt that timed out took its share of the deadline: with every deployment of the group tried,
-      // the fallback gets what is left rather than a retry of the deployment that stalled.
-      if (failure instanceof RequestTimeoutException && canFallBack && excluded.size() >= g.all.length) return failed(g, failure, last);
-      if (failure instanceof ContextWindowExceededException && !settings.retryPolicy().containsKey(ErrorKind.BAD_REQUEST.retriesKey)) return failed(g, failure, last);
-      if (failure instanceof ContentPolicyException && !settings.retryPolicy().containsKey(ErrorKind.CONTENT_POLICY.retriesKey)) return failed(g, failure, last);
-      if (retries >= allowedRetries(failure, g, rs)) return failed(g, failure, last);
-      retries++;
-      owed = true;
     }
   }
 
@@ -214,7 +330,7 @@ final class GroupRetry {
     return Math.min(b, MAX_BACKOFF_MILLIS);
   }
 
-  private void sleep(long millis) {
+  void sleep(long millis) {
     if (millis <= 0) return;
     try {
       sleeper.sleep(Duration.ofMillis(millis));

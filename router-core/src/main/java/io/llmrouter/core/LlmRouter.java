@@ -72,6 +72,7 @@ public final class LlmRouter {
     private Env env;
     private Clock clock;
     private Sleeper sleeper;
+    private Scheduler scheduler;
     private ProviderClient providerClient;
     private final List<RouterListener> listeners = new ArrayList<>();
     private StateStore stateStore;
@@ -101,6 +102,17 @@ public final class LlmRouter {
     /** How the router waits before a retry; default {@link Sleeper#system()}. */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Where asynchronous calls ({@link Router#chatAsync}, {@link Router#stream(io.llmrouter.api.ChatRequest,
+     * io.llmrouter.api.StreamListener)}) wait for capacity without holding a thread. Default
+     * {@link Scheduler#system()}; when only a {@link #sleeper} is given, the waits go through that sleeper
+     * on a thread of the executor ({@link Scheduler#sleeping}), so a virtual clock is honoured.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
@@ -177,7 +189,8 @@ public final class LlmRouter {
 
     /**
      * How many requests may wait for capacity at once (a cooling group, a full rpm window, a provider's
-     * retry hint): each waiting request holds its caller's thread. Beyond it a request that would wait fails
+     * retry hint): a synchronous call waits on its caller's thread, an asynchronous one in the
+     * {@link #scheduler} without a thread. Beyond it a request that would wait fails
      * at once with a {@link io.llmrouter.api.RateLimitedException} whose {@code retryAfter()} is the wait it
      * was refused (the facade answers 429 with {@code Retry-After}). Default
      * {@link LlmRouter#DEFAULT_MAX_WAITING} (128).
@@ -224,7 +237,7 @@ public final class LlmRouter {
       DeploymentStateFactory states = shared != null ? shared.deploymentStates(store, c)
           : deploymentStates != null ? deploymentStates : DeploymentStateFactory.inMemory(store);
       RouterEngine engine = new RouterEngine(config, e, c, sleeper != null ? sleeper : Sleeper.system(),
-          client, owns, listenersFor(config), store, states, random, executor, maxClientTimeout, maxWaiting);
+          client, owns, listenersFor(config), store, states, random, executor, maxClientTimeout, maxWaiting, scheduler());
       if (shared != null) engine.sharedState(shared, ownsShared);
       return engine;
     }
@@ -261,6 +274,7 @@ public final class LlmRouter {
       RandomGenerator rnd = random;
       Duration clientCap = maxClientTimeout;
       int waiting = maxWaiting;
+      Scheduler sched = scheduler != null ? scheduler : sleeper != null ? Scheduler.sleeping(sl, ex) : Scheduler.system();
       Runnable closeShared = () -> {
         if (owned != null) ReloadableRouter.shutdown(owned, 10);
         store.close();
@@ -269,7 +283,7 @@ public final class LlmRouter {
       };
       return new ReloadableRouter(config, env0, store, (cfg, e, previous, ids) -> {
         RouterEngine engine = new RouterEngine(cfg, e, c, sl, client, false, listenersFor(cfg), store, states, rnd, ex, previous, ids,
-            clientCap, waiting);
+            clientCap, waiting, sched);
         if (shared != null) engine.sharedState(shared, false);
         return engine;
       }, closeShared);
@@ -284,6 +298,11 @@ public final class LlmRouter {
             + "router-redis module (io.llmrouter:router-redis) on the classpath; add it or remove the key");
       }
       return providers.next().open(config.router().sharedState(), e);
+    }
+
+    // Null: the engine waits through the sleeper on its own executor (a sleeper was given, no scheduler).
+    private Scheduler scheduler() {
+      return scheduler != null ? scheduler : sleeper != null ? null : Scheduler.system();
     }
 
     private Clock clock() {

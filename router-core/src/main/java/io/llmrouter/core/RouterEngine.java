@@ -101,6 +101,10 @@ final class RouterEngine implements Router {
   /** Ends streams at their attempt's timeout and at the request's deadline: one daemon thread, tasks removed on cancel. */
   private final java.util.concurrent.ScheduledThreadPoolExecutor watchdog;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Where asynchronous requests wait for capacity. */
+  private final Scheduler scheduler;
+  /** Asynchronous requests not yet answered: failed by {@link #close()} (one parked in the scheduler has no thread to fail it). */
+  private final java.util.Set<CompletableFuture<?>> pendingAsync = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicLong requestIds;
   private volatile SharedState sharedState;
   private volatile boolean ownsSharedState;
@@ -109,24 +113,26 @@ final class RouterEngine implements Router {
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
       Executor executor) {
     this(config, env, clock, sleeper, client, ownsClient, listeners, store, states, random, executor,
-        LlmRouter.DEFAULT_MAX_CLIENT_TIMEOUT, LlmRouter.DEFAULT_MAX_WAITING);
+        LlmRouter.DEFAULT_MAX_CLIENT_TIMEOUT, LlmRouter.DEFAULT_MAX_WAITING, null);
   }
 
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
-      Executor executor, Duration maxClientTimeout, int maxWaiting) {
+      Executor executor, Duration maxClientTimeout, int maxWaiting, Scheduler scheduler) {
     this(config, env, clock, sleeper, client, ownsClient, listeners, store, states, random, executor, null, new AtomicLong(),
-        maxClientTimeout, maxWaiting);
+        maxClientTimeout, maxWaiting, scheduler);
   }
 
   /**
    * As the other constructors; {@code previous} is the engine this one replaces on a reload (its unchanged
    * deployments are reused with their state, see {@link DeploymentRegistry}), or null, and {@code requestIds}
-   * numbers requests across every engine of one {@link ReloadableRouter}.
+   * numbers requests across every engine of one {@link ReloadableRouter}; {@code scheduler} is where
+   * asynchronous requests wait (null: through {@code sleeper} on a thread of the executor).
    */
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
-      Executor executor, RouterEngine previous, AtomicLong requestIds, Duration maxClientTimeout, int maxWaiting) {
+      Executor executor, RouterEngine previous, AtomicLong requestIds, Duration maxClientTimeout, int maxWaiting,
+      Scheduler scheduler) {
     this.requestIds = requestIds;
     this.maxClientTimeoutSeconds = maxClientTimeout.toMillis() / 1000.0;
     this.config = config;
@@ -148,7 +154,7 @@ final class RouterEngine implements Router {
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),
         new Admission(registry, config.router(), clock), this.listeners, clock, random, config.general().enableHealthCheckRouting());
     this.mocks = new MockTesting(clock, sleeper);
-    this.retry = new GroupRetry(config, selector, attempts, planner, mocks, registry, this.listeners, clock, sleeper, maxWaiting);
+    this.retry = new GroupRetry(config, selector, attempts, mocks, registry, this.listeners, clock, sleeper, maxWaiting);
     this.errors = new RouterErrors(registry, clock);
     this.health = new HealthChecker(registry, client, this.listeners, clock, config.general().healthCheckMode());
     if (executor != null) {
@@ -158,6 +164,7 @@ final class RouterEngine implements Router {
       this.ownedExecutor = RouterExecutors.bounded();
       this.executor = ownedExecutor;
     }
+    this.scheduler = scheduler != null ? scheduler : Scheduler.sleeping(sleeper, this.executor);
     this.watchdog = new java.util.concurrent.ScheduledThreadPoolExecutor(1, RouterExecutors.daemon("llm-router-stream-deadline"));
     watchdog.setRemoveOnCancelPolicy(true);
     if (config.general().backgroundHealthChecks()) {
@@ -175,8 +182,15 @@ final class RouterEngine implements Router {
   @Override
   public ChatResponse chat(ChatRequest request) {
     RequestState rs = begin(request);
-    AttemptRunner.Success<ChatResponse> s = routeCall(rs, "provider client returned no response",
+    return chatAnswer(rs, routed(rs, chatCall(rs)));
+  }
+
+  private AttemptRunner.Call<ChatResponse> chatCall(RequestState rs) {
+    return wholeCall("provider client returned no response",
         pc -> rs.mockResponse != null ? mocks.chat(pc, rs.mockResponse) : client.chat(pc), ChatResponse::usage);
+  }
+
+  private ChatResponse chatAnswer(RequestState rs, AttemptRunner.Success<ChatResponse> s) {
     ChatResponse resp = s.value();
     Deployment d = s.ticket().deployment;
     String model = resp.model() != null && !resp.model().isBlank() ? resp.model() : d.config.providerModel();
@@ -193,11 +207,11 @@ final class RouterEngine implements Router {
   @Override
   public EmbeddingResponse embed(EmbeddingRequest request) {
     RequestState rs = beginEmbedding(request);
-    AttemptRunner.Success<EmbeddingResponse> s = routeCall(rs, "provider client returned no embeddings", pc -> {
+    AttemptRunner.Success<EmbeddingResponse> s = routed(rs, wholeCall("provider client returned no embeddings", pc -> {
       // The ProviderCall carries the endpoint, timeout and drop_params the attempt chose; its chat request is null here.
       EmbeddingRequest upstream = EmbeddingInput.withDeploymentParams(rs.embedding, deploymentParams(pc.endpoint().deploymentId()));
       return client.embed(new EmbeddingCall(pc.endpoint(), upstream, pc.timeout(), pc.dropParams()));
-    }, EmbeddingResponse::usage);
+    }, EmbeddingResponse::usage));
     EmbeddingResponse resp = s.value();
     Deployment d = s.ticket().deployment;
     String model = resp.model() != null && !resp.model().isBlank() ? resp.model() : d.config.providerModel();
@@ -212,55 +226,58 @@ final class RouterEngine implements Router {
   @Override
   public ChatStream stream(ChatRequest request) {
     RequestState rs = begin(request);
-    AttemptRunner.Success<RouterChatStream.Opened> s;
-    try {
-      s = route(rs, new AttemptRunner.Call<>() {
-        @Override
-        public AttemptRunner.Served<RouterChatStream.Opened> invoke(io.llmrouter.api.spi.ProviderCall pc) {
-          long attemptEnd = clock.millis() + pc.timeout().toMillis();
-          ProviderStream ps = rs.mockResponse != null ? mocks.stream(pc, rs.mockResponse) : client.stream(pc);
-          // The attempt's timeout bounds the time to the first content, not only each read: a stream that
-          // drips empty chunks or comments is closed when it runs out, and the failure may fall back.
-          AtomicBoolean timedOut = new AtomicBoolean();
-          java.util.concurrent.ScheduledFuture<?> dog = rs.mockResponse != null ? null
-              : watchdog.schedule(() -> {
-                timedOut.set(true);
-                ps.close();
-              }, Math.max(0, attemptEnd - clock.millis()), TimeUnit.MILLISECONDS);
-          try {
-            List<ChatChunk> buf = new ArrayList<>(2);
-            boolean ended = false;
-            // Commit only once content arrives: a failure before that still allows retry and fallback,
-            // and nothing has reached the caller yet, so nothing can be repeated.
-            while (buf.size() < MAX_PREFETCH_CHUNKS) {
-              ChatChunk c = ps.next();
-              if (c == null) {
-                ended = true;
-                break;
-              }
-              buf.add(c);
-              if (hasContent(c)) break;
-            }
-            if (timedOut.get()) throw attemptTimedOut(pc, null);
-            return new AttemptRunner.Served<>(new RouterChatStream.Opened(ps, buf, ended), ps.status(), ps.headers(), ps.signal(), null);
-          } catch (RuntimeException e) {
-            ps.close();
-            if (timedOut.get() && !(e instanceof RequestTimeoutException)) throw attemptTimedOut(pc, e);
-            throw e;
-          } finally {
-            if (dog != null) dog.cancel(false);
-          }
-        }
+    return openedStream(rs, routed(rs, streamCall(rs)));
+  }
 
-        @Override
-        public boolean holdsTicket() {
-          return true;
+  /** The attempt that opens a stream: served once the first chunk with content (or the end) arrived. */
+  private AttemptRunner.Call<RouterChatStream.Opened> streamCall(RequestState rs) {
+    return new AttemptRunner.Call<>() {
+      @Override
+      public AttemptRunner.Served<RouterChatStream.Opened> invoke(io.llmrouter.api.spi.ProviderCall pc) {
+        long attemptEnd = clock.millis() + pc.timeout().toMillis();
+        ProviderStream ps = rs.mockResponse != null ? mocks.stream(pc, rs.mockResponse) : client.stream(pc);
+        // The attempt's timeout bounds the time to the first content, not only each read: a stream that
+        // drips empty chunks or comments is closed when it runs out, and the failure may fall back.
+        AtomicBoolean timedOut = new AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> dog = rs.mockResponse != null ? null
+            : watchdog.schedule(() -> {
+              timedOut.set(true);
+              ps.close();
+            }, Math.max(0, attemptEnd - clock.millis()), TimeUnit.MILLISECONDS);
+        try {
+          List<ChatChunk> buf = new ArrayList<>(2);
+          boolean ended = false;
+          // Commit only once content arrives: a failure before that still allows retry and fallback,
+          // and nothing has reached the caller yet, so nothing can be repeated.
+          while (buf.size() < MAX_PREFETCH_CHUNKS) {
+            ChatChunk c = ps.next();
+            if (c == null) {
+              ended = true;
+              break;
+            }
+            buf.add(c);
+            if (hasContent(c)) break;
+          }
+          if (timedOut.get()) throw attemptTimedOut(pc, null);
+          return new AttemptRunner.Served<>(new RouterChatStream.Opened(ps, buf, ended), ps.status(), ps.headers(), ps.signal(), null);
+        } catch (RuntimeException e) {
+          ps.close();
+          if (timedOut.get() && !(e instanceof RequestTimeoutException)) throw attemptTimedOut(pc, e);
+          throw e;
+        } finally {
+          if (dog != null) dog.cancel(false);
         }
-      });
-    } catch (LlmRouterException e) {
-      end(rs, null, null, e);
-      throw e;
-    }
+      }
+
+      @Override
+      public boolean holdsTicket() {
+        return true;
+      }
+    };
+  }
+
+  /** The caller's stream over an opened attempt: it settles the ticket and ends the request when it ends. */
+  private ChatStream openedStream(RequestState rs, AttemptRunner.Success<RouterChatStream.Opened> s) {
     Ticket t = s.ticket();
     Route route = routeOf(rs, t.deployment, s.headers());
     if (listeners.any()) listeners.onStreamOpen(rs.handle, route, Duration.ofMillis(Math.max(0, clock.millis() - rs.handle.startMillis())));
@@ -278,39 +295,74 @@ final class RouterEngine implements Router {
     });
   }
 
+  /**
+   * {@inheritDoc} While the chain waits for capacity no thread is held: the walk resumes from the
+   * scheduler. Reading the opened stream runs on a thread of the router's executor.
+   */
   @Override
   public AutoCloseable stream(ChatRequest request, StreamListener listener) {
     AtomicBoolean cancelled = new AtomicBoolean();
     AtomicReference<ChatStream> current = new AtomicReference<>();
+    AtomicReference<CompletableFuture<?>> opening = new AtomicReference<>();
     submit(() -> {
-      ChatStream s = null;
+      RequestState rs;
       try {
-        s = stream(request);
-        current.set(s);
-        if (cancelled.get()) {
-          s.close();
-          listener.onError(new LlmRouterException("stream cancelled", false));
-          return;
-        }
-        listener.onOpen(s.route());
-        ChatChunk c;
-        while (!cancelled.get() && (c = s.next()) != null) listener.onChunk(c);
-        if (cancelled.get()) listener.onError(new LlmRouterException("stream cancelled", false));
-        else listener.onComplete(s.route());
+        rs = begin(request);
       } catch (LlmRouterException e) {
         safeOnError(listener, e);
+        return;
       } catch (RuntimeException e) {
-        // The listener threw: that cancels the stream (StreamListener's contract).
-        safeOnError(listener, new LlmRouterException("stream listener failed: " + e, false, e));
-      } finally {
-        if (s != null) s.close();
+        safeOnError(listener, new LlmRouterException("stream failed: " + e, false, e));
+        return;
       }
+      CompletableFuture<AttemptRunner.Success<RouterChatStream.Opened>> opened = new CompletableFuture<>();
+      opening.set(opened);
+      opened.whenComplete((s, e) -> {
+        if (e != null) {
+          LlmRouterException le = e instanceof LlmRouterException l ? l : new LlmRouterException("stream failed: " + e, false, e);
+          end(rs, null, null, le);
+          safeOnError(listener, le);
+          return;
+        }
+        pump(openedStream(rs, s), listener, cancelled, current);
+      });
+      if (cancelled.get()) opened.completeExceptionally(new LlmRouterException("stream cancelled", false));
+      // Opened after the caller cancelled (or the router closed): the request already ended; settle the ticket only.
+      startAsync(rs, streamCall(rs), opened, s -> {
+        s.value().stream().close();
+        attempts.streamEnded(s.ticket(), rs, null, 0, null);
+      });
     });
     return () -> {
       cancelled.set(true);
+      CompletableFuture<?> o = opening.get();
+      if (o != null) o.completeExceptionally(new LlmRouterException("stream cancelled", false));
       ChatStream s = current.get();
       if (s != null) s.close();
     };
+  }
+
+  private static void pump(ChatStream s, StreamListener listener, AtomicBoolean cancelled, AtomicReference<ChatStream> current) {
+    try {
+      current.set(s);
+      if (cancelled.get()) {
+        s.close();
+        listener.onError(new LlmRouterException("stream cancelled", false));
+        return;
+      }
+      listener.onOpen(s.route());
+      ChatChunk c;
+      while (!cancelled.get() && (c = s.next()) != null) listener.onChunk(c);
+      if (cancelled.get()) listener.onError(new LlmRouterException("stream cancelled", false));
+      else listener.onComplete(s.route());
+    } catch (LlmRouterException e) {
+      safeOnError(listener, e);
+    } catch (RuntimeException e) {
+      // The listener threw: that cancels the stream (StreamListener's contract).
+      safeOnError(listener, new LlmRouterException("stream listener failed: " + e, false, e));
+    } finally {
+      s.close();
+    }
   }
 
   private static RequestTimeoutException attemptTimedOut(io.llmrouter.api.spi.ProviderCall pc, Throwable cause) {
@@ -331,13 +383,49 @@ final class RouterEngine implements Router {
     refuseIfClosed();
     CompletableFuture<ChatResponse> f = new CompletableFuture<>();
     submit(() -> {
+      RequestState rs;
       try {
-        f.complete(chat(request));
+        rs = begin(request);
       } catch (RuntimeException e) {
         f.completeExceptionally(e);
+        return;
       }
+      CompletableFuture<AttemptRunner.Success<ChatResponse>> served = new CompletableFuture<>();
+      served.whenComplete((s, e) -> {
+        if (e != null) {
+          if (e instanceof LlmRouterException le) end(rs, null, null, le);
+          f.completeExceptionally(e);
+          return;
+        }
+        try {
+          f.complete(chatAnswer(rs, s));
+        } catch (RuntimeException ex) {
+          f.completeExceptionally(ex);
+        }
+      });
+      // A caller that cancels its future ends the walk at its next step (a wait is not resumed).
+      f.whenComplete((r, e) -> {
+        if (f.isCancelled()) served.completeExceptionally(new LlmRouterException("request cancelled", false));
+      });
+      startAsync(rs, chatCall(rs), served, s -> {});
     });
     return f;
+  }
+
+  /**
+   * Starts {@code call}'s chain walk without holding a thread while it waits, on this thread first; {@code out}
+   * completes with the served attempt or the request's error. Tracked until then, so {@link #close()} can
+   * fail a request that is parked in the scheduler.
+   */
+  private <T> void startAsync(RequestState rs, AttemptRunner.Call<T> call, CompletableFuture<AttemptRunner.Success<T>> out,
+      java.util.function.Consumer<AttemptRunner.Success<T>> discard) {
+    pendingAsync.add(out);
+    out.whenComplete((s, e) -> pendingAsync.remove(out));
+    if (closed.get()) {
+      out.completeExceptionally(new LlmRouterException("router is closed", false));
+      return;
+    }
+    new ChainWalk<>(planner.plan(rs), retry, rs, call, errors).start(executor, scheduler, out, discard);
   }
 
   private void submit(Runnable task) {
@@ -496,6 +584,8 @@ final class RouterEngine implements Router {
       }
     }
     watchdog.shutdownNow();
+    LlmRouterException closing = new LlmRouterException("router is closed while the request waited for capacity", false);
+    for (CompletableFuture<?> f : pendingAsync) f.completeExceptionally(closing);
     store.close();
     if (ownsClient) client.close();
     if (sharedState != null && ownsSharedState) sharedState.close();
@@ -598,52 +688,40 @@ final class RouterEngine implements Router {
     }
   }
 
-  /** Fallback -> Retry -> (Selector + Admission -> AttemptRunner): the served attempt, or the request's final error. */
   /**
-   * One routed call answered whole (chat or embeddings): the planner, group retry and attempt runner with
-   * {@code call} as the provider call; a client that returns nothing is a malformed response ({@code nothing}
-   * says what was missing). A failure ends the request (listeners) before it is thrown.
+   * A provider call answered whole (chat or embeddings) as the attempt runner's call; a client that returns
+   * nothing is a malformed response ({@code nothing} says what was missing).
    */
-  private <T> AttemptRunner.Success<T> routeCall(RequestState rs, String nothing,
+  private static <T> AttemptRunner.Call<T> wholeCall(String nothing,
       java.util.function.Function<io.llmrouter.api.spi.ProviderCall, ProviderResponse<T>> call, java.util.function.Function<T, Usage> usage) {
-    try {
-      return route(rs, new AttemptRunner.Call<>() {
-        @Override
-        public AttemptRunner.Served<T> invoke(io.llmrouter.api.spi.ProviderCall pc) {
-          ProviderResponse<T> r = call.apply(pc);
-          if (r == null || r.value() == null) throw new MalformedResponseException(
-              nothing, new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
-          return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), usage.apply(r.value()));
-        }
+    return new AttemptRunner.Call<>() {
+      @Override
+      public AttemptRunner.Served<T> invoke(io.llmrouter.api.spi.ProviderCall pc) {
+        ProviderResponse<T> r = call.apply(pc);
+        if (r == null || r.value() == null) throw new MalformedResponseException(
+            nothing, new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
+        return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), usage.apply(r.value()));
+      }
 
-        @Override
-        public boolean holdsTicket() {
-          return false;
-        }
-      });
+      @Override
+      public boolean holdsTicket() {
+        return false;
+      }
+    };
+  }
+
+  /**
+   * Fallback -> Retry -> (Selector + Admission -> AttemptRunner) on the caller's thread, waiting through the
+   * sleeper: the served attempt, or the request's final error, which ends the request (listeners) before it
+   * is thrown.
+   */
+  private <T> AttemptRunner.Success<T> routed(RequestState rs, AttemptRunner.Call<T> call) {
+    try {
+      return new ChainWalk<>(planner.plan(rs), retry, rs, call, errors).run();
     } catch (LlmRouterException e) {
       end(rs, null, null, e);
       throw e;
     }
-  }
-
-  private <T> AttemptRunner.Success<T> route(RequestState rs, AttemptRunner.Call<T> call) {
-    FallbackPlanner.Plan plan = planner.plan(rs);
-    LlmRouterException last = null;
-    boolean deadlineHit = false;
-    ModelGroup g = plan.current();
-    while (g != null) {
-      GroupRetry.GroupOutcome<T> outcome = retry.serve(g, rs, call, plan.firstChoice(), plan.fallbackLeft());
-      if (outcome instanceof AttemptRunner.Success<T> served) return served;
-      GroupRetry.Failed<T> failed = (GroupRetry.Failed<T>) outcome;
-      if (failed.lastError() != null) last = failed.lastError();
-      if (failed.deadlineHit()) {
-        deadlineHit = true;
-        break;
-      }
-      g = plan.next(failed.error());
-    }
-    throw errors.exhausted(rs, last, deadlineHit);
   }
 
   private static boolean servesChat(ModelGroup g) {

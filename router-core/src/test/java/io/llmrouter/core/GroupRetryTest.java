@@ -38,15 +38,27 @@ class GroupRetryTest {
     }
   };
 
+  /** A chain whose next group can serve now. */
+  static final GroupRetry.Chain READY_FALLBACK = new GroupRetry.Chain() {
+    @Override
+    public boolean fallbackLeft() {
+      return true;
+    }
+
+    @Override
+    public long laterAvailableAt(io.llmrouter.api.LlmRouterException err, long now) {
+      return now;
+    }
+  };
+
   ModelGroup setUp(RouterConfigBuilder b) {
     RouterConfig config = b.build();
     registry = f.registry(config);
     CooldownPolicy cooldowns = new CooldownPolicy(config.router(), f.store, f.listeners);
-    FallbackPlanner planner = new FallbackPlanner(config.router(), registry, f.listeners);
     AttemptRunner attempts = new AttemptRunner(config, registry, cooldowns, f.listeners, f.clock, 60_000);
     Selector selector = new Selector(SelectionStrategy.of(config.router().routingStrategy()),
         new Admission(registry, config.router(), f.clock), f.listeners, f.clock, new SplittableRandom(1), false);
-    retry = new GroupRetry(config, selector, attempts, planner, new MockTesting(f.clock, f.clock::sleep), registry, f.listeners, f.clock, f.clock::sleep);
+    retry = new GroupRetry(config, selector, attempts, new MockTesting(f.clock, f.clock::sleep), registry, f.listeners, f.clock, f.clock::sleep);
     return registry.group("g");
   }
 
@@ -59,7 +71,7 @@ class GroupRetryTest {
   }
 
   GroupRetry.GroupOutcome<ChatResponse> serve(ModelGroup g, RequestState rs, boolean canFallBack) {
-    return retry.serve(g, rs, chat, true, canFallBack);
+    return retry.serve(g, rs, chat, true, canFallBack ? READY_FALLBACK : GroupRetry.Chain.NONE);
   }
 
   static AttemptRunner.Success<ChatResponse> served(GroupRetry.GroupOutcome<ChatResponse> o) {

@@ -109,7 +109,7 @@ public final class LlmRouter {
      * Where asynchronous calls ({@link Router#chatAsync}, {@link Router#stream(io.llmrouter.api.ChatRequest,
      * io.llmrouter.api.StreamListener)}) wait for capacity without holding a thread. Default
      * {@link Scheduler#system()}; when only a {@link #sleeper} is given, the waits go through that sleeper
-     * on a thread of the executor ({@link Scheduler#sleeping}), so a virtual clock is honoured.
+     * ({@link Scheduler#sleeping}), so a virtual clock is honoured.
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -274,7 +274,7 @@ public final class LlmRouter {
       RandomGenerator rnd = random;
       Duration clientCap = maxClientTimeout;
       int waiting = maxWaiting;
-      Scheduler sched = scheduler != null ? scheduler : sleeper != null ? Scheduler.sleeping(sl, ex) : Scheduler.system();
+      Scheduler sched = scheduler != null ? scheduler : sleeper != null ? Scheduler.sleeping(sl) : Scheduler.system();
       Runnable closeShared = () -> {
         if (owned != null) ReloadableRouter.shutdown(owned, 10);
         store.close();
@@ -300,7 +300,7 @@ public final class LlmRouter {
       return providers.next().open(config.router().sharedState(), e);
     }
 
-    // Null: the engine waits through the sleeper on its own executor (a sleeper was given, no scheduler).
+    // Null: the engine waits through the sleeper (a sleeper was given, no scheduler).
     private Scheduler scheduler() {
       return scheduler != null ? scheduler : sleeper != null ? null : Scheduler.system();
     }

@@ -127,7 +127,7 @@ final class RouterEngine implements Router {
    * As the other constructors; {@code previous} is the engine this one replaces on a reload (its unchanged
    * deployments are reused with their state, see {@link DeploymentRegistry}), or null, and {@code requestIds}
    * numbers requests across every engine of one {@link ReloadableRouter}; {@code scheduler} is where
-   * asynchronous requests wait (null: through {@code sleeper} on a thread of the executor).
+   * asynchronous requests wait (null: through {@code sleeper}, {@link Scheduler#sleeping}).
    */
   RouterEngine(RouterConfig config, Env env, Clock clock, Sleeper sleeper, ProviderClient client, boolean ownsClient,
       List<io.llmrouter.api.RouterListener> listeners, StateStore store, DeploymentStateFactory states, RandomGenerator random,
@@ -164,7 +164,7 @@ final class RouterEngine implements Router {
       this.ownedExecutor = RouterExecutors.bounded();
       this.executor = ownedExecutor;
     }
-    this.scheduler = scheduler != null ? scheduler : Scheduler.sleeping(sleeper, this.executor);
+    this.scheduler = scheduler != null ? scheduler : Scheduler.sleeping(sleeper);
     this.watchdog = new java.util.concurrent.ScheduledThreadPoolExecutor(1, RouterExecutors.daemon("llm-router-stream-deadline"));
     watchdog.setRemoveOnCancelPolicy(true);
     if (config.general().backgroundHealthChecks()) {

@@ -2,7 +2,6 @@ package io.llmrouter.core;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -38,15 +37,16 @@ public interface Scheduler {
   }
 
   /**
-   * A scheduler that waits through {@code sleeper} on a thread of {@code executor} and then runs the task:
-   * the wait holds that thread, as a synchronous call does. It is what a router built with a
-   * {@link Sleeper} but without a scheduler uses, so a sleeper that moves a virtual clock (a test's, a
-   * replay's) is honoured by the asynchronous calls too.
+   * A scheduler that waits through {@code sleeper} and then runs the task, on a thread of its own for each
+   * wait (a JVM-wide pool of daemon threads, {@code llm-router-sleep}, whose idle threads end after a
+   * minute): the wait holds that thread, as a synchronous call does, but never one of the router's
+   * executor. It is what a router built with a {@link Sleeper} but without a scheduler uses, so a sleeper
+   * that moves a virtual clock (a test's, a replay's) is honoured by the asynchronous calls too; the
+   * router's {@code maxWaiting} bounds how many such threads wait at once.
    */
-  static Scheduler sleeping(Sleeper sleeper, Executor executor) {
+  static Scheduler sleeping(Sleeper sleeper) {
     Objects.requireNonNull(sleeper, "sleeper");
-    Objects.requireNonNull(executor, "executor");
-    return (delay, task) -> executor.execute(() -> {
+    return (delay, task) -> SystemScheduler.SLEEPERS.execute(() -> {
       try {
         sleeper.sleep(delay);
       } catch (InterruptedException e) {
@@ -60,6 +60,9 @@ public interface Scheduler {
 /** The JVM-wide timer behind {@link Scheduler#system()}. */
 final class SystemScheduler implements Scheduler {
   static final SystemScheduler INSTANCE = new SystemScheduler();
+  /** The threads of {@link Scheduler#sleeping}: made on demand, ended after a minute idle. */
+  static final java.util.concurrent.ExecutorService SLEEPERS = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
+      60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), RouterExecutors.daemon("llm-router-sleep"));
 
   private final ScheduledThreadPoolExecutor timer;
 

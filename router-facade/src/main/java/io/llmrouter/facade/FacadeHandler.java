@@ -139,6 +139,9 @@ final class FacadeHandler extends Handler.Abstract {
     String note;
     Integer attempts;
     List<String> fallbacks;
+    // The routed call went to the router asynchronously; its answer comes later, through resume.
+    boolean dispatched;
+    java.util.function.Consumer<Step> resume;
 
     void route(Route r) {
       if (r == null) return;
@@ -150,7 +153,7 @@ final class FacadeHandler extends Handler.Abstract {
   }
 
   /** What {@link #dispatch} left to do once it returned. */
-  private enum Next { DONE, READ_CHAT_BODY, READ_EMBEDDINGS_BODY }
+  private enum Next { DONE, READ_CHAT_BODY, READ_EMBEDDINGS_BODY, ANSWERED_LATER }
 
   /** What runs once a request body has arrived whole. */
   private interface BodyStep {
@@ -183,8 +186,13 @@ final class FacadeHandler extends Handler.Abstract {
   private void run(long started, String method, String path, Request request, Response response, Callback callback,
       Exchange ex, Step step) {
     Next next = Next.DONE;
+    ex.resume = later -> run(started, method, path, request, response, callback, ex, later);
     try {
+      // A step that dispatched the routed call asynchronously is answered by the call's completion (a later
+      // run of this method), which may even come before this one returns: only the step that dispatched waits.
+      boolean dispatchedBefore = ex.dispatched;
       next = step.run();
+      if (next == Next.DONE && !dispatchedBefore && ex.dispatched) next = Next.ANSWERED_LATER;
       if (next == Next.DONE) callback.succeeded();
     } catch (IOException e) {
       // The client went away (or the connection broke) mid-answer; nothing more can be sent.
@@ -422,16 +430,33 @@ final class FacadeHandler extends Handler.Abstract {
       stream(chatRequest, response, ex);
       return;
     }
-    ChatResponse answer;
+    java.util.concurrent.CompletableFuture<ChatResponse> answer;
     try {
-      answer = router.chat(chatRequest);
+      answer = router.chatAsync(chatRequest);
     } catch (LlmRouterException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
       return;
     }
+    // Jetty's async handling: handle() has returned; the callback completes when the router answers, so a
+    // request waiting for capacity holds no request thread. A client gone meanwhile cancels the wait.
+    ex.dispatched = true;
+    response.getRequest().addFailureListener(failure -> answer.cancel(false));
+    answer.whenComplete((r, e) -> ex.resume.accept(() -> answered(r, e, response, ex)));
+  }
+
+  /** Writes the routed chat's answer (or its error) once the router completed it. */
+  private Next answered(ChatResponse answer, Throwable failure, Response response, Exchange ex) throws IOException {
+    Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (e instanceof LlmRouterException le) {
+      send(response, ex, ApiError.from(le, clock.instant()));
+      return Next.DONE;
+    }
+    if (e instanceof RuntimeException re) throw re;
+    if (e != null) throw new IllegalStateException("chat failed: " + e, e);
     ex.route(answer.route());
     Headers.putRoute(response.getHeaders(), answer.route());
     writeJson(response, ex, 200, Json.write(answer));
+    return Next.DONE;
   }
 
   // ---- embeddings ---------------------------------------------------------------------------------

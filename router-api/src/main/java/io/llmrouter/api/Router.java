@@ -41,7 +41,7 @@ import java.util.concurrent.CompletableFuture;
  * context-window and content-policy errors sent to their own fallbacks. At most {@code maxWaiting}
  * requests wait at once (a builder setting); beyond it a request that would wait fails at once with a
  * {@link RateLimitedException} whose {@code retryAfter()} is the wait. {@link #chat} and
- * {@link #stream(ChatRequest)} wait on the caller's thread; {@link #chatAsync} and
+ * {@link #stream(ChatRequest)} wait on the caller's thread; {@link #chatAsync}, {@link #streamAsync} and
  * {@link #stream(ChatRequest, StreamListener)} hold no thread while they wait.
  *
  * <p>Every call ends in a response or an exception, never silence. Errors are {@link LlmRouterException}s:
@@ -81,6 +81,23 @@ public interface Router extends AutoCloseable {
    * @return a handle that cancels the stream when closed (a request still waiting ends with an error)
    */
   AutoCloseable stream(ChatRequest request, StreamListener listener);
+
+  /**
+   * Starts a streamed chat completion without blocking the caller: as {@link #stream(ChatRequest)}, but the
+   * future completes with the stream once a deployment has produced its first chunk (or fails with the
+   * {@link LlmRouterException} {@code stream} would throw). While the request waits for capacity it holds
+   * no thread in the router built by {@code LlmRouter}; reading the stream blocks as
+   * {@link ChatStream#next()} does. Cancelling the future ends a waiting request (a stream opened after
+   * that is closed). The caller closes the stream it gets.
+   *
+   * <p>The default implementation runs {@link #stream(ChatRequest)} on the common pool, so that
+   * {@code Router} implementations written before it existed still compile.
+   *
+   * @throws LlmRouterException at once when the router is closed or its executor refuses more work
+   */
+  default CompletableFuture<ChatStream> streamAsync(ChatRequest request) {
+    return CompletableFuture.supplyAsync(() -> stream(request));
+  }
 
   /**
    * Sends one chat completion without blocking the caller, on the router's executor. The future fails with

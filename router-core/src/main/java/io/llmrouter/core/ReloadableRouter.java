@@ -214,6 +214,32 @@ public final class ReloadableRouter implements Router {
     return new HeldStream(s, g);
   }
 
+  @Override
+  public CompletableFuture<ChatStream> streamAsync(ChatRequest request) {
+    Generation g = acquire();
+    CompletableFuture<ChatStream> f;
+    try {
+      f = g.engine.streamAsync(request);
+    } catch (RuntimeException e) {
+      g.release();
+      throw e;
+    }
+    CompletableFuture<ChatStream> held = new CompletableFuture<>();
+    f.whenComplete((s, e) -> {
+      if (e != null) {
+        g.release();
+        held.completeExceptionally(e);
+      } else {
+        HeldStream hs = new HeldStream(s, g);
+        if (!held.complete(hs)) hs.close();
+      }
+    });
+    held.whenComplete((s, e) -> {
+      if (held.isCancelled()) f.cancel(false);
+    });
+    return held;
+  }
+
   /** Holds its configuration until closed or read to its end. */
   private static final class HeldStream implements ChatStream {
     private final ChatStream delegate;
@@ -415,6 +441,8 @@ public final class ReloadableRouter implements Router {
     synchronized (reloadLock) {
       if (!closed.compareAndSet(false, true)) return;
       current.engine.retire();
+      // Requests parked in the scheduler have no thread that would see the close: end them now.
+      current.engine.failWaiting();
     }
     closeShared.run();
   }

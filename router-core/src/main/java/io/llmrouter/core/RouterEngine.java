@@ -295,48 +295,69 @@ final class RouterEngine implements Router {
     });
   }
 
-  /**
-   * {@inheritDoc} While the chain waits for capacity no thread is held: the walk resumes from the
-   * scheduler. Reading the opened stream runs on a thread of the router's executor.
-   */
   @Override
-  public AutoCloseable stream(ChatRequest request, StreamListener listener) {
-    AtomicBoolean cancelled = new AtomicBoolean();
-    AtomicReference<ChatStream> current = new AtomicReference<>();
-    AtomicReference<CompletableFuture<?>> opening = new AtomicReference<>();
+  public CompletableFuture<ChatStream> streamAsync(ChatRequest request) {
+    refuseIfClosed();
+    CompletableFuture<ChatStream> f = new CompletableFuture<>();
     submit(() -> {
       RequestState rs;
       try {
         rs = begin(request);
-      } catch (LlmRouterException e) {
-        safeOnError(listener, e);
-        return;
       } catch (RuntimeException e) {
-        safeOnError(listener, new LlmRouterException("stream failed: " + e, false, e));
+        f.completeExceptionally(e);
         return;
       }
       CompletableFuture<AttemptRunner.Success<RouterChatStream.Opened>> opened = new CompletableFuture<>();
-      opening.set(opened);
       opened.whenComplete((s, e) -> {
         if (e != null) {
-          LlmRouterException le = e instanceof LlmRouterException l ? l : new LlmRouterException("stream failed: " + e, false, e);
-          end(rs, null, null, le);
-          safeOnError(listener, le);
+          if (e instanceof LlmRouterException le) end(rs, null, null, le);
+          f.completeExceptionally(e);
           return;
         }
-        pump(openedStream(rs, s), listener, cancelled, current);
+        ChatStream cs;
+        try {
+          cs = openedStream(rs, s);
+        } catch (RuntimeException ex) {
+          f.completeExceptionally(ex);
+          return;
+        }
+        // Cancelled by the caller meanwhile: nobody will read it.
+        if (!f.complete(cs)) cs.close();
       });
-      if (cancelled.get()) opened.completeExceptionally(new LlmRouterException("stream cancelled", false));
+      f.whenComplete((r, e) -> {
+        if (f.isCancelled()) opened.completeExceptionally(new LlmRouterException("stream cancelled", false));
+      });
       // Opened after the caller cancelled (or the router closed): the request already ended; settle the ticket only.
       startAsync(rs, streamCall(rs), opened, s -> {
         s.value().stream().close();
         attempts.streamEnded(s.ticket(), rs, null, 0, null);
       });
     });
+    return f;
+  }
+
+  /**
+   * {@inheritDoc} While the chain waits for capacity no thread is held ({@link #streamAsync}); the opened
+   * stream is read on the thread that opened it, one of the router's executor.
+   */
+  @Override
+  public AutoCloseable stream(ChatRequest request, StreamListener listener) {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    AtomicReference<ChatStream> current = new AtomicReference<>();
+    CompletableFuture<ChatStream> opening = streamAsync(request);
+    opening.whenComplete((s, e) -> {
+      if (e == null) {
+        pump(s, listener, cancelled, current);
+        return;
+      }
+      Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (c instanceof java.util.concurrent.CancellationException) safeOnError(listener, new LlmRouterException("stream cancelled", false));
+      else if (c instanceof LlmRouterException le) safeOnError(listener, le);
+      else safeOnError(listener, new LlmRouterException("stream failed: " + c, false, c));
+    });
     return () -> {
       cancelled.set(true);
-      CompletableFuture<?> o = opening.get();
-      if (o != null) o.completeExceptionally(new LlmRouterException("stream cancelled", false));
+      opening.cancel(false);
       ChatStream s = current.get();
       if (s != null) s.close();
     };
@@ -584,11 +605,16 @@ final class RouterEngine implements Router {
       }
     }
     watchdog.shutdownNow();
-    LlmRouterException closing = new LlmRouterException("router is closed while the request waited for capacity", false);
-    for (CompletableFuture<?> f : pendingAsync) f.completeExceptionally(closing);
+    failWaiting();
     store.close();
     if (ownsClient) client.close();
     if (sharedState != null && ownsSharedState) sharedState.close();
+  }
+
+  /** Fails every asynchronous request not yet served (one parked in the scheduler has no thread to fail it). */
+  void failWaiting() {
+    LlmRouterException closing = new LlmRouterException("router is closed while the request waited for capacity", false);
+    for (CompletableFuture<?> f : pendingAsync) f.completeExceptionally(closing);
   }
 
   /** The shared state this router's deployments live in, or null when in-process. */

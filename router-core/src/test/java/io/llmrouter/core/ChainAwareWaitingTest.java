@@ -250,4 +250,56 @@ class ChainAwareWaitingTest extends EngineTestSupport {
     scheduler.runNext();
     assertThat(provider.calls()).hasSize(3);
   }
+
+  @Test
+  void streamAsyncWaitsInTheSchedulerAndOpensWhereCapacityFreesFirst() throws Exception {
+    VirtualScheduler scheduler = new VirtualScheduler(clock);
+    Router router = asyncRouter(scheduler, 8);
+    spend(router, "g3", "g1", "g2");
+    CompletableFuture<ChatStream> f = router.streamAsync(ask("g1"));
+    assertThat(f).isNotDone();
+    assertThat(scheduler.pending()).isEqualTo(1);
+    scheduler.runNext();
+    try (ChatStream s = f.get(0, TimeUnit.SECONDS)) {
+      assertThat(s.route().deploymentId()).isEqualTo("c");
+      StringBuilder text = new StringBuilder();
+      for (ChatChunk c; (c = s.next()) != null; ) text.append(c.choices().get(0).delta().text());
+      assertThat(text).hasToString("hi there");
+    }
+  }
+
+  @Test
+  void cancellingAWaitingAsyncRequestEndsItAndGivesItsPlaceBack() {
+    VirtualScheduler scheduler = new VirtualScheduler(clock);
+    Router router = asyncRouter(scheduler, 1);
+    spend(router, "g2", "g1", "g3");
+    CompletableFuture<ChatStream> f = router.streamAsync(ask("g1"));
+    assertThat(f.cancel(false)).isTrue();
+    scheduler.runNext();
+    assertThat(provider.calls()).hasSize(3);
+    assertThat(provider.streamCalls()).isEmpty();
+    // The one waiting place is free again: with the chain spent anew, the next request waits instead of being refused.
+    spend(router, "g2", "g1", "g3");
+    assertThat(router.chatAsync(ask("g1"))).isNotDone();
+    assertThat(scheduler.pending()).isEqualTo(1);
+  }
+
+  @Test
+  void aReloadableRouterWaitsWithoutAThreadToo() throws Exception {
+    VirtualScheduler scheduler = new VirtualScheduler(clock);
+    ReloadableRouter router = LlmRouter.builder(chain()).env(env).clock(clock).providerClient(provider)
+        .sleeper(d -> {
+          throw new AssertionError("an asynchronous call slept for " + d);
+        })
+        .scheduler(scheduler).executor(Runnable::run).buildReloadable();
+    opened.add(router);
+    spend(router, "g2", "g1", "g3");
+    CompletableFuture<ChatResponse> chat = router.chatAsync(ask("g1"));
+    CompletableFuture<ChatStream> stream = router.streamAsync(ask("g1"));
+    assertThat(chat).isNotDone();
+    assertThat(stream).isNotDone();
+    router.close();
+    assertThatThrownBy(chat::join).cause().hasMessageContaining("router is closed");
+    assertThatThrownBy(stream::join).cause().hasMessageContaining("router is closed");
+  }
 }

@@ -451,6 +451,8 @@ final class FacadeHandler extends Handler.Abstract {
       send(response, ex, ApiError.from(le, clock.instant()));
       return Next.DONE;
     }
+    // Cancelled by the failure listener: the client went away while the request waited.
+    if (e instanceof java.util.concurrent.CancellationException) throw new IOException("client gone while waiting", e);
     if (e instanceof RuntimeException re) throw re;
     if (e != null) throw new IllegalStateException("chat failed: " + e, e);
     ex.route(answer.route());
@@ -486,14 +488,46 @@ final class FacadeHandler extends Handler.Abstract {
    * only be told in-band: one {@code data: {"error":...}} event, then the stream ends without [DONE].
    */
   private void stream(ChatRequest chatRequest, Response response, Exchange ex) throws IOException {
-    Request request = response.getRequest();
-    ChatStream stream;
+    java.util.concurrent.CompletableFuture<ChatStream> opening;
     try {
-      stream = router.stream(chatRequest);
+      opening = router.streamAsync(chatRequest);
     } catch (LlmRouterException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
       return;
     }
+    // As for JSON: while the router waits for capacity this request holds no Jetty thread. The opened stream
+    // is written from a Jetty thread again (the router's threads are not held for a whole stream).
+    ex.dispatched = true;
+    Request request = response.getRequest();
+    request.addFailureListener(failure -> opening.cancel(false));
+    opening.whenComplete((s, e) -> {
+      Runnable write = () -> ex.resume.accept(() -> streamOpened(s, e, response, ex));
+      try {
+        request.getContext().execute(write);
+      } catch (RejectedExecutionException stopping) {
+        if (s != null) s.close();
+        ex.resume.accept(() -> {
+          response.getHeaders().put(HttpHeader.CONNECTION, "close");
+          send(response, ex, ApiError.of(503, "api_error", "server_stopping", null, "The server is stopping; retry on another instance."));
+          return Next.DONE;
+        });
+      }
+    });
+  }
+
+  /** Streams an opened stream (or answers the error it failed to open with). */
+  private Next streamOpened(ChatStream stream, Throwable openFailure, Response response, Exchange ex) throws IOException {
+    Throwable cause = openFailure instanceof java.util.concurrent.CompletionException && openFailure.getCause() != null
+        ? openFailure.getCause() : openFailure;
+    if (cause instanceof LlmRouterException le) {
+      send(response, ex, ApiError.from(le, clock.instant()));
+      return Next.DONE;
+    }
+    // Cancelled by the failure listener: the client went away while the request waited.
+    if (cause instanceof java.util.concurrent.CancellationException) throw new IOException("client gone while waiting", cause);
+    if (cause instanceof RuntimeException re) throw re;
+    if (cause != null) throw new IllegalStateException("stream failed: " + cause, cause);
+    Request request = response.getRequest();
     // Jetty reports a broken connection only when it reads or writes; the keep-alive writes below make sure
     // it does even while the provider is silent.
     request.addFailureListener(failure -> stream.close());
@@ -508,7 +542,7 @@ final class FacadeHandler extends Handler.Abstract {
       stream.close();
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
       send(response, ex, ApiError.of(503, "api_error", "server_stopping", null, "The server is stopping; retry on another instance."));
-      return;
+      return Next.DONE;
     }
     try (stream) {
       ex.route(stream.route());
@@ -537,7 +571,7 @@ final class FacadeHandler extends Handler.Abstract {
           ex.note = "stream failed after first chunk: " + err.status() + " " + err.code();
           write(response, false, "data: " + err.body() + "\n\n");
           write(response, true, "");
-          return;
+          return Next.DONE;
         }
         write(response, false, "data: " + Json.write(item) + "\n\n");
       }
@@ -546,6 +580,7 @@ final class FacadeHandler extends Handler.Abstract {
       pump.stop();
       livePumps.remove(pump);
     }
+    return Next.DONE;
   }
 
   private void tooLarge(Response response, Exchange ex) throws IOException {

@@ -102,12 +102,14 @@ class WaitingHoldsNoThreadTest {
         .masterKey(Secret.of(KEY)).shutdownGrace(Duration.ofMillis(100)).clock(clock).maxThreads(JETTY_THREADS).build());
     server.start();
     try {
+      // Every other request streams: a stream waiting to open holds no thread either.
       String body = "{\"model\":\"g\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      String streamBody = "{\"model\":\"g\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
       List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
       for (int i = 0; i < N; i++) {
         HttpRequest req = HttpRequest.newBuilder(uri(server, "/v1/chat/completions")).timeout(Duration.ofSeconds(120))
             .header("authorization", "Bearer " + KEY).header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            .POST(HttpRequest.BodyPublishers.ofString(i % 2 == 0 ? body : streamBody)).build();
         futures.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
       }
       // All N are parked in the scheduler at once: more than Jetty's 16 threads and the router's 64 could hold.
@@ -126,12 +128,17 @@ class WaitingHoldsNoThreadTest {
 
       scheduler.releaseAll();
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-      for (CompletableFuture<HttpResponse<String>> f : futures) {
-        HttpResponse<String> r = f.join();
+      for (int i = 0; i < N; i++) {
+        HttpResponse<String> r = futures.get(i).join();
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(Json.tree(r.body()).at("/choices/0/message/content").asText()).isEqualTo("hello from d");
+        if (i % 2 == 0) {
+          assertThat(Json.tree(r.body()).at("/choices/0/message/content").asText()).isEqualTo("hello from d");
+        } else {
+          assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+          assertThat(r.body()).contains("\"hi\"").endsWith("data: [DONE]\n\n");
+        }
       }
-      assertThat(provider.calls()).hasSize(2 * N);
+      assertThat(provider.calls().size() + provider.streamCalls().size()).isEqualTo(2 * N);
     } finally {
       server.stop();
       router.close();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -70,25 +71,70 @@ final class ChainWalk<T> {
     }
   }
 
+  // The asynchronous driver's state: a step running on some thread, or not; an end that arrived from
+  // elsewhere (the router closed, the caller cancelled) while a step ran is left for that step to run, so
+  // the request's log is never read by one thread while another writes it.
+  private static final int IDLE = 0;
+  private static final int STEPPING = 1;
+  private static final int END_PENDING = 2;
+  private static final int ENDED = 3;
+  private final AtomicInteger state = new AtomicInteger(IDLE);
+  private volatile Runnable pendingEnd;
+
   /**
    * The asynchronous driver: runs the first step on this thread, each wait on {@code scheduler} (no thread
    * held), and each later step on {@code executor}. {@code out} completes with the served attempt or the
-   * request's error; when something else completed it first (the router closed, the caller cancelled), a
-   * walk that still gets served hands its attempt to {@code discard} and stops at the next wake-up.
+   * request's error; {@code failed} then ends the request (listeners), never while a step runs elsewhere.
+   * When something else completed {@code out} first (the router closed, the caller cancelled), a walk that
+   * still gets served hands its attempt to {@code discard}, and a walk that waits stops at its wake-up.
    */
   void start(Executor executor, Scheduler scheduler, CompletableFuture<AttemptRunner.Success<T>> out,
-      Consumer<AttemptRunner.Success<T>> discard) {
+      Consumer<AttemptRunner.Success<T>> discard, Consumer<LlmRouterException> failed) {
+    out.whenComplete((s, e) -> {
+      if (e instanceof LlmRouterException le) endOnce(() -> failed.accept(le));
+    });
     resume(executor, scheduler, out, discard);
+  }
+
+  /** Runs {@code end} now unless a step is running; then that step runs it when it returns. */
+  private void endOnce(Runnable end) {
+    pendingEnd = end;
+    while (true) {
+      int s = state.get();
+      if (s == IDLE) {
+        if (state.compareAndSet(IDLE, ENDED)) {
+          end.run();
+          return;
+        }
+      } else if (s == STEPPING) {
+        if (state.compareAndSet(STEPPING, END_PENDING)) return;
+      } else {
+        return;
+      }
+    }
   }
 
   private void resume(Executor executor, Scheduler scheduler, CompletableFuture<AttemptRunner.Success<T>> out,
       Consumer<AttemptRunner.Success<T>> discard) {
-    if (out.isDone()) return;
-    GroupRetry.GroupOutcome<T> o;
+    if (out.isDone() || !state.compareAndSet(IDLE, STEPPING)) return;
+    GroupRetry.GroupOutcome<T> o = null;
+    RuntimeException error = null;
     try {
       o = step();
     } catch (RuntimeException e) {
-      out.completeExceptionally(e);
+      error = e;
+    }
+    if (!state.compareAndSet(STEPPING, IDLE)) {
+      // Ended from elsewhere while this step ran: finish that end here, and drop what the step produced.
+      state.set(ENDED);
+      if (o instanceof GroupRetry.Wait<T>) woke();
+      if (o instanceof AttemptRunner.Success<T> s) discard.accept(s);
+      Runnable end = pendingEnd;
+      if (end != null) end.run();
+      return;
+    }
+    if (error != null) {
+      out.completeExceptionally(error);
       return;
     }
     if (o instanceof AttemptRunner.Success<T> s) {

@@ -310,7 +310,6 @@ final class RouterEngine implements Router {
       CompletableFuture<AttemptRunner.Success<RouterChatStream.Opened>> opened = new CompletableFuture<>();
       opened.whenComplete((s, e) -> {
         if (e != null) {
-          if (e instanceof LlmRouterException le) end(rs, null, null, le);
           f.completeExceptionally(e);
           return;
         }
@@ -414,7 +413,6 @@ final class RouterEngine implements Router {
       CompletableFuture<AttemptRunner.Success<ChatResponse>> served = new CompletableFuture<>();
       served.whenComplete((s, e) -> {
         if (e != null) {
-          if (e instanceof LlmRouterException le) end(rs, null, null, le);
           f.completeExceptionally(e);
           return;
         }
@@ -435,7 +433,8 @@ final class RouterEngine implements Router {
 
   /**
    * Starts {@code call}'s chain walk without holding a thread while it waits, on this thread first; {@code out}
-   * completes with the served attempt or the request's error. Tracked until then, so {@link #close()} can
+   * completes with the served attempt or the request's error (the request is then ended, listeners told, by
+   * the walk). Tracked until then, so {@link #close()} can
    * fail a request that is parked in the scheduler.
    */
   private <T> void startAsync(RequestState rs, AttemptRunner.Call<T> call, CompletableFuture<AttemptRunner.Success<T>> out,
@@ -443,10 +442,12 @@ final class RouterEngine implements Router {
     pendingAsync.add(out);
     out.whenComplete((s, e) -> pendingAsync.remove(out));
     if (closed.get()) {
-      out.completeExceptionally(new LlmRouterException("router is closed", false));
+      LlmRouterException e = new LlmRouterException("router is closed", false);
+      end(rs, null, null, e);
+      out.completeExceptionally(e);
       return;
     }
-    new ChainWalk<>(planner.plan(rs), retry, rs, call, errors).start(executor, scheduler, out, discard);
+    new ChainWalk<>(planner.plan(rs), retry, rs, call, errors).start(executor, scheduler, out, discard, e -> end(rs, null, null, e));
   }
 
   private void submit(Runnable task) {

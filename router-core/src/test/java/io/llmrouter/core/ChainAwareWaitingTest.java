@@ -302,4 +302,47 @@ class ChainAwareWaitingTest extends EngineTestSupport {
     assertThatThrownBy(chat::join).cause().hasMessageContaining("router is closed");
     assertThatThrownBy(stream::join).cause().hasMessageContaining("router is closed");
   }
+
+  @Test
+  void aRequestCancelledWhileItsAttemptRunsEndsOnceAfterTheAttemptReturns() throws Exception {
+    java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    List<String> ends = new CopyOnWriteArrayList<>();
+    provider.always("a", c -> {
+      inCall.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return provider.ok(c, "late");
+    });
+    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      Router router = LlmRouter.builder(chain()).env(env).clock(clock).providerClient(provider)
+          .scheduler(new VirtualScheduler(clock)).executor(one)
+          .listener(new io.llmrouter.api.RouterListener() {
+            @Override
+            public void onRequestEnd(io.llmrouter.api.RequestHandle request, io.llmrouter.api.RequestEnd end) {
+              ends.add(end.outcome() + (end.error() == null ? "" : ": " + end.error().getMessage()));
+              ended.countDown();
+            }
+          }).build();
+      opened.add(router);
+      CompletableFuture<ChatResponse> f = router.chatAsync(ask("g1"));
+      assertThat(inCall.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(f.cancel(false)).isTrue();
+      // The attempt is still writing the request's log: its end waits for it.
+      assertThat(ends).isEmpty();
+      release.countDown();
+      assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+      one.shutdown();
+      assertThat(one.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(ends).containsExactly("FAILED: request cancelled");
+    } finally {
+      release.countDown();
+      one.shutdownNow();
+    }
+  }
 }

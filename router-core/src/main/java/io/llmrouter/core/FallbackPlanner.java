@@ -79,20 +79,6 @@ final class FallbackPlanner {
     return !rs.disableFallbacks && rs.fallbacksSoFar().size() < settings.maxFallbacks();
   }
 
-  /** True when a group this request would fall back to from {@code g} has a deployment that admits it now. */
-  boolean readyNow(ModelGroup g, RequestState rs, LlmRouterException err, long now) {
-    if (!budgetLeft(rs)) return false;
-    for (String name : candidates(g.name, err, rs).groups()) {
-      if (name.equals(g.name) || name.equals(rs.requested) || rs.fallbacksSoFar().contains(name)) continue;
-      ModelGroup fg = registry.group(name);
-      if (fg == null) continue;
-      for (Deployment d : fg.all) {
-        if (registry.availableAt(d, now, rs.estTokens) <= now) return true;
-      }
-    }
-    return false;
-  }
-
   /** Epoch ms the earliest deployment of {@code g} that serves the request's kind admits it, MAX when none will. */
   private long groupAvailableAt(ModelGroup g, RequestState rs, long now) {
     long best = Long.MAX_VALUE;

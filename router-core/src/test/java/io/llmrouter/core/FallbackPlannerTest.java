@@ -136,7 +136,7 @@ class FallbackPlannerTest {
     RequestState rs = f.request(ask("g").disableFallbacks(true).build());
     FallbackPlanner.Plan plan = p.plan(rs);
     assertThat(plan.fallbackLeft()).isFalse();
-    assertThat(p.readyNow(registry.group("g"), rs, DOWN, f.now())).isFalse();
+    assertThat(plan.laterAvailableAt(null, f.now())).isEqualTo(Long.MAX_VALUE);
     assertThat(plan.next(DOWN)).isNull();
     assertThat(plan.firstChoice()).isFalse();
     assertThat(rs.fallbacksSoFar()).isEmpty();
@@ -163,34 +163,53 @@ class FallbackPlannerTest {
   }
 
   @Test
-  void readyNowOnlyWhenACandidateGroupHasADeploymentAvailableNow() {
+  void laterAvailableAtIsTheEarliestGroupAfterTheCurrentOneNowWhenOneAdmits() {
     FallbackPlanner p = planner(RouterConfig.builder().deployment(dep("g", "g1")).deployment(dep("h", "h1")).deployment(dep("h", "h2"))
         .deployment(dep("i", "i1").apiKeyEnv("UNSET_VAR")).fallbacks("g", "h", "i").contextWindowFallbacks("h", "g"));
-    ModelGroup g = registry.group("g");
     RequestState rs = f.request("g");
+    FallbackPlanner.Plan plan = p.plan(rs);
     long now = f.now();
-    assertThat(p.readyNow(g, rs, DOWN, now)).isTrue();
+    assertThat(plan.laterAvailableAt(null, now)).isEqualTo(now);
     byId(registry, "h1").state.open(now + 10_000, false);
-    assertThat(p.readyNow(g, rs, DOWN, now)).as("h2 is still free").isTrue();
+    assertThat(plan.laterAvailableAt(null, now)).as("h2 is still free").isEqualTo(now);
     byId(registry, "h2").state.open(now + 20_000, false);
-    // h cools, i has no key: nothing is ready now
-    assertThat(p.readyNow(g, rs, DOWN, now)).isFalse();
+    // h cools (h1 until +10 s, h2 until +20 s), i has no key and never admits: h1's end is the earliest
+    assertThat(plan.laterAvailableAt(null, now)).isEqualTo(now + 10_000);
+    assertThat(plan.laterAvailableAt(DOWN, now)).isEqualTo(now + 10_000);
     f.clock.advance(Duration.ofSeconds(10));
-    assertThat(p.readyNow(g, rs, DOWN, f.now())).isTrue();
+    assertThat(plan.laterAvailableAt(null, f.now())).isEqualTo(f.now());
     // a context-window error of g has no fallback (the map names only h)
-    assertThat(p.readyNow(g, rs, TOO_LONG, f.now())).isFalse();
-    // a group already taken is not a candidate again
-    rs.fallbacksTaken().add("h");
-    assertThat(p.readyNow(g, rs, DOWN, f.now())).isFalse();
+    assertThat(plan.laterAvailableAt(TOO_LONG, f.now())).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
-  void readyNowIsFalseWhenTheBudgetIsSpent() {
+  void laterAvailableAtLooksThroughTheWholeChainInTheBudget() {
+    FallbackPlanner p = planner(groups("g", "h", "i").fallbacks("g", "h").fallbacks("h", "i").maxFallbacks(2));
+    RequestState rs = f.request("g");
+    FallbackPlanner.Plan plan = p.plan(rs);
+    long now = f.now();
+    byId(registry, "h1").state.open(now + 30_000, false);
+    byId(registry, "i1").state.open(now + 5_000, false);
+    // i is h's fallback, two steps away and within the budget: it frees first
+    assertThat(plan.laterAvailableAt(null, now)).isEqualTo(now + 5_000);
+    plan.next(DOWN);
+    assertThat(plan.current().name).isEqualTo("h");
+    assertThat(plan.laterAvailableAt(null, now)).isEqualTo(now + 5_000);
+    plan.next(DOWN);
+    // on i, the last group, nothing is left
+    assertThat(plan.laterAvailableAt(null, now)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void laterAvailableAtStopsAtTheFallbackBudget() {
     FallbackPlanner p = planner(groups("g", "h", "i").fallbacks("g", "h").fallbacks("h", "i").maxFallbacks(1));
     RequestState rs = f.request("g");
     FallbackPlanner.Plan plan = p.plan(rs);
-    assertThat(p.readyNow(registry.group("g"), rs, DOWN, f.now())).isTrue();
+    long now = f.now();
+    byId(registry, "h1").state.open(now + 30_000, false);
+    // i would free at once, but reaching it takes a second fallback
+    assertThat(plan.laterAvailableAt(null, now)).isEqualTo(now + 30_000);
     plan.next(DOWN);
-    assertThat(p.readyNow(registry.group("h"), rs, DOWN, f.now())).isFalse();
+    assertThat(plan.laterAvailableAt(null, now)).isEqualTo(Long.MAX_VALUE);
   }
 }

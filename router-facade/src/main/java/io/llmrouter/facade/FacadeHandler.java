@@ -505,8 +505,12 @@ final class FacadeHandler extends Handler.Abstract {
       response.getHeaders().put("x-accel-buffering", "no");
       Headers.putRoute(response.getHeaders(), stream.route());
       writer.start();
-      // This thread reads and writes each chunk itself: the first chunks (read while the router chose the
-      // deployment) go out at once, with no hand-off between threads.
+      // This thread reads and writes each chunk itself, with no hand-off between threads. The first chunks,
+      // up to the first with content, were read by the router while it chose the deployment (it commits
+      // only then): they are in memory, and go out together in one write.
+      java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream(1024);
+      int held = 0;
+      boolean holding = true;
       while (true) {
         ChatChunk chunk;
         LlmRouterException failure = null;
@@ -522,20 +526,31 @@ final class FacadeHandler extends Handler.Abstract {
         if (failure != null) {
           ApiError err = ApiError.from(failure, clock.instant());
           ex.note = "stream failed after first chunk: " + err.status() + " " + err.code();
-          writer.write(false, ByteBuffer.wrap(("data: " + err.body() + "\n\n").getBytes(StandardCharsets.UTF_8)));
-          writer.write(true, ByteBuffer.allocate(0));
+          first.write(("data: " + err.body() + "\n\n").getBytes(StandardCharsets.UTF_8));
+          writer.write(true, ByteBuffer.wrap(first.toByteArray()));
           return;
         }
         if (chunk == null) break;
-        writer.write(false, ByteBuffer.wrap(event(chunk)));
+        byte[] ev = event(chunk);
+        if (holding) {
+          first.write(ev);
+          if (StreamChunks.hasContent(chunk) || ++held >= StreamChunks.MAX_FIRST_BATCH) {
+            writer.write(false, ByteBuffer.wrap(first.toByteArray()));
+            first.reset();
+            holding = false;
+          }
+          continue;
+        }
+        writer.write(false, ByteBuffer.wrap(ev));
       }
       if (writer.cancelled()) {
         // Closed under it (a stop, or a keep-alive that found the client gone): not a complete answer.
         ex.note = "stream closed before its end";
-        writer.write(true, ByteBuffer.allocate(0));
+        writer.write(true, ByteBuffer.wrap(first.toByteArray()));
         return;
       }
-      writer.write(true, ByteBuffer.wrap(DONE));
+      first.write(DONE);
+      writer.write(true, ByteBuffer.wrap(first.toByteArray()));
     } finally {
       writer.stop();
       livePumps.remove(writer);

@@ -8,6 +8,7 @@ import io.llmrouter.core.ReloadableRouter;
 import java.util.List;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.core.config.GeneralSettings;
+import io.llmrouter.providers.OpenAiCompatibleClient;
 import io.llmrouter.core.config.RouterConfig;
 import io.llmrouter.core.config.LiteLlmConfigReader;
 import io.llmrouter.core.config.LoadedConfig;
@@ -37,6 +38,8 @@ public final class ConfigRouterLoader implements RouterLoader {
   private final SecretRef redisUrl;
   private Duration maxClientTimeout = LlmRouter.DEFAULT_MAX_CLIENT_TIMEOUT;
   private int maxWaiting = LlmRouter.DEFAULT_MAX_WAITING;
+  // serve --max-response-size; null: general_settings.max_response_size_mb, else the client's default.
+  private Long maxResponseBytes;
 
   /** Uses the process environment; routing state in memory. */
   public ConfigRouterLoader() {
@@ -84,6 +87,7 @@ public final class ConfigRouterLoader implements RouterLoader {
     ConfigRouterLoader c = new ConfigRouterLoader(processEnv, stateFile, stateOnly, clock, ref);
     c.maxClientTimeout = maxClientTimeout;
     c.maxWaiting = maxWaiting;
+    c.maxResponseBytes = maxResponseBytes;
     return c;
   }
 
@@ -96,6 +100,18 @@ public final class ConfigRouterLoader implements RouterLoader {
     ConfigRouterLoader c = new ConfigRouterLoader(processEnv, stateFile, stateOnly, clock, redisUrl);
     c.maxClientTimeout = maxClientTimeout;
     c.maxWaiting = maxWaiting;
+    c.maxResponseBytes = maxResponseBytes;
+    return c;
+  }
+
+  /**
+   * A loader like this one whose routers read at most {@code maxResponseBytes} of an upstream response
+   * body (serve's {@code --max-response-size}); it overrides {@code general_settings.max_response_size_mb}.
+   * Null keeps the configuration's value.
+   */
+  ConfigRouterLoader withMaxResponseBytes(Long maxResponseBytes) {
+    ConfigRouterLoader c = withLimits(maxClientTimeout, maxWaiting);
+    c.maxResponseBytes = maxResponseBytes;
     return c;
   }
 
@@ -117,7 +133,7 @@ public final class ConfigRouterLoader implements RouterLoader {
     if (stateOnly && rc.general().backgroundHealthChecks()) {
       GeneralSettings g = rc.general();
       rc = new RouterConfig(rc.deployments(), rc.router(),
-          new GeneralSettings(g.masterKey(), false, g.healthCheckInterval(), g.enableHealthCheckRouting()), rc.litellm());
+          g.withBackgroundHealthChecks(false), rc.litellm());
     }
     if (redisUrl != null) {
       rc = new RouterConfig(rc.deployments(), rc.router().withSharedState(rc.router().sharedState().withUrl(redisUrl, "--redis-url")),
@@ -125,6 +141,9 @@ public final class ConfigRouterLoader implements RouterLoader {
     }
     LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock).maxClientTimeout(maxClientTimeout).maxWaiting(maxWaiting);
     listeners.forEach(b::listener);
+    Long cap = maxResponseBytes != null ? maxResponseBytes : rc.general().maxResponseBytes();
+    // The response cap is the HTTP client's (read at start; a reload keeps the client, and so the cap).
+    if (cap != null) b.providerClient(OpenAiCompatibleClient.builder().clock(clock).maxResponseBytes(cap).build());
     if (stateFile != null) {
       try {
         b.stateStore(JsonFileStateStore.open(stateFile, clock));

@@ -5,6 +5,7 @@ import io.llmrouter.api.Router;
 import io.llmrouter.core.config.Env;
 import io.llmrouter.api.spi.Secret;
 import io.llmrouter.facade.AccessLog;
+import io.llmrouter.core.config.GeneralSettings;
 import io.llmrouter.facade.ByteSize;
 import io.llmrouter.facade.LogFormat;
 import java.io.FileOutputStream;
@@ -66,6 +67,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-body-size", defaultValue = "10MiB", converter = ByteSizeConverter.class,
       description = "Largest request body; larger ones get 413 (default: ${DEFAULT-VALUE})")
   long maxBodySize;
+
+  @Option(names = "--max-response-size", converter = ByteSizeConverter.class, paramLabel = "SIZE",
+      description = "Largest upstream response body read (after gzip decoding); a larger one ends the attempt with a"
+          + " malformed-response error as soon as the cap is passed. Overrides general_settings.max_response_size_mb"
+          + " (default: that, else 16MiB)")
+  Long maxResponseSize;
 
   @Option(names = "--body-timeout", defaultValue = "60", paramLabel = "SECONDS",
       description = "Seconds a client gets to send a whole request body; slower ones get 408 (default: ${DEFAULT-VALUE})")
@@ -161,6 +168,11 @@ public final class ServeCommand implements Callable<Integer> {
           + " bytes; a request body is held in memory), got " + maxBodySize);
       return 2;
     }
+    if (maxResponseSize != null && maxResponseSize > GeneralSettings.MAX_RESPONSE_BYTES_LIMIT) {
+      err.println("llm-router serve: --max-response-size must be at most 1GiB (" + GeneralSettings.MAX_RESPONSE_BYTES_LIMIT
+          + " bytes; a response body is held in memory), got " + maxResponseSize);
+      return 2;
+    }
     if (bodyTimeoutSeconds < 1) {
       err.println("llm-router serve: --body-timeout must be at least 1 second, got " + bodyTimeoutSeconds);
       return 2;
@@ -193,7 +205,9 @@ public final class ServeCommand implements Callable<Integer> {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
       RouterLoader l = loader.apply(state);
-      if (l instanceof ConfigRouterLoader c) l = c.withLimits(Duration.ofSeconds(maxClientTimeoutSeconds), maxWaiting);
+      if (l instanceof ConfigRouterLoader c) {
+        l = c.withLimits(Duration.ofSeconds(maxClientTimeoutSeconds), maxWaiting).withMaxResponseBytes(maxResponseSize);
+      }
       routerLoader = redisUrl == null ? l : l.withRedisUrl(redisUrl);
       loaded = routerLoader.load(config, envFile, List.of(accessLog.decisionListener(), metrics.listener()));
     } catch (LlmRouterException e) {

@@ -35,7 +35,10 @@ final class BodyReader implements Runnable {
   private final Request request;
   private final long maxBytes;
   private final Consumer<Result> then;
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+  // A declared length gets an exact array, filled in place (no growing copies, no final copy).
+  private final byte[] exact;
+  private int filled;
+  private final ByteArrayOutputStream buffer;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile Scheduler.Task timer;
 
@@ -43,6 +46,13 @@ final class BodyReader implements Runnable {
     this.request = request;
     this.maxBytes = maxBytes;
     this.then = then;
+    long declared = request.getLength();
+    this.exact = declared >= 0 && declared <= maxBytes ? new byte[(int) declared] : null;
+    this.buffer = exact == null ? new ByteArrayOutputStream() : null;
+  }
+
+  private long size() {
+    return exact != null ? filled : buffer.size();
   }
 
   /**
@@ -78,12 +88,16 @@ final class BodyReader implements Runnable {
       ByteBuffer bytes = chunk.getByteBuffer();
       boolean last = chunk.isLast();
       // long arithmetic: the limit may be up to 1 GiB and a chunk adds to it.
-      if ((long) buffer.size() + bytes.remaining() > maxBytes) {
+      if (size() + bytes.remaining() > (exact != null ? exact.length : maxBytes)) {
         chunk.release();
         finish(new Result(Outcome.TOO_LARGE, null, null), false);
         return;
       }
-      if (bytes.hasArray()) {
+      if (exact != null) {
+        int n = bytes.remaining();
+        bytes.get(exact, filled, n);
+        filled += n;
+      } else if (bytes.hasArray()) {
         buffer.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
       } else {
         byte[] copy = new byte[bytes.remaining()];
@@ -92,7 +106,8 @@ final class BodyReader implements Runnable {
       }
       chunk.release();
       if (last) {
-        finish(new Result(Outcome.COMPLETE, buffer.toByteArray(), null), false);
+        byte[] body = exact == null ? buffer.toByteArray() : filled == exact.length ? exact : java.util.Arrays.copyOf(exact, filled);
+        finish(new Result(Outcome.COMPLETE, body, null), false);
         return;
       }
     }

@@ -70,18 +70,18 @@ final class FacadeHandler extends Handler.Abstract {
   private final java.util.function.Supplier<String> metricsText;
   private final boolean metricsPublic;
 
-  /** Every stream reader thread's name starts with this. */
-  static final String PUMP_THREAD_PREFIX = "llm-router-stream-pump-";
-  // How long a stop waits for the readers once their streams are closed; a read that ignores both the
-  // close and an interrupt is left to its daemon thread rather than holding the stop up.
+  /** Every stream keep-alive writer thread's name starts with this. */
+  static final String PUMP_THREAD_PREFIX = "llm-router-stream-keepalive-";
+  // How long a stop waits for the keep-alive writers once their streams are closed; a write that ignores
+  // both the close and an interrupt is left to its daemon thread rather than holding the stop up.
   private static final Duration PUMP_STOP_WAIT = Duration.ofSeconds(5);
   private static final AtomicInteger PUMP_THREAD_IDS = new AtomicInteger();
 
   private final Duration keepAlive;
-  // Stream readers (see StreamPump): made on start, shut down and awaited on stop (Jetty stops the handler
-  // after the graceful drain). Daemon threads, so a stuck provider read never holds the JVM open either.
+  // Stream keep-alive writers (see StreamWriter): made on start, shut down and awaited on stop (Jetty stops
+  // the handler after the graceful drain). Daemon threads, so a stuck write never holds the JVM open either.
   private volatile ExecutorService pumpThreads;
-  private final Set<StreamPump> livePumps = ConcurrentHashMap.newKeySet();
+  private final Set<StreamWriter> livePumps = ConcurrentHashMap.newKeySet();
 
   FacadeHandler(Router router, FacadeOptions options) {
     this.router = router;
@@ -115,7 +115,7 @@ final class FacadeHandler extends Handler.Abstract {
     if (pumps != null) {
       pumps.shutdown();
       // Streams still open outlived the grace period; closing them unblocks their readers' provider reads.
-      for (StreamPump p : livePumps) p.cancel();
+      for (StreamWriter p : livePumps) p.cancel();
       if (!pumps.awaitTermination(PUMP_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         pumps.shutdownNow();
         if (!pumps.awaitTermination(PUMP_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -394,7 +394,7 @@ final class FacadeHandler extends Handler.Abstract {
    */
   private <T> T parsed(byte[] body, String what, BodyParser<T> parser, java.util.function.Function<T, String> modelOf,
       Response response, Exchange ex) throws IOException {
-    if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
+    if (blank(body)) {
       send(response, ex, ApiError.badRequest("invalid_json", null, "The request body is empty; expected a JSON " + what + " request."));
       return null;
     }
@@ -415,6 +415,17 @@ final class FacadeHandler extends Handler.Abstract {
     }
     ex.modelGroup = model;
     return request;
+  }
+
+  /** True for a body of whitespace only (no text copy: the first byte of a request is normally '{'). */
+  static boolean blank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != 0x0b && b != 0x0c && (b < 0x1c || b > 0x1f)) {
+        // ASCII content ends the scan at once; a non-ASCII byte (rare) is decided as String.isBlank would.
+        return b < 0 && new String(body, StandardCharsets.UTF_8).isBlank();
+      }
+    }
+    return true;
   }
 
   private void chat(byte[] body, Response response, Exchange ex) throws IOException {
@@ -457,7 +468,8 @@ final class FacadeHandler extends Handler.Abstract {
     if (e != null) throw new IllegalStateException("chat failed: " + e, e);
     ex.route(answer.route());
     Headers.putRoute(response.getHeaders(), answer.route());
-    writeJson(response, ex, 200, Json.write(answer));
+    // Written once, straight from the value to the bytes sent.
+    writeJson(response, ex, 200, Json.mapper().writeValueAsBytes(answer));
     return Next.DONE;
   }
 
@@ -531,14 +543,13 @@ final class FacadeHandler extends Handler.Abstract {
     // Jetty reports a broken connection only when it reads or writes; the keep-alive writes below make sure
     // it does even while the provider is silent.
     request.addFailureListener(failure -> stream.close());
-    StreamPump pump = new StreamPump(stream);
-    // Registered before it starts, so a stop that has already shut the executor down either rejects it
-    // here or finds it in the set and closes its stream.
-    livePumps.add(pump);
-    try {
-      pump.start(pumpThreads);
-    } catch (RejectedExecutionException stopping) {
-      livePumps.remove(pump);
+    ExecutorService keepAlives = pumpThreads;
+    StreamWriter writer = new StreamWriter(response, stream, request.getComponents().getScheduler(), keepAlives, keepAlive);
+    // Registered before the check, so a stop that has already shut the executor down is seen here, and
+    // one that has not yet finds this writer in the set and closes its stream.
+    livePumps.add(writer);
+    if (keepAlives.isShutdown()) {
+      livePumps.remove(writer);
       stream.close();
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
       send(response, ex, ApiError.of(503, "api_error", "server_stopping", null, "The server is stopping; retry on another instance."));
@@ -553,34 +564,73 @@ final class FacadeHandler extends Handler.Abstract {
       // Reverse proxies (nginx) would otherwise buffer the stream and defeat it.
       response.getHeaders().put("x-accel-buffering", "no");
       Headers.putRoute(response.getHeaders(), stream.route());
+      writer.start();
+      // This thread reads and writes each chunk itself, with no hand-off between threads. The first chunks,
+      // up to the first with content, were read by the router while it chose the deployment (it commits
+      // only then): they are in memory, and go out together in one write.
+      java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream(1024);
+      int held = 0;
+      boolean holding = true;
       while (true) {
-        Object item;
+        ChatChunk chunk;
+        LlmRouterException failure = null;
         try {
-          item = pump.poll(keepAlive);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while streaming", e);
+          chunk = stream.next();
+        } catch (LlmRouterException e) {
+          chunk = null;
+          failure = e;
+        } catch (RuntimeException e) {
+          chunk = null;
+          failure = new LlmRouterException("stream failed: " + e.getClass().getSimpleName(), true, e);
         }
-        if (item == null) {
-          write(response, false, ": keep-alive\n\n");
-          continue;
-        }
-        if (item == StreamPump.END) break;
-        if (item instanceof LlmRouterException e) {
-          ApiError err = ApiError.from(e, clock.instant());
+        if (failure != null) {
+          ApiError err = ApiError.from(failure, clock.instant());
           ex.note = "stream failed after first chunk: " + err.status() + " " + err.code();
-          write(response, false, "data: " + err.body() + "\n\n");
-          write(response, true, "");
+          first.write(("data: " + err.body() + "\n\n").getBytes(StandardCharsets.UTF_8));
+          writer.write(true, ByteBuffer.wrap(first.toByteArray()));
           return Next.DONE;
         }
-        write(response, false, "data: " + Json.write(item) + "\n\n");
+        if (chunk == null) break;
+        byte[] ev = event(chunk);
+        if (holding) {
+          first.write(ev);
+          if (StreamChunks.hasContent(chunk) || ++held >= StreamChunks.MAX_FIRST_BATCH) {
+            writer.write(false, ByteBuffer.wrap(first.toByteArray()));
+            first.reset();
+            holding = false;
+          }
+          continue;
+        }
+        writer.write(false, ByteBuffer.wrap(ev));
       }
-      write(response, true, "data: [DONE]\n\n");
+      if (writer.cancelled()) {
+        // Closed under it (a stop, or a keep-alive that found the client gone): not a complete answer.
+        ex.note = "stream closed before its end";
+        writer.write(true, ByteBuffer.wrap(first.toByteArray()));
+        return Next.DONE;
+      }
+      first.write(DONE);
+      writer.write(true, ByteBuffer.wrap(first.toByteArray()));
     } finally {
-      pump.stop();
-      livePumps.remove(pump);
+      writer.stop();
+      livePumps.remove(writer);
     }
     return Next.DONE;
+  }
+
+  private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+
+  /** One SSE event, {@code data: <json>\n\n}, written from the value straight to bytes. */
+  static byte[] event(Object item) throws IOException {
+    byte[] json = Json.mapper().writeValueAsBytes(item);
+    byte[] ev = new byte[DATA.length + json.length + 2];
+    System.arraycopy(DATA, 0, ev, 0, DATA.length);
+    System.arraycopy(json, 0, ev, DATA.length, json.length);
+    ev[ev.length - 2] = '\n';
+    ev[ev.length - 1] = '\n';
+    return ev;
   }
 
   private void tooLarge(Response response, Exchange ex) throws IOException {
@@ -773,11 +823,24 @@ final class FacadeHandler extends Handler.Abstract {
     }
   }
 
+  private static final HttpField JSON_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, JSON);
+
   private static void writeJson(Response response, Exchange ex, int status, String json) throws IOException {
+    writeJson(response, ex, status, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void writeJson(Response response, Exchange ex, int status, byte[] json) throws IOException {
     response.setStatus(status);
     ex.status = status;
-    response.getHeaders().put(new HttpField(HttpHeader.CONTENT_TYPE, JSON));
-    write(response, true, json);
+    response.getHeaders().put(JSON_TYPE);
+    write(response, true, ByteBuffer.wrap(json));
+  }
+
+  private static void write(Response response, boolean last, ByteBuffer bytes) throws IOException {
+    try (Blocker.Callback cb = Blocker.callback()) {
+      response.write(last, bytes, cb);
+      cb.block();
+    }
   }
 
   private static void write(Response response, boolean last, String text) throws IOException {

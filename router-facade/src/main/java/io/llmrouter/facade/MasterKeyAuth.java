@@ -46,11 +46,17 @@ final class MasterKeyAuth {
     return null;
   }
 
-  private static byte[] sha256(String s) {
+  // One digest per thread: MessageDigest.getInstance looks the provider up on every call, which cost more
+  // than the hashing itself on the request path (JFR, issue 14). digest() resets it for the next use.
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
+  });
+
+  private static byte[] sha256(String s) {
+    return SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -67,6 +67,10 @@ class HttpErrorsTest extends FacadeTestBase {
   @Test
   void emptyBodyMissingModelAndMissingMessagesAre400() throws Exception {
     assertThat(error(postAuthed("/v1/chat/completions", "")).get("message").asText()).contains("empty");
+    // Whitespace only, ASCII or not, is empty too (checked on the bytes, without a text copy of the body).
+    assertThat(error(postAuthed("/v1/chat/completions", " \r\n\t ")).get("message").asText()).contains("empty");
+    assertThat(error(postAuthed("/v1/chat/completions", "\u2003 \u3000")).get("message").asText()).contains("empty");
+    assertThat(error(postAuthed("/v1/chat/completions", " x")).get("message").asText()).doesNotContain("empty");
     HttpResponse<String> noModel = postAuthed("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
     assertThat(noModel.statusCode()).isEqualTo(400);
     assertThat(error(noModel).get("param").asText()).isEqualTo("model");

@@ -11,8 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The threads that read provider streams stop with the server, even while a stream is still open. */
+/** The threads that write stream keep-alives stop with the server, even while a stream is still open. */
 class StreamPumpShutdownTest extends FacadeTestBase {
+
+  @Override
+  FacadeOptions.Builder options() {
+    return super.options().streamKeepAlive(java.time.Duration.ofMillis(50));
+  }
 
   static long livePumpThreads() {
     return Thread.getAllStackTraces().keySet().stream()
@@ -22,7 +27,7 @@ class StreamPumpShutdownTest extends FacadeTestBase {
 
   @Test
   void stopClosesAnOpenStreamAndLeavesNoPumpThread() throws Exception {
-    // One chunk, then the provider goes silent: the pump thread sits in next() when the server stops.
+    // One chunk, then the provider goes silent: the request thread sits in next() when the server stops.
     ScriptedStream s = new ScriptedStream(ScriptedRouter.route("fast", "d", "pm")).chunk(ScriptedRouter.chunk("pm", "first"));
     router.onStream = r -> s;
     String body = streamBody("fast");
@@ -34,7 +39,8 @@ class StreamPumpShutdownTest extends FacadeTestBase {
       out.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       for (String line; (line = in.readLine()) != null; ) if (line.startsWith("data: ")) break;
-      assertThat(livePumpThreads()).as("a pump thread reads the open stream").isPositive();
+      for (String line; (line = in.readLine()) != null; ) if (line.equals(": keep-alive")) break;
+      assertThat(livePumpThreads()).as("a keep-alive writer thread serves the silent stream").isPositive();
 
       server.stop();
 

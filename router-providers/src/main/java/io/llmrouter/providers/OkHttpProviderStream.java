@@ -1,7 +1,9 @@
 package io.llmrouter.providers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.llmrouter.api.ChatChunk;
+import io.llmrouter.api.ChunkChoice;
 import io.llmrouter.api.Json;
 import io.llmrouter.api.ProviderException;
 import io.llmrouter.api.RateSignal;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -95,6 +98,13 @@ final class OkHttpProviderStream implements ProviderStream {
         String d = data.strip();
         if (d.isEmpty()) continue;
         if (d.equals("[DONE]")) return end();
+        // The usual event: parsed once, straight into the chunk; anything else takes the tree path below.
+        ChatChunk fast = fastChunk(d);
+        if (fast != null) {
+          if (isError(fast)) throw fail(target.classify(status(), headers, d, signal, clock.instant(), true));
+          chunks++;
+          return fast;
+        }
         JsonNode tree;
         try {
           tree = Json.tree(d);
@@ -125,6 +135,33 @@ final class OkHttpProviderStream implements ProviderStream {
       }
       throw fail(target.transport(e, status(), headers, true));
     }
+  }
+
+  private static final ObjectReader CHUNK_READER = Json.mapper().readerFor(ChatChunk.class);
+
+  /** {@code data} as a chunk, or null when it is not one as it stands (the tree path then says why). */
+  private static ChatChunk fastChunk(String data) {
+    if (data.charAt(0) != '{') return null;
+    try {
+      return CHUNK_READER.readValue(data);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** {@link OpenAiCompatibleClient#isError(JsonNode)} on a parsed chunk's fields. */
+  static boolean isError(ChatChunk c) {
+    JsonNode err = c.extra().get("error");
+    boolean hasError = err != null && !err.isNull();
+    List<ChunkChoice> choices = c.choices();
+    if (hasError && (choices == null || choices.isEmpty())) return true;
+    if (choices != null) {
+      for (ChunkChoice ch : choices) {
+        if (ch == null) continue;
+        if ("error".equals(ch.finishReason()) || (hasError && ch.extra().containsKey("error"))) return true;
+      }
+    }
+    return hasError;
   }
 
   private SseEvent readEvent() throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.llmrouter.api.BadRequestException;
+import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.Embedding;
 import io.llmrouter.api.EmbeddingRequest;
@@ -56,6 +57,7 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -105,6 +107,8 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   private final Duration defaultTimeout;
   private final Duration connectTimeout;
   private final long maxResponseBytes;
+  // Resolved endpoints (base URL, parsed chat URL, prebuilt headers), keyed by the endpoint's value.
+  private final java.util.concurrent.ConcurrentHashMap<Endpoint, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
 
   private OpenAiCompatibleClient(Builder b) {
     this.maxResponseBytes = b.maxResponseBytes;
@@ -122,9 +126,51 @@ public final class OpenAiCompatibleClient implements ProviderClient {
         .followRedirects(false)
         .followSslRedirects(false)
         .connectTimeout(b.connectTimeout)
+        // Per call, set by the interceptor from the request's CallTimeouts tag: one client for every
+        // deployment and timeout (a client per timeout cost a builder copy per call).
+        .readTimeout(Duration.ZERO)
+        .writeTimeout(Duration.ZERO)
         .socketFactory(new NoDelaySocketFactory())
+        .addInterceptor(OpenAiCompatibleClient::applyTimeouts)
         .addNetworkInterceptor(chain -> hideZeroRetryAfter(chain.proceed(chain.request())))
         .build();
+  }
+
+  /**
+   * The socket timeouts of one call, carried as a request tag: a JSON call is bounded by its whole-call
+   * timeout alone (no per-read timer, so no okio {@code AsyncTimeout} enter/exit per socket read); a stream
+   * by a read timeout (the wait for the headers, then each read) and its per-event deadline.
+   */
+  record CallTimeouts(int connectMillis, int readMillis, int writeMillis) {}
+
+  private static Response applyTimeouts(okhttp3.Interceptor.Chain chain) throws IOException {
+    CallTimeouts t = chain.request().tag(CallTimeouts.class);
+    if (t == null) return chain.proceed(chain.request());
+    return chain.withConnectTimeout(t.connectMillis(), TimeUnit.MILLISECONDS)
+        .withReadTimeout(t.readMillis(), TimeUnit.MILLISECONDS)
+        .withWriteTimeout(t.writeMillis(), TimeUnit.MILLISECONDS)
+        .proceed(chain.request());
+  }
+
+  /** A duration as OkHttp's int milliseconds: at least 1 (0 would mean none), at most Integer.MAX_VALUE. */
+  private static int millis(Duration d) {
+    long ms;
+    try {
+      ms = d.toMillis();
+    } catch (ArithmeticException e) {
+      ms = Integer.MAX_VALUE;
+    }
+    if (ms < 1) return 1;
+    return ms > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) ms;
+  }
+
+  private CallTimeouts jsonTimeouts(Duration timeout) {
+    return new CallTimeouts(millis(timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout), 0, 0);
+  }
+
+  private CallTimeouts streamTimeouts(Duration timeout) {
+    int ms = millis(timeout);
+    return new CallTimeouts(millis(timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout), ms, ms);
   }
 
   /** Returns a builder with defaults: system clock, 512 connections. */
@@ -181,16 +227,55 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   @Override
   public ProviderResponse<ChatResponse> chat(ProviderCall call) {
     Target t = target(call.endpoint());
-    Request req = t.post("/chat/completions", body(call, t.dialect, false), false);
-    JsonReply reply = fetchJson(t, req, timeoutOf(call.timeout()), "completion", OpenAiCompatibleClient::isError);
-    ChatResponse value;
+    Duration timeout = timeoutOf(call.timeout());
+    Request req = t.chatRequest(bodyBytes(call, t.dialect, false), false, jsonTimeouts(timeout));
+    Raw raw = fetch(t, req, timeout);
+    ChatResponse value = completion(t, raw);
+    return new ProviderResponse<>(value, raw.status(), RateHeaders.rateRelated(raw.headers()), raw.signal());
+  }
+
+  /**
+   * The completion in {@code raw}: parsed once, straight from the bytes into the value the router returns
+   * (no text copy, no tree). Anything unusual (not JSON, not an object, a field of the wrong type) takes
+   * the tree path, which tells an error body from a malformed one in the same words as before.
+   */
+  private ChatResponse completion(Target t, Raw raw) {
+    ChatResponse value = null;
     try {
-      value = Json.mapper().treeToValue(reply.tree(), ChatResponse.class);
-    } catch (IOException | IllegalArgumentException e) {
-      throw reply.malformed(t, "completion does not match the chat.completion shape", e);
+      value = COMPLETION_READER.readValue(raw.body());
+    } catch (IOException | RuntimeException e) {
+      // handled below, on the slow path
     }
-    if (value.choices() == null) throw reply.malformed(t, "completion has no choices", null);
-    return new ProviderResponse<>(value, reply.status(), RateHeaders.rateRelated(reply.headers()), reply.signal());
+    if (value == null) {
+      JsonReply reply = jsonReply(t, raw, "completion", OpenAiCompatibleClient::isError);
+      try {
+        value = Json.mapper().treeToValue(reply.tree(), ChatResponse.class);
+      } catch (IOException | IllegalArgumentException e) {
+        throw reply.malformed(t, "completion does not match the chat.completion shape", e);
+      }
+      if (value == null) throw reply.malformed(t, "completion does not match the chat.completion shape", null);
+    } else if (isError(value)) {
+      throw t.classify(raw.status(), raw.headers(), raw.text(), raw.signal(), raw.at(), false);
+    }
+    if (value.choices() == null) throw t.malformed(raw.status(), raw.headers(), raw.text(), raw.signal(), "completion has no choices", null);
+    return value;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectReader COMPLETION_READER = Json.mapper().readerFor(ChatResponse.class);
+
+  /** {@link #isError(JsonNode)} for a completion parsed as a value: the same rule on its fields. */
+  static boolean isError(ChatResponse r) {
+    JsonNode err = r.extra().get("error");
+    boolean hasError = err != null && !err.isNull();
+    List<io.llmrouter.api.Choice> choices = r.choices();
+    if (hasError && (choices == null || choices.isEmpty())) return true;
+    if (choices != null) {
+      for (io.llmrouter.api.Choice c : choices) {
+        if (c == null) continue;
+        if ("error".equals(c.finishReason()) || (hasError && c.extra().containsKey("error"))) return true;
+      }
+    }
+    return hasError;
   }
 
   /**
@@ -218,8 +303,9 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     body.set("model", TextNode.valueOf(call.endpoint().model()));
     if (wantBase64 && !t.dialect.embeddingsBase64()) body.remove("encoding_format");
     t.dialect.adaptEmbeddingRequest(body, call.dropParams());
-    Request req = t.requestTo(t.dialect.embeddingsUrl(t.base), body);
-    JsonReply reply = fetchJson(t, req, timeoutOf(call.timeout()), "embeddings response",
+    Duration timeout = timeoutOf(call.timeout());
+    Request req = t.requestTo(t.dialect.embeddingsUrl(t.base), body, jsonTimeouts(timeout));
+    JsonReply reply = fetchJson(t, req, timeout, "embeddings response",
         tree -> isError(tree) || tree.isObject() && Boolean.FALSE.equals(bool(tree.get("success"))));
     EmbeddingResponse value = embeddings(reply, t, request.inputCount(), wantBase64);
     return new ProviderResponse<>(value, reply.status(), RateHeaders.rateRelated(reply.headers()), reply.signal());
@@ -282,7 +368,34 @@ public final class OpenAiCompatibleClient implements ProviderClient {
    * typed by the dialect (an error status, an error body with a 2xx, non-JSON, a broken connection).
    */
   private JsonReply fetchJson(Target t, Request req, Duration timeout, String what, Predicate<JsonNode> errorBody) {
-    Call c = client(timeout).newCall(req);
+    return jsonReply(t, fetch(t, req, timeout), what, errorBody);
+  }
+
+  private static JsonReply jsonReply(Target t, Raw raw, String what, Predicate<JsonNode> errorBody) {
+    String text = raw.text();
+    JsonNode tree = parseJson(text, t, raw.status(), raw.headers(), raw.signal(), what);
+    if (errorBody.test(tree)) throw t.classify(raw.status(), raw.headers(), text, raw.signal(), raw.at(), false);
+    return new JsonReply(raw.status(), raw.headers(), raw.signal(), text, tree);
+  }
+
+  /**
+   * A 2xx answer read whole (up to the cap) as bytes, with what its headers said.
+   *
+   * @param at when the headers arrived (the instant the rate signal is stamped with)
+   */
+  private record Raw(int status, Map<String, String> headers, RateSignal signal, Instant at, byte[] body) {
+    /** The body as text, for an error or a malformed answer only (the success path never copies it). */
+    String text() {
+      return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * One whole-body exchange under a whole-call timeout: the rate signal, the body up to the cap, an error
+   * status typed by the dialect, a broken connection typed as a transport failure.
+   */
+  private Raw fetch(Target t, Request req, Duration timeout) {
+    Call c = http.newCall(req);
     c.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     Response r = null;
     try {
@@ -290,11 +403,11 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       Instant now = clock.instant();
       Map<String, String> headers = headerMap(r.headers());
       RateSignal signal = t.dialect.signal(headers, now);
-      String text = readBody(r, maxResponseBytes);
-      if (!r.isSuccessful()) throw t.classify(r.code(), headers, text, signal, now, false);
-      JsonNode tree = parseJson(text, t, r.code(), headers, signal, what);
-      if (errorBody.test(tree)) throw t.classify(r.code(), headers, text, signal, now, false);
-      return new JsonReply(r.code(), headers, signal, text, tree);
+      byte[] body = readBodyBytes(r, maxResponseBytes);
+      if (!r.isSuccessful()) {
+        throw t.classify(r.code(), headers, new String(body, java.nio.charset.StandardCharsets.UTF_8), signal, now, false);
+      }
+      return new Raw(r.code(), headers, signal, now, body);
     } catch (BodyTooLarge e) {
       // Cancel before close: closing would drain the rest of the body to reuse the connection.
       c.cancel();
@@ -314,10 +427,10 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   public ProviderStream stream(ProviderCall call) {
     Target t = target(call.endpoint());
     Duration timeout = timeoutOf(call.timeout());
-    Request req = t.post("/chat/completions", body(call, t.dialect, true), true);
+    Request req = t.chatRequest(bodyBytes(call, t.dialect, true), true, streamTimeouts(timeout));
     // No whole-call timeout: a stream may run for minutes. The read timeout bounds the wait for the first
     // byte and each later read; OkHttpProviderStream adds a per-event deadline on top.
-    Call c = client(timeout).newCall(req);
+    Call c = http.newCall(req);
     Response r = null;
     try {
       r = c.execute();
@@ -355,7 +468,7 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   @Override
   public ProviderResponse<List<ModelListing>> listModels(Endpoint endpoint, Duration timeout) {
     Target t = target(endpoint);
-    Request req = t.request(t.dialect.modelsUrl(t.base)).get().build();
+    Request req = t.request(t.dialect.modelsUrl(t.base)).get().tag(CallTimeouts.class, jsonTimeouts(timeoutOf(timeout))).build();
     // Cloudflare's listing answers in its v4 envelope: success:false is an error with a 200.
     JsonReply reply = fetchJson(t, req, timeoutOf(timeout), "model list",
         tree -> tree.isObject() && (tree.has("error") || Boolean.FALSE.equals(bool(tree.get("success")))));
@@ -373,7 +486,7 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     Target t = target(endpoint);
     String path = t.dialect.info().catalog().keyCheckPath();
     if (path == null) throw new UnsupportedOperationException("no key check for " + t.dialect.prefix());
-    Request req = t.request(t.base + path).get().build();
+    Request req = t.request(t.base + path).get().tag(CallTimeouts.class, jsonTimeouts(timeoutOf(timeout))).build();
     try {
       JsonReply reply = fetchJson(t, req, timeoutOf(timeout), "key check", OpenAiCompatibleClient::isError);
       return new ProviderResponse<>(Boolean.TRUE, reply.status(), RateHeaders.rateRelated(reply.headers()), reply.signal());
@@ -397,6 +510,24 @@ public final class OpenAiCompatibleClient implements ProviderClient {
    * The JSON body sent upstream: the request with {@code model} set to the provider's id, {@code stream}
    * set, router-only fields removed, and the dialect's adaptations applied. Package-private for tests.
    */
+  static byte[] bodyBytes(ProviderCall call, Dialect dialect, boolean stream) {
+    ChatRequest request = call.request().withoutRouterFields();
+    try {
+      if (dialect.adaptsRequest(request, call.dropParams())) return Json.mapper().writeValueAsBytes(body(call, dialect, stream));
+      // Nothing for the dialect to change: the value goes straight to bytes, without a JSON tree between.
+      ChatRequest.Builder b = request.toBuilder().model(call.endpoint().model());
+      if (stream) b.stream(Boolean.TRUE);
+      else b.stream(null).streamOptions(null).removeExtra("stream_options");
+      return Json.mapper().writeValueAsBytes(b.build());
+    } catch (IOException e) {
+      throw new IllegalStateException("request body is not serialisable", e);
+    }
+  }
+
+  /**
+   * The request body as a JSON tree, for a dialect that adapts it ({@link #bodyBytes} writes the same
+   * JSON straight from the value otherwise). Package-private for tests.
+   */
   static ObjectNode body(ProviderCall call, Dialect dialect, boolean stream) {
     // The router already sent a cleaned request; a caller using the client alone gets the same rule (one list).
     ObjectNode body = Json.mapper().valueToTree(call.request().withoutRouterFields());
@@ -414,6 +545,18 @@ public final class OpenAiCompatibleClient implements ProviderClient {
 
   private Target target(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
+    Target cached = targets.get(endpoint);
+    if (cached != null) return cached;
+    Target t = resolve(endpoint);
+    // Bounded: endpoints come from the configuration; a flood of distinct ones only costs re-resolving.
+    if (targets.size() >= MAX_TARGETS) targets.clear();
+    targets.put(endpoint, t);
+    return t;
+  }
+
+  private static final int MAX_TARGETS = 1024;
+
+  private Target resolve(Endpoint endpoint) {
     Dialect d = Dialects.forPrefix(endpoint.provider());
     String base = endpoint.apiBase();
     if (base == null || base.isBlank()) base = d.defaultApiBase();
@@ -438,11 +581,6 @@ public final class OpenAiCompatibleClient implements ProviderClient {
           new ErrorContext(0, d.prefix(), endpoint.deploymentId(), Map.of(), null, RateSignal.none(clock.instant())));
     }
     return new Target(endpoint, d, base, key);
-  }
-
-  private OkHttpClient client(Duration timeout) {
-    Duration connect = timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout;
-    return http.newBuilder().connectTimeout(connect).readTimeout(timeout).writeTimeout(timeout).build();
   }
 
   private Duration timeoutOf(Duration d) {
@@ -478,8 +616,13 @@ public final class OpenAiCompatibleClient implements ProviderClient {
    * @throws BodyTooLarge when a success body exceeds {@code max}
    */
   static String readBody(Response r, long max) throws IOException {
+    return new String(readBodyBytes(r, max), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** {@link #readBody} as bytes, without the text copy. */
+  static byte[] readBodyBytes(Response r, long max) throws IOException {
     ResponseBody b = r.body();
-    if (b == null) return "";
+    if (b == null) return new byte[0];
     boolean ok = r.isSuccessful();
     long cap = ok ? max : MAX_ERROR_BODY;
     if (ok && b.contentLength() > cap) throw new BodyTooLarge(cap, b.contentLength());
@@ -494,7 +637,7 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     // Error bodies are cut at the cap (an HTML error page or a stream cannot exhaust memory); a success
     // body past it is refused: half a completion is not a completion.
     if (ok && buf.size() > cap) throw new BodyTooLarge(cap, -1);
-    return buf.readUtf8();
+    return buf.readByteArray();
   }
 
   private ProviderException tooLarge(Target t, Response r, BodyTooLarge e) {
@@ -563,40 +706,47 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     final String base;
     private final String key;
 
+    // Built once per endpoint: the chat URL parsed, the headers of a JSON and of a stream request.
+    private final HttpUrl chatUrl;
+    private final Headers jsonHeaders;
+    private final Headers streamHeaders;
+
     Target(Endpoint endpoint, Dialect dialect, String base, String key) {
       this.endpoint = endpoint;
       this.dialect = dialect;
       this.base = base;
       this.key = key;
+      this.chatUrl = HttpUrl.get(base + "/chat/completions");
+      this.jsonHeaders = headers("application/json");
+      this.streamHeaders = headers("text/event-stream");
+    }
+
+    private Headers headers(String accept) {
+      // set(), as Request.Builder.header(): an extra header replaces ours of the same name.
+      Headers.Builder h = new Headers.Builder().set("User-Agent", userAgent).set("Accept", accept);
+      if (key != null) h.set("Authorization", "Bearer " + key);
+      endpoint.extraHeaders().forEach(h::set);
+      return h.build();
     }
 
     Request.Builder request(String url) {
-      Request.Builder b = new Request.Builder().url(url).header("User-Agent", userAgent).header("Accept", "application/json");
-      if (key != null) b.header("Authorization", "Bearer " + key);
-      endpoint.extraHeaders().forEach(b::header);
-      return b;
+      return new Request.Builder().url(url).headers(jsonHeaders);
     }
 
-    Request requestTo(String url, ObjectNode body) {
+    Request requestTo(String url, ObjectNode body, CallTimeouts timeouts) {
       byte[] bytes;
       try {
         bytes = Json.mapper().writeValueAsBytes(body);
       } catch (IOException e) {
         throw new IllegalStateException("request body is not serialisable", e);
       }
-      return request(url).post(RequestBody.create(bytes, JSON)).build();
+      return request(url).post(RequestBody.create(bytes, JSON)).tag(CallTimeouts.class, timeouts).build();
     }
 
-    Request post(String path, ObjectNode body, boolean stream) {
-      byte[] bytes;
-      try {
-        bytes = Json.mapper().writeValueAsBytes(body);
-      } catch (IOException e) {
-        throw new IllegalStateException("request body is not serialisable", e);
-      }
-      Request.Builder b = request(base + path).post(RequestBody.create(bytes, JSON));
-      if (stream) b.header("Accept", "text/event-stream");
-      return b.build();
+    /** {@code POST /chat/completions} with {@code body}, on the prebuilt URL and headers. */
+    Request chatRequest(byte[] body, boolean stream, CallTimeouts timeouts) {
+      return new Request.Builder().url(chatUrl).headers(stream ? streamHeaders : jsonHeaders)
+          .post(RequestBody.create(body, JSON)).tag(CallTimeouts.class, timeouts).build();
     }
 
     /** Masks the key wherever a provider echoes it. */

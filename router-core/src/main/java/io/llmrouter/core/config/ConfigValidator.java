@@ -78,6 +78,11 @@ public final class ConfigValidator {
     GeneralSettings g = c.general();
     if (g == null) throw new ConfigException("general_settings", "expected settings, got nothing");
     positive("general_settings.health_check_interval", g.healthCheckInterval());
+    Long cap = g.maxResponseBytes();
+    if (cap != null && (cap < 1 || cap > GeneralSettings.MAX_RESPONSE_BYTES_LIMIT)) {
+      throw new ConfigException("general_settings.max_response_size_mb", "expected a size greater than 0 and at most 1024 MiB, got "
+          + cap + " bytes");
+    }
 
     LitellmSettings l = c.litellm();
     if (l == null) throw new ConfigException("litellm_settings", "expected settings, got nothing");

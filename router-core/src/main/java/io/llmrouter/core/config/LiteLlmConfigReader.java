@@ -74,6 +74,7 @@ public final class LiteLlmConfigReader {
   private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
   private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(1_000_000_000_000L);
   private static final BigDecimal NANO = new BigDecimal("1e-9");
+  private static final BigDecimal ONE_BYTE_IN_MIB = BigDecimal.ONE.divide(BigDecimal.valueOf(1024L * 1024));
   private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?");
 
   private static final YAMLMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
@@ -91,7 +92,7 @@ public final class LiteLlmConfigReader {
       "timeout", "set_verbose", "redis_url", "redis_host", "redis_port", "redis_password", "redis_expected_instances",
       "redis_key_prefix", "redis_timeout");
   private static final Set<String> GENERAL_KEYS = Set.of("master_key", "background_health_checks",
-      "health_check_interval", "enable_health_check_routing", "health_check_mode");
+      "health_check_interval", "enable_health_check_routing", "health_check_mode", "max_response_size_mb");
   private static final Set<String> LITELLM_KEYS = Set.of("drop_params", "request_timeout", "num_retries",
       "set_verbose", "fallbacks", "default_fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
       "allowed_fails");
@@ -504,11 +505,35 @@ public final class LiteLlmConfigReader {
       Duration interval = seconds(GENERAL + ".health_check_interval", g.get("health_check_interval"));
       Boolean routing = bool(GENERAL + ".enable_health_check_routing", g.get("enable_health_check_routing"));
       HealthCheckMode mode = healthCheckMode(GENERAL + ".health_check_mode", g.get("health_check_mode"));
+      Long maxResponse = mebibytes(GENERAL + ".max_response_size_mb", g.get("max_response_size_mb"));
       return new GeneralSettings(masterKey != null ? masterKey : d.masterKey(),
           background != null ? background : d.backgroundHealthChecks(),
           interval != null ? interval : d.healthCheckInterval(),
           routing != null ? routing : d.enableHealthCheckRouting(),
-          mode != null ? mode : d.healthCheckMode());
+          mode != null ? mode : d.healthCheckMode(),
+          maxResponse);
+    }
+
+    /**
+     * A size in MiB as LiteLLM's {@code max_*_size_mb} (fractions allowed: {@code 0.5} is 512 KiB), as
+     * bytes: more than 0 and at most {@link GeneralSettings#MAX_RESPONSE_BYTES_LIMIT}.
+     */
+    private Long mebibytes(String p, JsonNode node) {
+      Value v = value(p, node);
+      if (v == null) return null;
+      BigDecimal mb = null;
+      String expected = "expected a size in MiB greater than 0 and at most " + (GeneralSettings.MAX_RESPONSE_BYTES_LIMIT >> 20)
+          + " (for example 16 or 0.5)";
+      if (v.node().isNumber() && !(v.node().isFloatingPointNumber() && !Double.isFinite(v.node().doubleValue()))) mb = v.node().decimalValue();
+      else if (v.isText() && DECIMAL.matcher(v.text()).matches()) mb = new BigDecimal(v.text());
+      if (mb == null) throw new ConfigException(p, expected + ", got " + v.describe());
+      // Compare before scaling: 1e99999999 must not be multiplied out.
+      if (mb.signum() <= 0 || mb.compareTo(BigDecimal.valueOf(GeneralSettings.MAX_RESPONSE_BYTES_LIMIT >> 20)) > 0) {
+        throw new ConfigException(p, expected + ", got " + v.describe());
+      }
+      // 1 byte is 2^-20 MiB exactly; below it (1e-99999999 too) is refused before any scaling.
+      if (mb.compareTo(ONE_BYTE_IN_MIB) < 0) throw new ConfigException(p, expected + ", got " + v.describe() + " (less than one byte)");
+      return mb.multiply(BigDecimal.valueOf(1024L * 1024)).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
     }
 
     private HealthCheckMode healthCheckMode(String p, JsonNode node) {

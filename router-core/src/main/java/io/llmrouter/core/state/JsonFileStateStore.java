@@ -54,7 +54,9 @@ public final class JsonFileStateStore extends InMemoryStateStore {
   private final Path file;
   private final Clock clock;
   private final long flushIntervalMillis;
-  private final Object writeLock = new Object();
+  private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
+  // Successful writes, for tests.
+  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
   private volatile long lastFlushMillis;
   private volatile boolean dirty;
 
@@ -109,13 +111,36 @@ public final class JsonFileStateStore extends InMemoryStateStore {
   public long incrementDaily(String deploymentId, LocalDate day, long delta) {
     long v = super.incrementDaily(deploymentId, day, delta);
     dirty = true;
-    if (clock.millis() - lastFlushMillis >= flushIntervalMillis) flush();
+    if (clock.millis() - lastFlushMillis >= flushIntervalMillis) flushIfDue();
     return v;
+  }
+
+  /**
+   * The write-behind flush of {@link #incrementDaily}: one thread writes; a thread that finds a write
+   * under way goes on at once (that write, or the next due one, or {@link #close()}, carries its
+   * increment), and the due condition is checked again under the lock, so threads that saw it at the same
+   * moment do not rewrite the file one after another.
+   */
+  private void flushIfDue() {
+    if (!writeLock.tryLock()) return;
+    try {
+      if (clock.millis() - lastFlushMillis >= flushIntervalMillis) flush();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** How many times the file was written; package-private for tests. */
+  long writes() {
+    return writes.get();
   }
 
   /** Writes the current state to the file now, atomically. */
   public void flush() {
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
+      // Cleared before the snapshot: an increment made while this write runs marks the store dirty again.
+      dirty = false;
       ObjectNode root = JSON.createObjectNode();
       ObjectNode cds = root.putObject("cooldowns");
       cooldownRecords().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -145,12 +170,15 @@ public final class JsonFileStateStore extends InMemoryStateStore {
         } finally {
           Files.deleteIfExists(tmp);
         }
-        dirty = false;
+        writes.incrementAndGet();
         lastFlushMillis = clock.millis();
       } catch (IOException e) {
+        dirty = true;
         // Losing a write is better than failing the request that caused it; the next write retries.
         LOG.warn("cannot write router state file {}: {}", file, e.toString());
       }
+    } finally {
+      writeLock.unlock();
     }
   }
 

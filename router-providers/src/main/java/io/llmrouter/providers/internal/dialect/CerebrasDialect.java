@@ -1,5 +1,6 @@
 package io.llmrouter.providers.internal.dialect;
 
+import io.llmrouter.api.ChatRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrouter.api.RateScope;
 import io.llmrouter.api.RateSignal;
@@ -31,6 +32,11 @@ public final class CerebrasDialect extends Dialect {
   public void adaptRequest(ObjectNode body, boolean dropParams) {
     renameMaxCompletionTokens(body);
     super.adaptRequest(body, dropParams);
+  }
+
+  @Override
+  public boolean adaptsRequest(ChatRequest request, boolean dropParams) {
+    return has(request, "max_completion_tokens") || super.adaptsRequest(request, dropParams);
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrouter.api.AuthenticationException;
 import io.llmrouter.api.BadRequestException;
+import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ContentPolicyException;
 import io.llmrouter.api.ContextWindowExceededException;
 import io.llmrouter.api.ErrorContext;
@@ -209,6 +210,47 @@ public abstract class Dialect {
    */
   public void adaptRequest(ObjectNode body, boolean dropParams) {
     if (dropParams) rejectedParams.forEach(body::remove);
+  }
+
+  /**
+   * Whether {@link #adaptRequest} could change the body of {@code request}: false lets the client write the
+   * request straight to bytes instead of through a JSON tree. Must never say false where
+   * {@link #adaptRequest} would change something; a dialect that overrides {@link #adaptRequest} overrides
+   * this too (saying true when in doubt). The default: {@code dropParams} and one of the rejected
+   * parameters present.
+   */
+  public boolean adaptsRequest(ChatRequest request, boolean dropParams) {
+    if (!dropParams) return false;
+    for (String p : rejectedParams) if (has(request, p)) return true;
+    return false;
+  }
+
+  /**
+   * Whether the JSON body of {@code r} has the top-level field {@code name} (an explicit null counts: it
+   * is written as {@code null}).
+   */
+  protected static boolean has(ChatRequest r, String name) {
+    if (r.extra().containsKey(name)) return true;
+    return switch (name) {
+      case "model" -> r.model() != null;
+      case "messages" -> r.messages() != null;
+      case "tools" -> r.tools() != null;
+      case "tool_choice" -> r.toolChoice() != null;
+      case "temperature" -> r.temperature() != null;
+      case "top_p" -> r.topP() != null;
+      case "max_tokens" -> r.maxTokens() != null;
+      case "max_completion_tokens" -> r.maxCompletionTokens() != null;
+      case "stream" -> r.stream() != null;
+      case "stop" -> r.stop() != null;
+      case "n" -> r.n() != null;
+      case "user" -> r.user() != null;
+      case "response_format" -> r.responseFormat() != null;
+      case "stream_options" -> r.streamOptions() != null;
+      case "fallbacks" -> r.fallbacks() != null;
+      case "disable_fallbacks" -> r.disableFallbacks() != null;
+      case "timeout" -> r.timeout() != null;
+      default -> false;
+    };
   }
 
   /** Moves {@code max_completion_tokens} to {@code max_tokens} unless that is already set. */

@@ -1,5 +1,6 @@
 package io.llmrouter.providers.internal.dialect;
 
+import io.llmrouter.api.ChatRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrouter.api.RateScope;
@@ -31,6 +32,11 @@ public final class GroqDialect extends Dialect {
     JsonNode n = body.get("n");
     if (n != null && !(n.isNumber() && n.asInt() == 1)) body.remove("n");
     dropMessageNames(body);
+  }
+
+  @Override
+  public boolean adaptsRequest(ChatRequest request, boolean dropParams) {
+    return dropParams;
   }
 
   @Override

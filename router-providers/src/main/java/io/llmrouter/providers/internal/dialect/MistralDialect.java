@@ -1,5 +1,6 @@
 package io.llmrouter.providers.internal.dialect;
 
+import io.llmrouter.api.ChatRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,6 +53,11 @@ public final class MistralDialect extends Dialect {
         if (m instanceof ObjectNode o && "assistant".equals(o.path("role").asText())) o.remove("reasoning_content");
       }
     }
+  }
+
+  @Override
+  public boolean adaptsRequest(ChatRequest request, boolean dropParams) {
+    return true;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.llmrouter.providers.internal.dialect;
 
+import io.llmrouter.api.ChatRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmrouter.api.RateScope;
@@ -51,6 +52,11 @@ public final class NvidiaNimDialect extends Dialect {
     for (String n : names) {
       if (!SUPPORTED.contains(n)) body.remove(n);
     }
+  }
+
+  @Override
+  public boolean adaptsRequest(ChatRequest request, boolean dropParams) {
+    return dropParams || has(request, "max_completion_tokens");
   }
 
   /** Three probes at once, 40 rpm (the trial's limit); the catalog skips NIM's vision, retrieval and safety models. */

@@ -48,6 +48,8 @@ class DayReplayScenarioTest {
     System.out.println("llm-router: " + ours.wallTime().toMillis() + " ms wall; LiteLLM baseline: "
         + litellm.wallTime().toMillis() + " ms wall");
     System.out.println(ours.modelTable());
+    System.out.println("llm-router, oracle: " + ours.oracle().describe(3));
+    System.out.println("LiteLLM baseline, oracle: " + litellm.oracle().describe(2));
   }
 
   @Test

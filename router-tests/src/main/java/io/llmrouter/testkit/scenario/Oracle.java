@@ -138,6 +138,18 @@ public final class Oracle {
       return m;
     }
 
+    /** The avoidable failures by cause, largest first, each with up to {@code examples} example traces. */
+    public String describe(int examples) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(avoidable()).append(" of ").append(verdicts.size()).append(" failures avoidable\n");
+      byCause().entrySet().stream().filter(e -> e.getValue() > 0).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+          .forEach(e -> {
+            sb.append("- ").append(e.getKey().text()).append(": ").append(e.getValue()).append('\n');
+            for (Verdict v : examples(e.getKey(), examples)) sb.append(v.explain().indent(4));
+          });
+      return sb.toString();
+    }
+
     /** The first {@code n} avoidable verdicts of {@code cause}. */
     public List<Verdict> examples(Cause cause, int n) {
       return verdicts.stream().filter(v -> v.avoidable() && v.cause() == cause).limit(n).toList();

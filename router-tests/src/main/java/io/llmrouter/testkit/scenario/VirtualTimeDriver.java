@@ -76,12 +76,14 @@ public final class VirtualTimeDriver implements AutoCloseable {
   /** One replayed job in ordered mode: its place in the arrival order and whether it holds the run token. */
   private static final class Slot {
     final long order;
+    final Condition turn;
     Runnable body;
     boolean started;
     boolean granted;
 
-    Slot(long order) {
+    Slot(long order, Condition turn) {
       this.order = order;
+      this.turn = turn;
     }
   }
 
@@ -155,7 +157,7 @@ public final class VirtualTimeDriver implements AutoCloseable {
         mine.granted = false;
         holder = null;
         changed.signalAll();
-        while (!mine.granted) changed.await();
+        while (!mine.granted) mine.turn.await();
         return;
       }
       if (!ordered) sleeping++;
@@ -281,7 +283,7 @@ public final class VirtualTimeDriver implements AutoCloseable {
             s.started = true;
             pool.execute(s.body);
           } else {
-            changed.signalAll();
+            s.turn.signal();
           }
         }
         if (next == jobs.size() && active == 0 && nextAction == actions.size()) break;
@@ -309,7 +311,7 @@ public final class VirtualTimeDriver implements AutoCloseable {
         changed.signalAll();
         while (next < jobs.size() && at.apply(jobs.get(next)).toEpochMilli() <= now) {
           T job = jobs.get(next);
-          Slot self = new Slot(next);
+          Slot self = new Slot(next, lock.newCondition());
           self.body = () -> {
             slot.set(self);
             waited.get()[0] = 0;

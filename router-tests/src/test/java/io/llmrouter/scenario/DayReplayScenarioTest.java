@@ -53,6 +53,16 @@ class DayReplayScenarioTest {
   }
 
   @Test
+  void theSeededDayGivesExactlyTheExpectedCounts() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ours.outcomes().size() == 20_000, "exact counts are for the 20,000-request day");
+    System.out.println("llm-router: " + ExpectedDays.counts(ours));
+    System.out.println("LiteLLM baseline: " + ExpectedDays.counts(litellm));
+    assertThat(ExpectedDays.counts(ours)).as("llm-router (ExpectedDays.FULL_DAY_LLM_ROUTER)").isEqualTo(ExpectedDays.FULL_DAY_LLM_ROUTER);
+    assertThat(ExpectedDays.counts(litellm)).as("LiteLLM baseline (ExpectedDays.FULL_DAY_LITELLM_BASELINE)")
+        .isEqualTo(ExpectedDays.FULL_DAY_LITELLM_BASELINE);
+  }
+
+  @Test
   void everyRequestGotAnAnswerOrATypedFailure() {
     assertThat(ours.outcomes()).hasSize(ours.day().requests().size()).doesNotContainNull();
     // A failure is a typed router error, never a stray exception: demand exceeds the free tiers at peak.

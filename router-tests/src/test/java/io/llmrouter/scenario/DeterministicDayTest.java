@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmrouter.testkit.scenario.DayReplay;
 import io.llmrouter.testkit.scenario.DayResult;
-import io.llmrouter.testkit.scenario.Oracle;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,13 +30,14 @@ class DeterministicDayTest {
               .map(e -> e.seq() + " " + e.time() + " " + e.model() + " " + e.outcome()).toList());
       assertThat(b.rows()).as(policy + ": per-model rows").isEqualTo(a.rows());
       assertThat(firstDifference(traces(a), traces(b))).as(policy + ": traces").isEmpty();
-      assertThat(counts(b)).as(policy.name()).isEqualTo(counts(a));
+      assertThat(ExpectedDays.counts(b)).as(policy.name()).isEqualTo(ExpectedDays.counts(a));
       assertThat(b.oracle().byCause()).isEqualTo(a.oracle().byCause());
       // Not vacuous: the day is busy enough to fail some callers and to make the providers answer 429.
       assertThat(a.failed()).as(policy + " failures").isPositive();
       assertThat(a.upstream429s()).as(policy + " 429s").isPositive();
-      System.out.println(policy + ": " + counts(a) + "; avoidable by cause: " + Oracle.causes(a.oracle()) + "; "
-          + a.wallTime().toMillis() + " ms wall");
+      System.out.println(policy + ": " + ExpectedDays.counts(a) + "; " + a.wallTime().toMillis() + " ms wall");
+      assertThat(ExpectedDays.counts(a)).as(policy + ": the seeded day's counts (ExpectedDays)")
+          .isEqualTo(policy == DayReplay.Policy.LLM_ROUTER ? ExpectedDays.SHORT_DAY_LLM_ROUTER : ExpectedDays.SHORT_DAY_LITELLM_BASELINE);
     }
   }
 
@@ -62,9 +62,4 @@ class DeterministicDayTest {
         .toList();
   }
 
-  static String counts(DayResult r) {
-    return "served " + r.served() + ", first choice " + r.servedFirstChoice() + ", failed " + r.failed() + ", avoidable "
-        + r.avoidableFailures() + ", 429s " + r.upstream429s() + ", calls " + r.upstreamCalls() + ", waited " + r.callersWaited()
-        + ", wait " + r.totalWait().toMillis() + " ms";
-  }
 }

@@ -155,8 +155,7 @@ public final class VirtualTimeDriver implements AutoCloseable {
       if (mine != null) {
         // Give the run token back; the driver hands it on and, once time reached the wake-up, returns it.
         mine.granted = false;
-        holder = null;
-        changed.signalAll();
+        passToken();
         while (!mine.granted) mine.turn.await();
         return;
       }
@@ -271,21 +270,11 @@ public final class VirtualTimeDriver implements AutoCloseable {
       long target;
       lock.lock();
       try {
-        // Hand the run token to each ready request in turn; it comes back when the holder sleeps or ends.
-        while (true) {
-          while (holder != null) changed.await();
-          if (failure != null) throw new IllegalStateException("a replayed request threw", failure);
-          Slot s = ready.poll();
-          if (s == null) break;
-          holder = s;
-          s.granted = true;
-          if (!s.started) {
-            s.started = true;
-            pool.execute(s.body);
-          } else {
-            s.turn.signal();
-          }
-        }
+        // The run token goes to each ready request in turn (each holder passes it on when it sleeps or ends);
+        // it comes back here once none is ready at this instant.
+        if (holder == null) passToken();
+        while (holder != null) changed.await();
+        if (failure != null) throw new IllegalStateException("a replayed request threw", failure);
         if (next == jobs.size() && active == 0 && nextAction == actions.size()) break;
         target = Long.MAX_VALUE;
         if (next < jobs.size()) target = at.apply(jobs.get(next)).toEpochMilli();
@@ -330,8 +319,7 @@ public final class VirtualTimeDriver implements AutoCloseable {
               lock.lock();
               try {
                 active--;
-                holder = null;
-                changed.signalAll();
+                passToken();
               } finally {
                 lock.unlock();
               }
@@ -347,6 +335,24 @@ public final class VirtualTimeDriver implements AutoCloseable {
       if (progress != null) progress.accept(new Progress(done.get(), jobs.size(), clock.instant()));
     }
     if (progress != null) progress.accept(new Progress(done.get(), jobs.size(), clock.instant()));
+  }
+
+  // Ordered mode, lock held, the token free: gives it to the first ready request, or back to the driver.
+  private void passToken() {
+    Slot s = ready.poll();
+    if (s == null) {
+      holder = null;
+      changed.signalAll();
+      return;
+    }
+    holder = s;
+    s.granted = true;
+    if (!s.started) {
+      s.started = true;
+      pool.execute(s.body);
+    } else {
+      s.turn.signal();
+    }
   }
 
   /** Stops the client threads. */

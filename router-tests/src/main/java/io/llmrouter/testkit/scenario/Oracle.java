@@ -138,14 +138,26 @@ public final class Oracle {
       return m;
     }
 
-    /** The avoidable failures by cause, largest first, each with up to {@code examples} example traces. */
+    /**
+     * The avoidable failures by cause, largest first, with the groups that could have served them and up to
+     * {@code examples} example traces per cause (one per group first).
+     */
     public String describe(int examples) {
       StringBuilder sb = new StringBuilder();
       sb.append(avoidable()).append(" of ").append(verdicts.size()).append(" failures avoidable\n");
       byCause().entrySet().stream().filter(e -> e.getValue() > 0).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
           .forEach(e -> {
-            sb.append("- ").append(e.getKey().text()).append(": ").append(e.getValue()).append('\n');
-            for (Verdict v : examples(e.getKey(), examples)) sb.append(v.explain().indent(4));
+            Map<String, Long> byGroup = new java.util.TreeMap<>();
+            for (Verdict v : verdicts) if (v.avoidable() && v.cause() == e.getKey()) byGroup.merge(v.group(), 1L, Long::sum);
+            sb.append("- ").append(e.getKey().text()).append(": ").append(e.getValue()).append(" (by the group that could serve: ")
+                .append(byGroup).append(")\n");
+            // One example per group that could serve first, then more of the first groups.
+            List<Verdict> of = verdicts.stream().filter(v -> v.avoidable() && v.cause() == e.getKey()).toList();
+            List<Verdict> picked = new ArrayList<>();
+            Set<String> seen = new java.util.HashSet<>();
+            for (Verdict v : of) if (picked.size() < examples && seen.add(v.group())) picked.add(v);
+            for (Verdict v : of) if (picked.size() < examples && !picked.contains(v)) picked.add(v);
+            for (Verdict v : picked) sb.append(v.explain().indent(4));
           });
       return sb.toString();
     }

@@ -62,6 +62,20 @@ class DayReplayScenarioTest {
         .isEqualTo(ExpectedDays.FULL_DAY_LITELLM_BASELINE);
   }
 
+  /**
+   * "A probe spent a daily slot" cannot hide in the oracle's residue: every request the simulator admitted
+   * (and so charged to a window) is a caller's answered attempt. The guide's health checks list models
+   * (no quota) and a half-open probe is a caller's own request.
+   */
+  @Test
+  void everySlotTheProvidersChargedWasACallersAnsweredAttempt() {
+    for (DayResult r : List.of(ours, litellm)) {
+      long answered = r.traces().stream().flatMap(List::stream)
+          .filter(e -> e.type() == io.llmrouter.testkit.scenario.TraceEvent.Type.ATTEMPT && e.detail().startsWith("200")).count();
+      assertThat(r.events().stream().filter(SimEvent::admitted).count()).as(r.policy()).isEqualTo(answered).isEqualTo(r.served());
+    }
+  }
+
   @Test
   void everyRequestGotAnAnswerOrATypedFailure() {
     assertThat(ours.outcomes()).hasSize(ours.day().requests().size()).doesNotContainNull();

@@ -2,6 +2,7 @@ package io.llmrouter.cli;
 
 import io.llmrouter.testkit.scenario.DayReplay;
 import io.llmrouter.testkit.scenario.DayResult;
+import io.llmrouter.testkit.scenario.Oracle;
 import io.llmrouter.testkit.scenario.VirtualTimeDriver;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code llm-router demo}: replays a compressed day of agent load through the guide's config against the
  * built-in provider simulator (Groq, OpenRouter, NVIDIA NIM and a local vLLM on 127.0.0.1, with their real
- * limits, headers and errors), prints a per-model table and a one-line verdict, and compares with LiteLLM's
- * documented routing policy on the same day. No network, no keys: it never reads the environment for keys,
+ * limits, headers and errors), prints a per-model table, the oracle's avoidable failures by cause and a
+ * one-line verdict, and compares with LiteLLM's documented routing policy on the same day. The replay is
+ * deterministic: the same seed prints the same numbers every run. No network, no keys: it never reads the environment for keys,
  * so a demo never spends anyone's quota. Exit 0 when the replay ran, 1 if it could not.
  *
  * <p>Not thread-safe (one run per instance).
@@ -87,6 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.print(DayResult.comparisonTable(ours, baseline));
       }
       out.println();
+      out.println(oracleLine(ours, baseline));
       out.println(verdict(ours, baseline));
       out.flush();
       return 0;
@@ -113,14 +116,23 @@ public final class DemoCommand implements Callable<Integer> {
     return sb.toString();
   }
 
+  // The oracle's residue by cause: what the free tiers could still have served.
+  static String oracleLine(DayResult ours, DayResult baseline) {
+    String s = "Oracle (could a model of the request's chain have served it before its deadline?): llm-router's avoidable failures by "
+        + "cause: " + Oracle.causes(ours.oracle());
+    return baseline == null ? s + "." : s + "; LiteLLM baseline's: " + Oracle.causes(baseline.oracle()) + ".";
+  }
+
   static String verdict(DayResult ours, DayResult baseline) {
     long n = ours.outcomes().size();
     String s = String.format(Locale.ROOT, "Verdict: llm-router served %d of %d requests (%.1f%%), %d from their first choice, "
         + "with %d upstream 429s", ours.served(), n, 100.0 * ours.served() / n, ours.servedFirstChoice(), ours.upstream429s());
-    if (baseline == null) return s + ".";
+    s += String.format(Locale.ROOT, " (%.2f %% of %d upstream calls)", ours.upstream429Percent(), ours.upstreamCalls());
+    if (baseline == null) return s + "; avoidable failures: " + ours.avoidableFailures() + ".";
     boolean better = ours.failed() <= baseline.failed() && ours.upstream429s() <= baseline.upstream429s();
-    return s + String.format(Locale.ROOT, "; LiteLLM's policy on the same day failed %d callers and caused %d 429s (%s).",
-        baseline.failed(), baseline.upstream429s(), better ? "llm-router is ahead on both" : "llm-router is NOT ahead on both");
+    return s + String.format(Locale.ROOT, "; LiteLLM's policy on the same day failed %d callers and caused %d 429s (%s); "
+        + "avoidable failures: %d (LiteLLM baseline: %d).", baseline.failed(), baseline.upstream429s(),
+        better ? "llm-router is ahead on both" : "llm-router is NOT ahead on both", ours.avoidableFailures(), baseline.avoidableFailures());
   }
 
   /** The progress line on stderr: carriage-return updates on a terminal, a plain line per tenth otherwise. */

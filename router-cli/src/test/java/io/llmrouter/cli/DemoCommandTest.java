@@ -30,6 +30,10 @@ class DemoCommandTest {
         "| openrouter/hermes-3-405b ");
     assertThat(o).contains("LiteLLM baseline", "upstream 429s caused", "callers that got a failure");
     assertThat(o).containsPattern("Verdict: llm-router served \\d+ of 600 requests");
+    assertThat(o).contains("| avoidable failures (oracle)", "upstream 429s, % of upstream calls", "upstream calls per served request");
+    assertThat(o).containsPattern("avoidable failures: \\d+ \\(LiteLLM baseline: \\d+\\)\\.")
+        .containsPattern("Oracle \\(could a model of the request's chain have served it before its deadline\\?\\): "
+            + "llm-router's avoidable failures by cause: .+; LiteLLM baseline's: .+\\.");
     // The progress line goes to stderr (plain lines when not on a terminal), never into the table.
     assertThat(err.toString()).contains("llm-router: ", "/600 requests").contains("LiteLLM policy: ");
     assertThat(o).doesNotContain("/600 requests");
@@ -39,9 +43,18 @@ class DemoCommandTest {
   void noCompareSkipsTheBaselineAndBadInputIsAUsageError() {
     assertThat(run("demo", "--requests", "200", "--speed", "0", "--no-compare", "--no-outage")).as(err.toString()).isZero();
     assertThat(out.toString()).doesNotContain("LiteLLM baseline").doesNotContain("vLLM is down")
-        .containsPattern("Verdict: llm-router served \\d+ of 200 requests.*429s\\.");
+        .containsPattern("Verdict: llm-router served \\d+ of 200 requests.*429s \\(.* upstream calls\\); avoidable failures: \\d+\\.");
     assertThat(run("demo", "--requests", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--requests must be at least 1");
+  }
+
+  @Test
+  void theSameSeedPrintsTheSameNumbers() {
+    assertThat(run("demo", "--requests", "300", "--speed", "0", "--seed", "5", "--no-compare")).as(err.toString()).isZero();
+    String first = out.toString();
+    out.getBuffer().setLength(0);
+    assertThat(run("demo", "--requests", "300", "--speed", "0", "--seed", "5", "--no-compare")).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo(first);
   }
 
   @Test

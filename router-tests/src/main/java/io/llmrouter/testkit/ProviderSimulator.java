@@ -796,7 +796,7 @@ public final class ProviderSimulator implements AutoCloseable {
   }
 
   // Decides the answer before admission so that the quota charge equals the usage the client will see.
-  private static Wire.Plan plan(SimModel m, ChatCall c, Wire.Ctx ctx) {
+  static Wire.Plan plan(SimModel m, ChatCall c, Wire.Ctx ctx) {
     int cap = c.maxTokens > 0 ? Math.min(c.maxTokens, m.maxCompletionTokens()) : m.maxCompletionTokens();
     if (c.wantsToolCall()) {
       JsonNode tool = c.chosenTool();

@@ -48,6 +48,18 @@ class DayReplayScenarioTest {
     System.out.println("llm-router: " + ours.wallTime().toMillis() + " ms wall; LiteLLM baseline: "
         + litellm.wallTime().toMillis() + " ms wall");
     System.out.println(ours.modelTable());
+    System.out.println("llm-router, oracle: " + ours.oracle().describe(3));
+    System.out.println("LiteLLM baseline, oracle: " + litellm.oracle().describe(2));
+  }
+
+  @Test
+  void theSeededDayGivesExactlyTheExpectedCounts() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ours.outcomes().size() == 20_000, "exact counts are for the 20,000-request day");
+    System.out.println("llm-router: " + ExpectedDays.counts(ours));
+    System.out.println("LiteLLM baseline: " + ExpectedDays.counts(litellm));
+    assertThat(ExpectedDays.counts(ours)).as("llm-router (ExpectedDays.FULL_DAY_LLM_ROUTER)").isEqualTo(ExpectedDays.FULL_DAY_LLM_ROUTER);
+    assertThat(ExpectedDays.counts(litellm)).as("LiteLLM baseline (ExpectedDays.FULL_DAY_LITELLM_BASELINE)")
+        .isEqualTo(ExpectedDays.FULL_DAY_LITELLM_BASELINE);
   }
 
   @Test

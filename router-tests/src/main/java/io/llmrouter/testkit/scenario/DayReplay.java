@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
@@ -45,7 +46,10 @@ import java.util.function.Consumer;
  *
  * <p>The day starts at 06:00 UTC, so OpenRouter's free daily cap resets 18 hours in, and the local vLLM
  * is down from 13:00 to 15:00 UTC (connections refused) unless told otherwise. Each run gets a fresh
- * simulator, clock and policy, so two runs of the same replay see the same day. The guide's config is read
+ * simulator, clock and policy, so two runs of the same replay see the same day; and since requests run one
+ * at a time, in arrival order at each virtual instant (those woken from a wait at that instant included),
+ * with seeded randomness, two runs give the same calls, outcomes and counts. Every failure is then judged
+ * by the {@link Oracle} ({@link DayResult#oracle()}). The guide's config is read
  * from this package's {@code guide-config.yaml}; its {@code local/qwen} {@code api_base} is rewritten to
  * the simulator's vLLM, and every other deployment finds the simulator through the environment the
  * simulator gives ({@code GROQ_API_BASE}, fake keys, ...): the real environment is never read.
@@ -92,7 +96,10 @@ public final class DayReplay {
     this.day = AgentDay.generate(seed, requests, length);
   }
 
-  /** A builder: seed 1, 20,000 requests over 24 h from 2025-06-02T06:00Z, vLLM down 13:00-15:00, 8 threads. */
+  /**
+   * A builder: seed 1, 20,000 requests over 24 h from 2025-06-02T06:00Z, vLLM down 13:00-15:00, replayed
+   * deterministically (one request at a time, in arrival order at each instant).
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -124,7 +131,8 @@ public final class DayReplay {
             .model(SimModel.builder(SimProvider.HOSTED_VLLM, LOCAL_MODEL).contextWindow(32_768).maxCompletionTokens(32_768)
                 .ownedBy("vllm").build())
             .build().start();
-        VirtualTimeDriver driver = new VirtualTimeDriver(clock, concurrency).pace(speed)) {
+        VirtualTimeDriver driver = (concurrency == 0 ? VirtualTimeDriver.ordered(clock) : new VirtualTimeDriver(clock, concurrency))
+            .pace(speed)) {
       Map<String, String> simEnv = sim.env();
       Env env = Env.of(simEnv);
       String yaml = guideConfigYaml().replace("http://DGX_IP:8000/v1", sim.baseUrl(SimProvider.HOSTED_VLLM));
@@ -132,11 +140,15 @@ public final class DayReplay {
       ProviderClient http = OpenAiCompatibleClient.builder().clock(clock).build();
       RecordingProviderClient recording = new RecordingProviderClient(http, clock);
       ReportListener report = new ReportListener();
+      TraceRecorder traces = new TraceRecorder(clock, day.requests().size());
       List<RouterListener> all = new ArrayList<>(listeners);
       all.add(0, report);
+      all.add(1, traces);
       ChatPolicy p;
       if (policy == Policy.LLM_ROUTER) {
-        LlmRouter.Builder rb = LlmRouter.builder(config).env(env).clock(clock).sleeper(driver::sleep).providerClient(recording);
+        // A seeded random: with the ordered driver, the same seed gives the same choices every run.
+        LlmRouter.Builder rb = LlmRouter.builder(config).env(env).clock(clock).sleeper(driver::sleep).providerClient(recording)
+            .random(new SplittableRandom(seed));
         for (RouterListener l : all) rb.listener(l);
         Router router = rb.build();
         p = ChatPolicy.of("llm-router", router);
@@ -154,10 +166,13 @@ public final class DayReplay {
         driver.run(day.requests(), r -> start.plus(r.at()), r -> {
           ChatPolicy.Served served = null;
           String error = null;
+          traces.begin(r.index());
           try {
             served = p.serve(r.toChatRequest());
           } catch (LlmRouterException e) {
             error = e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+          } finally {
+            traces.end();
           }
           outcomes.set(r.index(), new DayResult.RequestOutcome(r, served, error, driver.waitedMillis(), clock.instant(),
               sim.requestCount()));
@@ -175,8 +190,9 @@ public final class DayReplay {
       }
       List<RecordingProviderClient.Call> calls = recording.calls();
       List<DayResult.ModelRow> rows = rows(config, list, calls, report);
-      return new DayResult(p.name(), day, start, from, to, config, simModels, list, calls, sim.events(), report.fallbacks(),
-          rows, Duration.ofNanos(System.nanoTime() - wallStart));
+      DayResult result = new DayResult(p.name(), day, start, from, to, config, simModels, list, calls, sim.events(),
+          report.fallbacks(), rows, traces.traces(), null, Duration.ofNanos(System.nanoTime() - wallStart));
+      return result.withOracle(Oracle.judge(result));
     }
   }
 
@@ -215,7 +231,7 @@ public final class DayReplay {
     private Instant start = Instant.parse("2025-06-02T06:00:00Z");
     private Duration outageFrom = Duration.ofHours(7);
     private Duration outageTo = Duration.ofHours(9);
-    private int concurrency = 8;
+    private int concurrency;
     private double speed;
     private Consumer<VirtualTimeDriver.Progress> progress;
     private final List<RouterListener> listeners = new ArrayList<>();
@@ -261,7 +277,12 @@ public final class DayReplay {
       return this;
     }
 
-    /** Client threads per instant (default 8). @throws IllegalArgumentException if below 1 */
+    /**
+     * Races {@code value} client threads per instant instead of the default deterministic replay (one request
+     * at a time, in arrival order: {@link VirtualTimeDriver#ordered}); counts then move between runs.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder concurrency(int value) {
       if (value < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + value);
       this.concurrency = value;

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param events the chat requests the simulator saw, in arrival order
  * @param fallbacks the fallbacks taken, in order
  * @param rows the per-model report, in config order
+ * @param traces what the policy did for each request, by index ({@link TraceEvent}s; empty lists when not recorded)
+ * @param oracle every failure judged against the simulator's ground truth ({@link Oracle}), or null when not judged
  * @param wallTime how long the replay took in real time
  */
 public record DayResult(
@@ -45,6 +47,8 @@ public record DayResult(
     List<SimEvent> events,
     List<ReportListener.Fallback> fallbacks,
     List<ModelRow> rows,
+    List<List<TraceEvent>> traces,
+    Oracle.Report oracle,
     Duration wallTime) {
 
   /**
@@ -86,6 +90,48 @@ public record DayResult(
     events = List.copyOf(events);
     fallbacks = List.copyOf(fallbacks);
     rows = List.copyOf(rows);
+    traces = List.copyOf(traces);
+  }
+
+  /** This result with {@code report} as its oracle. */
+  public DayResult withOracle(Oracle.Report report) {
+    return new DayResult(policy, day, start, outageFrom, outageTo, config, simModels, outcomes, calls, events, fallbacks, rows, traces,
+        report, wallTime);
+  }
+
+  /** Failures the oracle says some deployment of the chain could have served. @throws IllegalStateException if not judged */
+  public long avoidableFailures() {
+    if (oracle == null) throw new IllegalStateException("this day was not judged by the oracle");
+    return oracle.avoidable();
+  }
+
+  /** Upstream calls the policy made (every attempt that reached, or tried to reach, a provider). */
+  public long upstreamCalls() {
+    return calls.size();
+  }
+
+  /** Upstream 429s as a percentage of the upstream calls (0 when no call was made). */
+  public double upstream429Percent() {
+    return calls.isEmpty() ? 0 : 100.0 * upstream429s() / calls.size();
+  }
+
+  /** Upstream calls per served request (0 when none was served). */
+  public double callsPerServed() {
+    long served = served();
+    return served == 0 ? 0 : calls.size() / (double) served;
+  }
+
+  /**
+   * One line per request, by index: who served it (or the failure), the wait, when it ended and how many
+   * requests the simulator had seen by then; two runs of a deterministic day give equal lists.
+   */
+  public List<String> outcomeLog() {
+    List<String> out = new ArrayList<>(outcomes.size());
+    for (RequestOutcome o : outcomes) {
+      out.add(o.request().index() + " " + (o.ok() ? "served by " + o.served().servedGroup() + " via " + o.served().fallbacks()
+          : "failed: " + o.error()) + " waited " + o.waitedMillis() + " ms, ended " + o.finishedAt() + ", sim seq " + o.simSeqAtEnd());
+    }
+    return out;
   }
 
   /** Requests that got an answer. */
@@ -151,9 +197,25 @@ public record DayResult(
     lines.add(row("callers that got a failure", ours.failed(), baseline.failed()));
     lines.add(row("upstream 429s caused", ours.upstream429s(), baseline.upstream429s()));
     lines.add(row("upstream calls made", ours.calls.size(), baseline.calls.size()));
+    lines.add(new String[] {"upstream 429s, % of upstream calls", percent(ours.upstream429Percent()), percent(baseline.upstream429Percent())});
+    lines.add(new String[] {"upstream calls per served request", String.format(Locale.ROOT, "%.3f", ours.callsPerServed()),
+        String.format(Locale.ROOT, "%.3f", baseline.callsPerServed())});
+    if (ours.oracle != null && baseline.oracle != null) {
+      lines.add(row("avoidable failures (oracle)", ours.avoidableFailures(), baseline.avoidableFailures()));
+      Map<Oracle.Cause, Long> a = ours.oracle.byCause();
+      Map<Oracle.Cause, Long> b = baseline.oracle.byCause();
+      for (Oracle.Cause c : Oracle.Cause.values()) {
+        if (a.get(c) == 0 && b.get(c) == 0) continue;
+        lines.add(row("- avoidable: " + c.text(), a.get(c), b.get(c)));
+      }
+    }
     lines.add(row("callers that waited (retry sleeps)", ours.callersWaited(), baseline.callersWaited()));
     lines.add(new String[] {"total virtual wait", human(ours.totalWait()), human(baseline.totalWait())});
     return Tables.markdown(lines, 1);
+  }
+
+  private static String percent(double p) {
+    return String.format(Locale.ROOT, "%.2f %%", p);
   }
 
   private static String[] row(String what, long a, long b) {

@@ -24,8 +24,14 @@ import java.util.function.Consumer;
  *
  * <p>Use {@link #sleep(Duration)} as the injected sleeper of the code under test: a request that waits
  * for a rate window blocks until the driver has moved time past its wake-up, while other requests keep
- * arriving at their own instants. Within one instant at most {@code concurrency} requests run at once;
- * their relative order is up to the thread scheduler.
+ * arriving at their own instants.
+ *
+ * <p>Two modes. {@link #ordered(VirtualClock)} is deterministic: one request runs at a time, and the run
+ * token goes, at each instant, to the ready request that arrived first (arrivals of the instant and
+ * requests woken from a sleep at it alike), so the same jobs on the same code give the same calls in the
+ * same order every run. {@link #VirtualTimeDriver(VirtualClock, int)} races: within one instant at most
+ * {@code concurrency} requests run at once and their relative order is up to the thread scheduler (for
+ * tests of concurrent callers, such as a shared budget).
  *
  * <p>Thread-safety: {@link #sleep(Duration)} and {@link #waitedMillis()} may be called from any thread;
  * {@link #schedule} before {@link #run}; {@link #run} from one thread, once.
@@ -39,23 +45,45 @@ public final class VirtualTimeDriver implements AutoCloseable {
   private final int concurrency;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.wake, b.wake));
+  private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> a.wake != b.wake ? Long.compare(a.wake, b.wake)
+      : Long.compare(a.slot == null ? -1 : a.slot.order, b.slot == null ? -1 : b.slot.order));
   private final List<Action> actions = new ArrayList<>();
   private final ThreadLocal<long[]> waited = ThreadLocal.withInitial(() -> new long[1]);
   private final ExecutorService pool;
   private final AtomicInteger threadNo = new AtomicInteger();
+  private final boolean ordered;
+  private final ThreadLocal<Slot> slot = new ThreadLocal<>();
   private double speed;
   // guarded by lock
   private int active;
   private int sleeping;
   private RuntimeException failure;
+  // ordered mode, guarded by lock: the requests ready to run at this instant, by arrival; the one running
+  private final PriorityQueue<Slot> ready = new PriorityQueue<>((a, b) -> Long.compare(a.order, b.order));
+  private Slot holder;
 
   private static final class Waiter {
     final long wake;
+    final Slot slot; // ordered mode: the request that sleeps (null for a thread that is not a replayed job)
     boolean released;
 
-    Waiter(long wake) {
+    Waiter(long wake, Slot slot) {
       this.wake = wake;
+      this.slot = slot;
+    }
+  }
+
+  /** One replayed job in ordered mode: its place in the arrival order and whether it holds the run token. */
+  private static final class Slot {
+    final long order;
+    final Condition turn;
+    Runnable body;
+    boolean started;
+    boolean granted;
+
+    Slot(long order, Condition turn) {
+      this.order = order;
+      this.turn = turn;
     }
   }
 
@@ -67,10 +95,24 @@ public final class VirtualTimeDriver implements AutoCloseable {
    * @throws IllegalArgumentException if the clock is not manual or {@code concurrency < 1}
    */
   public VirtualTimeDriver(VirtualClock clock, int concurrency) {
+    this(clock, concurrency, false);
+  }
+
+  /**
+   * A deterministic driver on {@code clock}: one request at a time, in arrival order at each instant.
+   *
+   * @throws IllegalArgumentException if the clock is not manual
+   */
+  public static VirtualTimeDriver ordered(VirtualClock clock) {
+    return new VirtualTimeDriver(clock, 1, true);
+  }
+
+  private VirtualTimeDriver(VirtualClock clock, int concurrency, boolean ordered) {
     this.clock = Objects.requireNonNull(clock, "clock");
     if (!clock.isManual()) throw new IllegalArgumentException("the driver needs a manual VirtualClock");
     if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
     this.concurrency = concurrency;
+    this.ordered = ordered;
     // Waiting requests hold their thread, so the pool grows with them; runnable ones are capped by concurrency.
     this.pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "day-replay-" + threadNo.incrementAndGet());
@@ -105,11 +147,19 @@ public final class VirtualTimeDriver implements AutoCloseable {
   public void sleep(Duration amount) throws InterruptedException {
     if (amount.isZero() || amount.isNegative()) return;
     waited.get()[0] += amount.toMillis();
+    Slot mine = ordered ? slot.get() : null;
     lock.lock();
     try {
-      Waiter w = new Waiter(clock.millis() + Math.max(1, amount.toMillis()));
+      Waiter w = new Waiter(clock.millis() + Math.max(1, amount.toMillis()), mine);
       waiters.add(w);
-      sleeping++;
+      if (mine != null) {
+        // Give the run token back; the driver hands it on and, once time reached the wake-up, returns it.
+        mine.granted = false;
+        passToken();
+        while (!mine.granted) mine.turn.await();
+        return;
+      }
+      if (!ordered) sleeping++;
       changed.signalAll();
       while (!w.released) changed.await();
     } finally {
@@ -134,6 +184,10 @@ public final class VirtualTimeDriver implements AutoCloseable {
   public <T> void run(List<T> jobs, java.util.function.Function<T, Instant> at, Consumer<T> work, Consumer<Progress> progress)
       throws InterruptedException {
     actions.sort((a, b) -> a.at.compareTo(b.at));
+    if (ordered) {
+      runOrdered(jobs, at, work, progress);
+      return;
+    }
     int next = 0;
     int nextAction = 0;
     AtomicInteger done = new AtomicInteger();
@@ -205,6 +259,100 @@ public final class VirtualTimeDriver implements AutoCloseable {
       if (progress != null) progress.accept(new Progress(done.get(), jobs.size(), clock.instant()));
     }
     if (progress != null) progress.accept(new Progress(done.get(), jobs.size(), clock.instant()));
+  }
+
+  private <T> void runOrdered(List<T> jobs, java.util.function.Function<T, Instant> at, Consumer<T> work,
+      Consumer<Progress> progress) throws InterruptedException {
+    int next = 0;
+    int nextAction = 0;
+    AtomicInteger done = new AtomicInteger();
+    while (true) {
+      long target;
+      lock.lock();
+      try {
+        // The run token goes to each ready request in turn (each holder passes it on when it sleeps or ends);
+        // it comes back here once none is ready at this instant.
+        if (holder == null) passToken();
+        while (holder != null) changed.await();
+        if (failure != null) throw new IllegalStateException("a replayed request threw", failure);
+        if (next == jobs.size() && active == 0 && nextAction == actions.size()) break;
+        target = Long.MAX_VALUE;
+        if (next < jobs.size()) target = at.apply(jobs.get(next)).toEpochMilli();
+        if (nextAction < actions.size()) target = Math.min(target, actions.get(nextAction).at.toEpochMilli());
+        if (!waiters.isEmpty()) target = Math.min(target, waiters.peek().wake);
+      } finally {
+        lock.unlock();
+      }
+      long now = clock.millis();
+      if (target > now) {
+        if (speed > 0) Thread.sleep(Math.min(1_000, (long) ((target - now) / speed)));
+        clock.advance(Duration.ofMillis(target - now));
+        now = target;
+      }
+      while (nextAction < actions.size() && actions.get(nextAction).at.toEpochMilli() <= now) actions.get(nextAction++).run.run();
+      lock.lock();
+      try {
+        while (!waiters.isEmpty() && waiters.peek().wake <= now) {
+          Waiter w = waiters.poll();
+          if (w.slot != null) ready.add(w.slot);
+          else w.released = true;
+        }
+        changed.signalAll();
+        while (next < jobs.size() && at.apply(jobs.get(next)).toEpochMilli() <= now) {
+          T job = jobs.get(next);
+          Slot self = new Slot(next, lock.newCondition());
+          self.body = () -> {
+            slot.set(self);
+            waited.get()[0] = 0;
+            try {
+              work.accept(job);
+            } catch (RuntimeException e) {
+              lock.lock();
+              try {
+                if (failure == null) failure = e;
+              } finally {
+                lock.unlock();
+              }
+            } finally {
+              slot.remove();
+              done.incrementAndGet();
+              lock.lock();
+              try {
+                active--;
+                passToken();
+              } finally {
+                lock.unlock();
+              }
+            }
+          };
+          next++;
+          active++;
+          ready.add(self);
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (progress != null) progress.accept(new Progress(done.get(), jobs.size(), clock.instant()));
+    }
+    if (progress != null) progress.accept(new Progress(done.get(), jobs.size(), clock.instant()));
+  }
+
+  // Ordered mode, lock held, the token free: gives it to the first ready request, or back to the driver.
+  private void passToken() {
+    Slot s = ready.poll();
+    if (s == null) {
+      holder = null;
+      changed.signalAll();
+      return;
+    }
+    holder = s;
+    s.granted = true;
+    if (!s.started) {
+      s.started = true;
+      pool.execute(s.body);
+    } else {
+      s.turn.signal();
+    }
   }
 
   /** Stops the client threads. */

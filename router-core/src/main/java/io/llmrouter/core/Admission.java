@@ -49,8 +49,8 @@ final class Admission {
     String missing = registry.keyMissing(d);
     if (missing != null) return new Skip(Kind.MISSING_KEY, 0, "variable " + missing + " is not set", false);
     if (d.parallel == null && d.state.admitsInOneStep()) return admitInOneStep(d, rs);
-    long q = d.state.quotaUntil(now);
-    if (q != 0) return new Skip(Kind.QUOTA_EXHAUSTED, q, "provider reported remaining 0", false);
+    long q = d.state.quotaUntil(now, rs.estTokens);
+    if (q != 0) return new Skip(Kind.QUOTA_EXHAUSTED, q, "the provider's quota has no room for ~" + rs.estTokens + " tokens", false);
     CooldownPass pass = d.state.tryPass(now);
     if (!pass.passes()) {
       return new Skip(Kind.COOLING, pass.until(), pass.status() == CooldownPass.Status.PROBE_BUSY ? "half-open: probe in flight" : null, false);
@@ -76,6 +76,7 @@ final class Admission {
       }
       t.tokens = (Reservation.Granted) r;
     }
+    d.state.spendTokens(now, rs.estTokens);
     d.inFlight.incrementAndGet();
     t.apiKey = registry.key(d);
     return t;

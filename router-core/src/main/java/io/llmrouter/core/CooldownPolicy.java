@@ -57,7 +57,14 @@ final class CooldownPolicy {
     long until;
     if (e instanceof RateLimitedException r) {
       long known = clampHint(d, r, providerHint(r, now), now);
-      if (known > now) until = d.state.open(known, probe);
+      RateSignal.Window w = refusedForSize(r) ? r.rateSignal().tokens() : null;
+      if (known > now && w != null
+          && d.state.limitTokens(w.limit(), w.remaining(), w.scope() == io.llmrouter.api.RateScope.DAY ? 86_400_000L : 60_000L, now, known)) {
+        // The window had room, only not for this request: hold back what does not fit until the hint,
+        // let smaller requests spend what is left. The deployment itself is not cooling.
+        if (probe && d.state.onNeutral(true)) ended(d);
+        until = 0;
+      } else if (known > now) until = d.state.open(known, probe);
       else if (r.scope().isLong()) until = cooldownMillis > 0 ? d.state.open(now + cooldownMillis, probe) : 0;
       else until = d.state.recordFailure(now, kind.allowedFailsKey, settings.allowedFails(), kindAllowed,
           Math.min(cooldownMillis, windowMillis(r.scope())), probe);
@@ -82,6 +89,17 @@ final class CooldownPolicy {
       listeners.onCooldownStart(d.id, at, why);
     }
     return until;
+  }
+
+  /**
+   * True when {@code r} is a token window's refusal of a request larger than what the window had left, with
+   * that amount stated (Groq's "Limit 500000, Used 499983, Requested 149"): smaller requests still fit.
+   */
+  private static boolean refusedForSize(RateLimitedException r) {
+    RateSignal s = r.rateSignal();
+    RateSignal.Window w = s == null ? null : s.tokens();
+    return w != null && w.remaining() != null && w.remaining() > 0 && w.limit() != null && w.limit() > 0 && w.scope() == r.scope()
+        && (w.scope() == io.llmrouter.api.RateScope.DAY || w.scope() == io.llmrouter.api.RateScope.MINUTE);
   }
 
   /**

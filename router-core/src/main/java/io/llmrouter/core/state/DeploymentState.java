@@ -72,6 +72,33 @@ public interface DeploymentState {
    */
   HealthReport.Quota quota(long now);
 
+  /**
+   * A provider's token window (per minute or per day) refused a request that asked for more than the
+   * window had left, and said what was left ({@code remaining} of {@code limit} per {@code windowMillis},
+   * at {@code now}) and when the refused request would fit ({@code untilMillis}). Until then a request is
+   * held back until what is left, refilled continuously at {@code limit} per window (Groq's token buckets),
+   * less what was admitted since ({@link #spendTokens}), covers it; a request that fits now passes, instead
+   * of the whole deployment cooling: Groq's "Used 499983, Requested 149, try again in 22.656s" must not
+   * refuse a 12-token request that fits now.
+   *
+   * @return true when this state tracks it; false (the default) leaves the caller to cool the deployment
+   */
+  default boolean limitTokens(long limit, long remaining, long windowMillis, long now, long untilMillis) {
+    return false;
+  }
+
+  /**
+   * Epoch ms until which a request of {@code estTokens} is held back by the provider's quotas, or 0:
+   * {@link #quotaUntil(long)}, and a refused token window this state {@link #limitTokens tracks} when the
+   * request is larger than what the window has left.
+   */
+  default long quotaUntil(long now, long estTokens) {
+    return quotaUntil(now);
+  }
+
+  /** A request of {@code estTokens} was admitted at {@code now}: it spends what a tracked refused token window has left. */
+  default void spendTokens(long now, long estTokens) {}
+
   // ------------------------------------------------------------------ cooldown breaker
 
   /** Lets a request through, as the one half-open probe when a deadline has passed, or says why not. */
@@ -134,13 +161,17 @@ public interface DeploymentState {
    */
   default Gate admit(Clock clock, long estTokens) {
     long now = clock.millis();
-    long q = quotaUntil(now);
+    long q = quotaUntil(now, estTokens);
     if (q != 0) return Gate.quota(q);
     CooldownPass pass = tryPass(now);
     if (!pass.passes()) return Gate.refused(pass);
-    if (windowsUnlimited()) return new Gate(0, pass, Reservation.Granted.NO_TOKENS);
+    if (windowsUnlimited()) {
+      spendTokens(now, estTokens);
+      return new Gate(0, pass, Reservation.Granted.NO_TOKENS);
+    }
     Reservation r = reserve(clock, estTokens);
     if (r instanceof Reservation.Refused && pass.status() == CooldownPass.Status.PROBE) abortProbe();
+    if (r instanceof Reservation.Granted) spendTokens(now, estTokens);
     return new Gate(0, pass, r);
   }
 

@@ -22,6 +22,10 @@ public final class InMemoryDeploymentState implements DeploymentState {
   // Header-fed quotas: epoch ms until which the provider said nothing is left (0: no block).
   private volatile long requestQuotaUntil;
   private volatile long tokenQuotaUntil;
+  // A token window that refused a larger request: what it had left, and until when that holds.
+  private volatile long refusedTokensUntil;
+  // guarded by itself: left at the refusal, its instant, the window's limit, its length in ms, admitted since
+  private final long[] refusedTokens = new long[5];
   // The newest windows reported, for health reports (one immutable snapshot, replaced whole).
   private volatile HealthReport.Quota reported;
 
@@ -61,6 +65,12 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public void correct(Reservation.Granted grant, long actualTokens) {
+    // A tracked refused token window is charged what the call used, not its estimate (max_tokens is a cap).
+    if (refusedTokensUntil != 0 && actualTokens >= 0 && grant instanceof RateWindow.TokenEntry e) {
+      synchronized (refusedTokens) {
+        if (refusedTokensUntil != 0 && e.at >= refusedTokens[1]) refusedTokens[4] = Math.max(0, refusedTokens[4] + actualTokens - e.tokens);
+      }
+    }
     window.correct(grant, actualTokens);
   }
 
@@ -106,6 +116,47 @@ public final class InMemoryDeploymentState implements DeploymentState {
   }
 
   @Override
+  public boolean limitTokens(long limit, long remaining, long windowMillis, long now, long untilMillis) {
+    // The newest refusal wins: it reports the window as the provider counts it now.
+    synchronized (refusedTokens) {
+      refusedTokens[0] = Math.max(0, Math.min(limit, remaining));
+      refusedTokens[1] = now;
+      refusedTokens[2] = Math.max(1, limit);
+      refusedTokens[3] = Math.max(1, windowMillis);
+      refusedTokens[4] = 0;
+      refusedTokensUntil = untilMillis;
+    }
+    return true;
+  }
+
+  @Override
+  public long quotaUntil(long now, long estTokens) {
+    long q = quotaUntil(now);
+    if (q != 0) return q;
+    long u = refusedTokensUntil;
+    if (u <= now) return 0;
+    synchronized (refusedTokens) {
+      // What was left at the refusal, refilled as the window moves (limit per window, continuously), less
+      // what was admitted since: the instant this request fits, at the latest when the refused one would.
+      long left = refusedTokens[0], at = refusedTokens[1], limit = refusedTokens[2], window = refusedTokens[3], spent = refusedTokens[4];
+      double need = estTokens + spent - left;
+      if (need <= 0) return 0;
+      double fitsAfter = need * window / limit;
+      if (fitsAfter > u - at) return u;
+      long fits = at + (long) Math.ceil(fitsAfter);
+      return fits <= now ? 0 : fits;
+    }
+  }
+
+  @Override
+  public void spendTokens(long now, long estTokens) {
+    if (refusedTokensUntil <= now) return;
+    synchronized (refusedTokens) {
+      refusedTokens[4] += estTokens;
+    }
+  }
+
+  @Override
   public CooldownPass tryPass(long now) {
     return breaker.tryPass(now);
   }
@@ -137,9 +188,10 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public boolean clearCooldown(long now) {
-    boolean blocked = quotaUntil(now) > 0;
+    boolean blocked = quotaUntil(now) > 0 || refusedTokensUntil > now;
     requestQuotaUntil = 0;
     tokenQuotaUntil = 0;
+    refusedTokensUntil = 0;
     return breaker.clear(now) || blocked;
   }
 
@@ -150,7 +202,7 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public long availableAt(long now, long estTokens) {
-    long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now)));
+    long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now, estTokens)));
     return Math.max(at, window.availableAt(now, estTokens));
   }
 

@@ -162,4 +162,47 @@ class InMemoryDeploymentStateTest {
     assertThat(s.quota(now()).blockedUntil()).isNull(); // the reset passed: no block, the last windows stay
     assertThat(s.quota(now()).requests().remaining()).isZero();
   }
+
+  @Test
+  void aTokenWindowThatRefusedALargerRequestHoldsBackOnlyWhatDoesNotFitAndRefillsAsTheWindowMoves() {
+    // Groq TPD: Limit 864000 (10 a second), Used 863900, Requested 400, try again in 30 s.
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, 1_000_000L, store);
+    long until = now() + 30_000;
+    assertThat(s.limitTokens(864_000, 100, 86_400_000L, now(), until)).isTrue();
+    assertThat(s.quotaUntil(now(), 100)).as("what was left fits now").isZero();
+    assertThat(s.quotaUntil(now(), 400)).as("300 more at 10 a second").isEqualTo(now() + 30_000);
+    assertThat(s.quotaUntil(now(), 200)).isEqualTo(now() + 10_000);
+    assertThat(s.availableAt(now(), 200)).isEqualTo(now() + 10_000);
+    // a request far larger than the refused one: at the latest when the refused one would fit
+    assertThat(s.quotaUntil(now(), 50_000)).isEqualTo(until);
+    assertThat(s.coolingUntil(now())).as("the deployment itself is not cooling").isZero();
+
+    // an admission spends what is left; its actual usage replaces the estimate
+    Reservation r = s.reserve(clock, 100);
+    s.spendTokens(now(), 100);
+    assertThat(s.quotaUntil(now(), 1)).isEqualTo(now() + 100);
+    s.correct((Reservation.Granted) r, 40);
+    assertThat(s.quotaUntil(now(), 60)).isZero();
+
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(s.quotaUntil(now(), 110)).as("50 refilled").isZero();
+    clock.advance(Duration.ofSeconds(25));
+    assertThat(s.quotaUntil(now(), 50_000)).as("past the refusal's hint nothing is held back").isZero();
+    assertThat(s.quotaUntil(now())).isZero();
+  }
+
+  @Test
+  void aNewerTokenRefusalReplacesTheOlderAndAClearEndsIt() {
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    s.limitTokens(864_000, 1_000, 86_400_000L, now(), now() + 60_000);
+    s.limitTokens(864_000, 0, 86_400_000L, now(), now() + 60_000);
+    assertThat(s.quotaUntil(now(), 10)).isEqualTo(now() + 1_000);
+    assertThat(s.clearCooldown(now())).isTrue();
+    assertThat(s.quotaUntil(now(), 10)).isZero();
+    // the one-step admission applies it too
+    s.limitTokens(864_000, 5, 86_400_000L, now(), now() + 60_000);
+    assertThat(s.admit(clock, 10).quotaUntil()).isEqualTo(now() + 500);
+    assertThat(s.admit(clock, 5).quotaUntil()).isZero();
+    assertThat(s.admit(clock, 1).quotaUntil()).as("the 5 left were spent").isEqualTo(now() + 100);
+  }
 }

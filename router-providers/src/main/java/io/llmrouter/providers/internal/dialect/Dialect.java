@@ -484,8 +484,36 @@ public abstract class Dialect {
       Duration hint = bodyRetryHint(w, in.now()).orElse(null);
       if (hint != null) s = new RateSignal(s.requests(), s.tokens(), hint, s.observedAt());
     }
+    RateSignal.Window refused = refusedTokenWindow(w.message(), s.retryAt());
+    if (refused != null) s = new RateSignal(s.requests(), refused, s.retryAfter(), s.observedAt());
     return s;
   }
+
+  /**
+   * Groq's token refusals state the budget: {@code ... on tokens per day (TPD): Limit 500000, Used 499983,
+   * Requested 149. Please try again in 22.656s}. That is the token window which refused, with what was
+   * left in it: a smaller request would have been served. Digits are capped at 18 (no overflow, bounded
+   * matching); anything else, or numbers that do not explain the refusal (requested within what is left),
+   * read as absent.
+   *
+   * @param retryAt when the refused request would fit, from the message's own hint, or null
+   */
+  static RateSignal.Window refusedTokenWindow(String message, Instant retryAt) {
+    if (message == null || message.length() > 4_096) return null;
+    java.util.regex.Matcher m = TOKEN_REFUSAL.matcher(message);
+    if (!m.find()) return null;
+    long limit = Long.parseLong(m.group(2));
+    long used = Long.parseLong(m.group(3));
+    long requested = Long.parseLong(m.group(4));
+    // Numbers that do not explain the refusal (Groq once said "Used 0, Requested ~4251" of 5000) say nothing.
+    if (limit <= 0 || used < 0 || requested <= Math.max(0, limit - used)) return null;
+    RateScope scope = m.group(1).equalsIgnoreCase("TPD") ? RateScope.DAY : RateScope.MINUTE;
+    return new RateSignal.Window(limit, Math.max(0, limit - used), retryAt, scope);
+  }
+
+  private static final Pattern TOKEN_REFUSAL = Pattern.compile(
+      "\\((TPM|TPD)\\):\\s{0,4}Limit\\s{1,4}(\\d{1,18}),\\s{0,4}Used\\s{1,4}(\\d{1,18}),\\s{0,4}Requested\\s{1,4}~?(\\d{1,18})",
+      Pattern.CASE_INSENSITIVE);
 
   /**
    * A retry hint written in the body, in the order of section 14.2: OpenRouter

@@ -154,6 +154,7 @@ final class GroupRetry {
     private boolean started;
     private boolean mockRate;
     private int retries;
+    private int waits;
     private boolean owed;
     private LlmRouterException groupErr;
     private LlmRouterException last;
@@ -221,7 +222,9 @@ final class GroupRetry {
               LlmRouterException e = RouterErrors.contextTooLarge(g, rs);
               return new Failed<>(e, e, false);
             }
-            if (groupErr != null || retries >= numRetries(rs)) return failed(g, groupErr, last);
+            // Waiting for the group's own limits is not a retry of a failure: it is bounded by the deadline (and
+            // the waiting bound), not by num_retries, which counts calls that failed; num_retries 0 opts out.
+            if (groupErr != null || numRetries(rs) == 0) return failed(g, groupErr, last);
             target = none.earliest();
           } else {
             if (!groupErr.retriable() && !settings.retryPolicy().containsKey(ErrorKind.of(groupErr).retriesKey)) return failed(g, groupErr, last);
@@ -253,9 +256,9 @@ final class GroupRetry {
           // (a synchronous waiter holds its caller's thread: a server's health probes included).
           if (!waiting.tryAcquire()) throw tooManyWaiting(g, wait);
           holdsPermit = true;
-          if (!owed) retries++;
+          int attempt = owed ? retries : ++waits;
           try {
-            listeners.onRetry(rs.handle, g.name, retries, wait, groupErr != null ? groupErr : RouterErrors.noneAdmissible(g));
+            listeners.onRetry(rs.handle, g.name, attempt, wait, groupErr != null ? groupErr : RouterErrors.noneAdmissible(g));
           } catch (RuntimeException e) {
             woke();
             throw e;

@@ -13,16 +13,16 @@ final class ExpectedDays {
   private ExpectedDays() {}
 
   /** {@link DayReplayScenarioTest}: seed 7, 20,000 requests over 24 h, the local vLLM down 13:00-15:00. */
-  static final String FULL_DAY_LLM_ROUTER = "served 18619 (first choice 14340), failed 1381, avoidable 794 (cooldown outlived "
-      + "the quota: 697, too-cautious admission estimate: 16, a fallback could serve now: 19, the first group could serve now: 12, "
-      + "the first group freed within the deadline: 50), upstream calls 18953, 429s 251, callers waited 604, total wait 29679557 ms";
+  static final String FULL_DAY_LLM_ROUTER = "served 19081 (first choice 15194), failed 919, avoidable 144 (too-cautious admission estimate: 83, a "
+      + "fallback could serve now: 21, the first group could serve now: 13, the first group freed within the "
+      + "deadline: 27), upstream calls 19418, 429s 254, callers waited 718, total wait 36911537 ms";
   static final String FULL_DAY_LITELLM_BASELINE = "served 15229 (first choice 12695), failed 4771, avoidable 4592 (cooldown "
       + "outlived the quota: 4441, a fallback could serve now: 29, the first group freed within the deadline: 122), upstream calls "
       + "19699, 429s 396, callers waited 1323, total wait 14369436 ms";
 
   /** {@link DeterministicDayTest}: seed 11, 3,000 requests over 6 h, the local vLLM down from 2 h to 3 h. */
-  static final String SHORT_DAY_LLM_ROUTER = "served 2987 (first choice 2229), failed 13, avoidable 6 (too-cautious admission "
-      + "estimate: 6), upstream calls 3029, 429s 5, callers waited 35, total wait 1256064 ms";
+  static final String SHORT_DAY_LLM_ROUTER = "served 2990 (first choice 2288), failed 10, avoidable 3 (too-cautious admission estimate: 3), "
+      + "upstream calls 3036, 429s 9, callers waited 37, total wait 1240800 ms";
   static final String SHORT_DAY_LITELLM_BASELINE = "served 2978 (first choice 2218), failed 22, avoidable 15 (cooldown outlived "
       + "the quota: 7, the first group freed within the deadline: 8), upstream calls 4433, 429s 52, callers waited 455, total wait "
       + "4912083 ms";

@@ -47,8 +47,8 @@ import org.openjdk.jmh.annotations.Threads;
  *
  * <p>One deployment with rpm 1,000,000 and tpm 1,000,000,000 so nothing is refused (a refusal is the cheaper
  * path); the router clock advances 10 ms per admission, so the Redis window holds at most 6,000 entries.
- * {@code admit} (one thread, sample time) gives p50/p99 per request; {@code admit64} (64 threads,
- * throughput) gives requests/s.
+ * {@code admit} (one thread, sample time) gives p50/p99 per request; {@code admitOnly} the same without the
+ * correction; {@code admit64} (64 threads, throughput) gives requests/s.
  *
  * <p>The floor, in the same run: {@code backend=lettuce-ping} and {@code lettuce-evalsha} are a bare Lettuce
  * round trip (PING; EVALSHA of a one-line script with one key and one argument) on a connection with the
@@ -200,6 +200,20 @@ public class SharedAdmissionBenchmark {
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public Object admit() throws Exception {
     return admitOnce();
+  }
+
+  /**
+   * The admission alone, without its correction, one thread: what the caller waits for before a call
+   * (the correction is sent without waiting, but it is one more command on the connection).
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public Object admitOnly() throws Exception {
+    if (floor != null) return admitOnce();
+    Gate g = state.admit(clock, 100);
+    if (!(g.reservation() instanceof Reservation.Granted)) throw new IllegalStateException("refused: " + g);
+    return g;
   }
 
   /** The same from 64 threads at once: requests per second. */

@@ -151,15 +151,18 @@ public class SharedAdmissionBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    if (redis != null) printServerTime();
-    if (shared != null) {
-      // A measurement that fell back locally would not measure Redis: say so instead of printing a figure.
-      if (shared.localFallbacks() > 0) throw new IllegalStateException(shared.localFallbacks() + " admissions fell back locally");
-      shared.close();
+    long fallbacks = shared == null ? 0 : shared.localFallbacks();
+    try {
+      if (redis != null) printServerTime();
+    } finally {
+      // Everything is closed before a failure is reported: a thrown tearDown must not leave redis-server running.
+      if (shared != null) shared.close();
+      if (floor != null) floor.close();
+      if (floorClient != null) floorClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      if (redis != null) redis.close();
     }
-    if (floor != null) floor.close();
-    if (floorClient != null) floorClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    if (redis != null) redis.close();
+    // A measurement that fell back locally would not measure Redis: say so instead of printing a figure.
+    if (fallbacks > 0) throw new IllegalStateException(fallbacks + " admissions fell back locally");
   }
 
   // The server's own time per EVALSHA (admissions and corrections together) and per PING, from INFO commandstats.

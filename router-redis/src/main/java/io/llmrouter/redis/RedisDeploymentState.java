@@ -37,6 +37,12 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
   private static final long DAILY_TTL_MS = 2 * 86_400_000L;
   // A probe claimed by an instance that died is given up after this long (router time).
   private static final long PROBE_LEASE_MS = 120_000;
+  // The ADMIT script's constant arguments, encoded once rather than per admission.
+  private static final String MODE_ALL = Integer.toString(Scripts.MODE_ALL);
+  private static final String MODE_PASS_ONLY = Integer.toString(Scripts.MODE_PASS_ONLY);
+  private static final String MODE_RESERVE_ONLY = Integer.toString(Scripts.MODE_RESERVE_ONLY);
+  private static final String PROBE_LEASE = Long.toString(PROBE_LEASE_MS);
+  private static final String WINDOW_TTL = Long.toString(WINDOW_TTL_MS);
 
   /** A grant: the member id in Redis, the local mirror's grant (null when the local share was full) and the log entry. */
   static final class SharedGrant extends Reservation.Granted {
@@ -152,7 +158,7 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
     long now = c.millis();
     String member = nextMember();
     List<Object> r = link.eval(Script.ADMIT, admitKeys, Long.toString(now), rpmArg, tpmArg, Long.toString(estTokens), member,
-        Integer.toString(Scripts.MODE_ALL), Long.toString(PROBE_LEASE_MS), Long.toString(WINDOW_TTL_MS));
+        MODE_ALL, PROBE_LEASE, WINDOW_TTL);
     if (r == null) return localAdmit(now, estTokens, member);
     int code = ((Number) r.get(0)).intValue();
     long value = ((Number) r.get(1)).longValue();
@@ -223,7 +229,7 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
     long now = c.millis();
     String member = nextMember();
     List<Object> r = link.eval(Script.ADMIT, admitKeys, Long.toString(now), rpmArg, tpmArg, Long.toString(estTokens), member,
-        Integer.toString(Scripts.MODE_RESERVE_ONLY), Long.toString(PROBE_LEASE_MS), Long.toString(WINDOW_TTL_MS));
+        MODE_RESERVE_ONLY, PROBE_LEASE, WINDOW_TTL);
     if (r == null) {
       link.countFallback();
       Reservation lr = local.reserve(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), estTokens);
@@ -287,7 +293,7 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
   public CooldownPass tryPass(long now) {
     String member = nextMember();
     List<Object> r = link.eval(Script.ADMIT, admitKeys, Long.toString(now), rpmArg, tpmArg, "0", member,
-        Integer.toString(Scripts.MODE_PASS_ONLY), Long.toString(PROBE_LEASE_MS), Long.toString(WINDOW_TTL_MS));
+        MODE_PASS_ONLY, PROBE_LEASE, WINDOW_TTL);
     if (r == null) return local.tryPass(now);
     int code = ((Number) r.get(0)).intValue();
     long value = ((Number) r.get(1)).longValue();

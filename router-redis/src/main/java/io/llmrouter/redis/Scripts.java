@@ -87,16 +87,18 @@ final class Scripts {
       if tpm > 0 then
         sum = tonumber(redis.call('GET', KEYS[6]) or '0')
         local old = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - W)
-        if #old > 0 then
+        local evicted = #old > 0
+        if evicted then
           for _, m in ipairs(old) do
             sum = sum - tonumber(redis.call('HGET', KEYS[5], m) or '0')
             redis.call('HDEL', KEYS[5], m)
           end
           redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - W)
           if sum < 0 then sum = 0 end
-          redis.call('SET', KEYS[6], sum, 'PX', ttl)
         end
         if sum + est > tpm then
+          -- a grant writes the sum below; a refusal after an eviction writes it here
+          if evicted then redis.call('SET', KEYS[6], sum, 'PX', ttl) end
           give_back()
           if est > tpm then return {6, -1, sum} end
           local es = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')

@@ -114,6 +114,39 @@ class ChainAwareWaitingTest extends EngineTestSupport {
   }
 
   @Test
+  void waitingForTheGroupsOwnLimitsIsBoundedByTheDeadlineNotByNumRetries() {
+    // One retry allowed and a window of one request a minute. While the request waits for the slot, another
+    // caller takes it (run from inside the sleep): the request waits a second time, more than num_retries
+    // allows for failed calls, and is served within its deadline.
+    RouterConfig cfg = RouterConfig.builder().deployment(dep("g", "a").rpm(1)).numRetries(1).build();
+    java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+    Router[] self = new Router[1];
+    Router router = LlmRouter.builder(cfg).env(env).clock(clock).providerClient(provider).listener(recorder())
+        .sleeper(d -> {
+          clock.sleep(d);
+          if (taken.compareAndSet(false, true)) self[0].chat(ask("g"));
+        }).build();
+    opened.add(router);
+    self[0] = router;
+    assertThat(router.chat(ask("g")).route().deploymentId()).isEqualTo("a");
+    clock.clearSleeps();
+    Instant start = clock.instant();
+
+    assertThat(router.chat(ask("g")).route().deploymentId()).isEqualTo("a");
+
+    assertThat(clock.sleeps()).hasSize(2);
+    assertThat(Duration.between(start, clock.instant())).isEqualTo(Duration.ofSeconds(120));
+    assertThat(provider.calls()).hasSize(3);
+
+    // num_retries 0 opts out of waiting: the request fails at once with the window's reset
+    Router none = router(RouterConfig.builder().deployment(dep("g", "a").rpm(1)).numRetries(0).build());
+    assertThat(none.chat(ask("g")).route().deploymentId()).isEqualTo("a");
+    clock.clearSleeps();
+    assertThatThrownBy(() -> none.chat(ask("g"))).isInstanceOf(NoDeploymentAvailableException.class);
+    assertThat(clock.sleeps()).isEmpty();
+  }
+
+  @Test
   void theWaitingBoundStillRefusesWithTheWaitAsRetryAfter() {
     Router router = LlmRouter.builder(chain()).env(env).clock(clock).sleeper(clock::sleep).providerClient(provider)
         .listener(recorder()).maxWaiting(0).build();

@@ -186,7 +186,7 @@ final class AttemptRunner {
         e.status(), RouterErrors.describe(e), Instant.ofEpochMilli(start), Duration.ofMillis(now - start));
     rs.attempts.add(a);
     listeners.onAttemptEnd(rs.handle, a);
-    long until = cooldowns.onFailure(d, e, now, t.probe);
+    long until = cooldowns.onFailure(d, e, now, t.probe, rs.estTokens);
     Kind kind = e instanceof RateLimitedException ? Kind.RATE_LIMITED : Kind.FAILED;
     rs.reason(new Reason(g.name, d.id, kind, until > 0 ? Instant.ofEpochMilli(until) : null, RouterErrors.describe(e)));
     return new Failure<>(e);
@@ -206,7 +206,7 @@ final class AttemptRunner {
     t.release();
     if (error != null) {
       d.state.applySignal(CooldownPolicy.bounded(error.rateSignal()));
-      cooldowns.onFailure(d, error, clock.millis(), false);
+      cooldowns.onFailure(d, error, clock.millis(), false, rs.estTokens);
     }
   }
 }

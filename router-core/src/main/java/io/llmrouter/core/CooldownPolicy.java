@@ -52,14 +52,21 @@ final class CooldownPolicy {
 
   /** Applies the rules to a failure of {@code d}. @return the deadline in force when it cooled, else 0 */
   long onFailure(Deployment d, ProviderException e, long now, boolean probe) {
+    return onFailure(d, e, now, probe, 0);
+  }
+
+  /**
+   * Applies the rules to a failure of {@code d} by a request the router estimated at {@code estTokens}
+   * (0: unknown). @return the deadline in force when it cooled, else 0
+   */
+  long onFailure(Deployment d, ProviderException e, long now, boolean probe, long estTokens) {
     ErrorKind kind = ErrorKind.of(e);
     Integer kindAllowed = settings.allowedFailsPolicy().get(kind.allowedFailsKey);
     long until;
     if (e instanceof RateLimitedException r) {
       long known = clampHint(d, r, providerHint(r, now), now);
-      RateSignal.Window w = refusedForSize(r) ? r.rateSignal().tokens() : null;
-      if (known > now && w != null
-          && d.state.limitTokens(w.limit(), w.remaining(), w.scope() == io.llmrouter.api.RateScope.DAY ? 86_400_000L : 60_000L, now, known)) {
+      TokenRefusal w = known > now ? TokenRefusal.of(r.getMessage()) : null;
+      if (w != null && d.state.limitTokens(w.limit(), w.left(), w.windowMillis(), now, known, w.scale(estTokens))) {
         // The window had room, only not for this request: hold back what does not fit until the hint,
         // let smaller requests spend what is left. The deployment itself is not cooling.
         if (probe && d.state.onNeutral(true)) ended(d);
@@ -92,14 +99,39 @@ final class CooldownPolicy {
   }
 
   /**
-   * True when {@code r} is a token window's refusal of a request larger than what the window had left, with
-   * that amount stated (Groq's "Limit 500000, Used 499983, Requested 149"): smaller requests still fit.
+   * A token window's refusal of a request larger than what the window had left, as Groq states it: "on
+   * tokens per day (TPD): Limit 500000, Used 499983, Requested 149" (a request window's refusal, "(RPM)",
+   * is not one: the window that refused counts requests). Digits are capped at 18 and the message length
+   * at 4 KiB (bounded matching); numbers that do not explain the refusal (requested within what was left)
+   * read as absent.
+   *
+   * @param windowMillis how long the window takes to refill its whole limit
    */
-  private static boolean refusedForSize(RateLimitedException r) {
-    RateSignal s = r.rateSignal();
-    RateSignal.Window w = s == null ? null : s.tokens();
-    return w != null && w.remaining() != null && w.remaining() > 0 && w.limit() != null && w.limit() > 0 && w.scope() == r.scope()
-        && (w.scope() == io.llmrouter.api.RateScope.DAY || w.scope() == io.llmrouter.api.RateScope.MINUTE);
+  record TokenRefusal(long limit, long left, long requested, long windowMillis) {
+    private static final java.util.regex.Pattern PATTERN = java.util.regex.Pattern.compile(
+        "\\((TPM|TPD)\\):\\s{0,4}Limit\\s{1,4}(\\d{1,18}),\\s{0,4}Used\\s{1,4}(\\d{1,18}),\\s{0,4}Requested\\s{1,4}~?(\\d{1,18})",
+        java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    static TokenRefusal of(String message) {
+      if (message == null || message.length() > 4_096) return null;
+      java.util.regex.Matcher m = PATTERN.matcher(message);
+      if (!m.find()) return null;
+      long limit = Long.parseLong(m.group(2));
+      long used = Long.parseLong(m.group(3));
+      long requested = Long.parseLong(m.group(4));
+      long left = Math.max(0, limit - used);
+      if (limit <= 0 || requested <= left) return null;
+      return new TokenRefusal(limit, left, requested, m.group(1).equalsIgnoreCase("TPD") ? 86_400_000L : 60_000L);
+    }
+
+    /**
+     * How many of the provider's tokens one of the router's estimated tokens counts for, from the refused
+     * request ({@code requested} against the router's estimate of it), within [0.5, 64]; 1 when unknown.
+     */
+    double scale(long estTokens) {
+      if (estTokens <= 0) return 1.0;
+      return Math.max(0.5, Math.min(64.0, (double) requested / estTokens));
+    }
   }
 
   /**

@@ -203,7 +203,12 @@ final class GroupRetry {
       boolean canFallBack = chain.fallbackLeft();
       while (true) {
         long now = clock.millis();
-        if (now >= rs.deadline) return new Failed<>(groupErr != null ? groupErr : RouterErrors.deadline(rs), last, true);
+        if (now >= rs.deadline) {
+          // Out of time after waiting for the group's own limits: nothing timed out, the group had no capacity
+          // in time; say so (with when it frees), not a timeout.
+          if (groupErr == null && waits > 0) return new Failed<>(RouterErrors.noneAdmissible(g), last, true);
+          return new Failed<>(groupErr != null ? groupErr : RouterErrors.deadline(rs), last, true);
+        }
         if (mockRate) {
           mockRate = false;
           LlmRouterException e = mocks.rateLimit(g, rs);
@@ -251,7 +256,10 @@ final class GroupRetry {
           long wait = Math.max(target - now, retryAfterFloor);
           // Nothing frees within the deadline here, nor earlier in the rest of the chain: give up at once (the
           // rest of the chain is only looked at, no call and no sleep), with the nearest reset in the error.
-          if (now + wait > rs.deadline) return failed(g, groupErr, last);
+          // A wait must leave the call time to run (an attempt's timeout is what is left of the deadline):
+          // waking with milliseconds to spare only turns "no capacity in time" into a timeout.
+          long room = Math.min(AttemptRunner.MIN_ATTEMPT_MILLIS, (rs.deadline - now) / 4);
+          if (now + wait + room > rs.deadline) return failed(g, groupErr, last);
           // Beyond the bound, refuse at once with the wait as the retry hint rather than let waiters pile up
           // (a synchronous waiter holds its caller's thread: a server's health probes included).
           if (!waiting.tryAcquire()) throw tooManyWaiting(g, wait);

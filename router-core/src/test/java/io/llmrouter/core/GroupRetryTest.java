@@ -121,18 +121,29 @@ class GroupRetryTest {
   }
 
   @Test
-  void aWaitThatEndsAtTheDeadlineGivesUpWithDeadlineHit() {
+  void aWaitThatLeavesTheCallNoTimeIsNotStarted() {
+    // The hint ends exactly at the deadline: waking then would leave the retry no time to run (it could
+    // only time out), so the group gives up at once, without sleeping; the fallback may still answer.
     ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
     RequestState rs = f.request("g");
     assertThat(rs.deadline - f.now()).isEqualTo(60_000);
     RateLimitedException e = rateLimited("a", Duration.ofSeconds(60));
     f.provider.fail("a", e);
     GroupRetry.Failed<ChatResponse> out = failed(serve(g, rs, false));
-    assertThat(out.deadlineHit()).isTrue();
+    assertThat(out.deadlineHit()).isFalse();
     assertThat(out.error()).isInstanceOf(RateLimitedException.class);
     assertThat(out.error().getMessage()).isEqualTo("429 a");
-    assertThat(f.clock.sleeps()).containsExactly(Duration.ofSeconds(60));
+    assertThat(f.clock.sleeps()).isEmpty();
     assertThat(f.provider.callsTo("a")).isEqualTo(1);
+  }
+
+  @Test
+  void aWaitThatLeavesTheCallASecondIsTaken() {
+    ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
+    f.provider.fail("a", rateLimited("a", Duration.ofSeconds(59)));
+    assertThat(serve(g, f.request("g"), false)).isInstanceOf(AttemptRunner.Success.class);
+    assertThat(f.clock.sleeps()).containsExactly(Duration.ofSeconds(59));
+    assertThat(f.provider.callsTo("a")).isEqualTo(2);
   }
 
   @Test

@@ -81,9 +81,11 @@ public interface DeploymentState {
    * of the whole deployment cooling: Groq's "Used 499983, Requested 149, try again in 22.656s" must not
    * refuse a 12-token request that fits now.
    *
+   * @param scale how many of the provider's tokens one estimated token of a request counts for (the refused
+   *     request's count by the provider against the router's estimate of it)
    * @return true when this state tracks it; false (the default) leaves the caller to cool the deployment
    */
-  default boolean limitTokens(long limit, long remaining, long windowMillis, long now, long untilMillis) {
+  default boolean limitTokens(long limit, long remaining, long windowMillis, long now, long untilMillis, double scale) {
     return false;
   }
 

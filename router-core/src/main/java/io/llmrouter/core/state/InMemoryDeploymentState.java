@@ -26,6 +26,8 @@ public final class InMemoryDeploymentState implements DeploymentState {
   private volatile long refusedTokensUntil;
   // guarded by itself: left at the refusal, its instant, the window's limit, its length in ms, admitted since
   private final long[] refusedTokens = new long[5];
+  // guarded by refusedTokens: the provider's tokens per estimated token, from the refused request
+  private double refusedScale = 1.0;
   // The newest windows reported, for health reports (one immutable snapshot, replaced whole).
   private volatile HealthReport.Quota reported;
 
@@ -116,9 +118,10 @@ public final class InMemoryDeploymentState implements DeploymentState {
   }
 
   @Override
-  public boolean limitTokens(long limit, long remaining, long windowMillis, long now, long untilMillis) {
+  public boolean limitTokens(long limit, long remaining, long windowMillis, long now, long untilMillis, double scale) {
     // The newest refusal wins: it reports the window as the provider counts it now.
     synchronized (refusedTokens) {
+      refusedScale = scale > 0 && Double.isFinite(scale) ? scale : 1.0;
       refusedTokens[0] = Math.max(0, Math.min(limit, remaining));
       refusedTokens[1] = now;
       refusedTokens[2] = Math.max(1, limit);
@@ -139,7 +142,7 @@ public final class InMemoryDeploymentState implements DeploymentState {
       // What was left at the refusal, refilled as the window moves (limit per window, continuously), less
       // what was admitted since: the instant this request fits, at the latest when the refused one would.
       long left = refusedTokens[0], at = refusedTokens[1], limit = refusedTokens[2], window = refusedTokens[3], spent = refusedTokens[4];
-      double need = estTokens + spent - left;
+      double need = Math.ceil(estTokens * refusedScale) + spent - left;
       if (need <= 0) return 0;
       double fitsAfter = need * window / limit;
       if (fitsAfter > u - at) return u;

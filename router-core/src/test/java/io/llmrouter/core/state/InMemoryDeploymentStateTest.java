@@ -168,7 +168,7 @@ class InMemoryDeploymentStateTest {
     // Groq TPD: Limit 864000 (10 a second), Used 863900, Requested 400, try again in 30 s.
     InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, 1_000_000L, store);
     long until = now() + 30_000;
-    assertThat(s.limitTokens(864_000, 100, 86_400_000L, now(), until)).isTrue();
+    assertThat(s.limitTokens(864_000, 100, 86_400_000L, now(), until, 1.0)).isTrue();
     assertThat(s.quotaUntil(now(), 100)).as("what was left fits now").isZero();
     assertThat(s.quotaUntil(now(), 400)).as("300 more at 10 a second").isEqualTo(now() + 30_000);
     assertThat(s.quotaUntil(now(), 200)).isEqualTo(now() + 10_000);
@@ -194,15 +194,25 @@ class InMemoryDeploymentStateTest {
   @Test
   void aNewerTokenRefusalReplacesTheOlderAndAClearEndsIt() {
     InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
-    s.limitTokens(864_000, 1_000, 86_400_000L, now(), now() + 60_000);
-    s.limitTokens(864_000, 0, 86_400_000L, now(), now() + 60_000);
+    s.limitTokens(864_000, 1_000, 86_400_000L, now(), now() + 60_000, 1.0);
+    s.limitTokens(864_000, 0, 86_400_000L, now(), now() + 60_000, 1.0);
     assertThat(s.quotaUntil(now(), 10)).isEqualTo(now() + 1_000);
     assertThat(s.clearCooldown(now())).isTrue();
     assertThat(s.quotaUntil(now(), 10)).isZero();
     // the one-step admission applies it too
-    s.limitTokens(864_000, 5, 86_400_000L, now(), now() + 60_000);
+    s.limitTokens(864_000, 5, 86_400_000L, now(), now() + 60_000, 1.0);
     assertThat(s.admit(clock, 10).quotaUntil()).isEqualTo(now() + 500);
     assertThat(s.admit(clock, 5).quotaUntil()).isZero();
     assertThat(s.admit(clock, 1).quotaUntil()).as("the 5 left were spent").isEqualTo(now() + 100);
+  }
+
+  @Test
+  void aRefusedRequestCountedLargerByTheProviderScalesWhatLaterRequestsNeed() {
+    // The provider counted the refused request as 4x the router's estimate (max_tokens reserved, say):
+    // a request of 30 estimated tokens needs 120 of what is left.
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    s.limitTokens(864_000, 100, 86_400_000L, now(), now() + 60_000, 4.0);
+    assertThat(s.quotaUntil(now(), 25)).isZero();
+    assertThat(s.quotaUntil(now(), 30)).as("20 more at 10 a second").isEqualTo(now() + 2_000);
   }
 }

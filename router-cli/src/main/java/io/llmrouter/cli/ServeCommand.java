@@ -273,6 +273,7 @@ public final class ServeCommand implements Callable<Integer> {
     LOG.info("listening on {} after {} ms; status page at /ui, metrics at /metrics{}", s.baseUri(), (System.nanoTime() - t0) / 1_000_000,
         metricsPublic ? " (public)" : "");
     started.countDown();
+    metrics.bindJvmInBackground();
     try {
       stopRequested.await();
     } catch (InterruptedException e) {

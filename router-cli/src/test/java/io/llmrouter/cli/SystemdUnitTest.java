@@ -38,6 +38,21 @@ class SystemdUnitTest {
   }
 
   @Test
+  void execStartRunsTheJvmWithTheLaunchersOptionsAndTheInstalledArchive() throws Exception {
+    String unit = Files.readString(UNIT).replace("\\\n", " ");
+    String execStart = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+    List<String> words = Arrays.asList(execStart.substring("ExecStart=".length()).trim().split("\\s+"));
+    List<String> jvm = words.subList(1, words.indexOf("-jar"));
+    List<String> expected = new ArrayList<>(List.of("-XX:+ExitOnOutOfMemoryError"));
+    for (String line : Files.readAllLines(Path.of("llm-router.jvm.options"))) {
+      String t = line.strip();
+      if (!t.isEmpty() && !t.startsWith("#")) expected.add(t);
+    }
+    expected.add("-XX:SharedArchiveFile=/opt/llm-router/llm-router.jsa");
+    assertThat(jvm).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void execStartIsAServeCommandLineThisVersionAccepts() throws Exception {
     String unit = Files.readString(UNIT).replace("\\\n", " ");
     String execStart = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();

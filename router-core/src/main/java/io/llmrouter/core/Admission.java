@@ -1,6 +1,7 @@
 package io.llmrouter.core;
 
 import io.llmrouter.api.NoDeploymentAvailableException.Kind;
+import io.llmrouter.api.spi.Secret;
 import io.llmrouter.core.config.RouterSettings;
 import io.llmrouter.core.state.CooldownPass;
 import io.llmrouter.core.state.Gate;
@@ -46,9 +47,14 @@ final class Admission {
     if (preCallChecks && max != null && rs.promptTokens > max) {
       return new Skip(Kind.CONTEXT_TOO_SMALL, 0, "~" + rs.promptTokens + " prompt tokens > max_input_tokens " + max, true);
     }
-    String missing = registry.keyMissing(d);
-    if (missing != null) return new Skip(Kind.MISSING_KEY, 0, "variable " + missing + " is not set", false);
-    if (d.parallel == null && d.state.admitsInOneStep()) return admitInOneStep(d, rs);
+    // One read of the environment when the key is there (the usual case); only without one is it asked
+    // whether one is needed (and which variable is missing).
+    Secret key = registry.key(d);
+    if (key == null) {
+      String missing = registry.keyMissing(d);
+      if (missing != null) return new Skip(Kind.MISSING_KEY, 0, "variable " + missing + " is not set", false);
+    }
+    if (d.parallel == null && d.state.admitsInOneStep()) return admitInOneStep(d, rs, key);
     long q = d.state.quotaUntil(now, rs.estTokens);
     if (q != 0) return new Skip(Kind.QUOTA_EXHAUSTED, q, "the provider's quota has no room for ~" + rs.estTokens + " tokens", false);
     CooldownPass pass = d.state.tryPass(now);
@@ -78,14 +84,14 @@ final class Admission {
     }
     d.state.spendTokens(now, rs.estTokens);
     d.inFlight.incrementAndGet();
-    t.apiKey = registry.key(d);
+    t.apiKey = key;
     return t;
   }
 
   // A shared state answers quota, breaker and windows in one atomic step (one Redis round trip), and gives
   // a claimed probe back itself when the windows refuse. Only without max_parallel_requests: the permit is
   // taken between the breaker and the windows, which one step cannot interleave.
-  private Decision admitInOneStep(Deployment d, RequestState rs) {
+  private Decision admitInOneStep(Deployment d, RequestState rs, Secret key) {
     Gate g = d.state.admit(clock, rs.estTokens);
     if (g.quotaUntil() != 0) return new Skip(Kind.QUOTA_EXHAUSTED, g.quotaUntil(), "provider reported remaining 0", false);
     CooldownPass pass = g.pass();
@@ -97,7 +103,7 @@ final class Admission {
     t.probe = pass.status() == CooldownPass.Status.PROBE;
     if (!d.state.windowsUnlimited()) t.tokens = (Reservation.Granted) g.reservation();
     d.inFlight.incrementAndGet();
-    t.apiKey = registry.key(d);
+    t.apiKey = key;
     return t;
   }
 

@@ -60,7 +60,7 @@ final class RequestState {
   /** @param maxClientTimeoutSeconds the cap on the request's own {@code timeout} (not on the default) */
   RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds, double maxClientTimeoutSeconds) {
     this(handle, original.model(), original.timeout(), original.extra(), original.fallbacks(),
-        Boolean.TRUE.equals(original.disableFallbacks()), original, original.withoutRouterFields(), null,
+        Boolean.TRUE.equals(original.disableFallbacks()), original, upstreamOf(original), null,
         estimatePromptTokens(original), completionCap(original), now, defaultTimeoutSeconds, maxClientTimeoutSeconds);
   }
 
@@ -108,6 +108,13 @@ final class RequestState {
     this.estTokens = promptTokens + completionTokens;
     this.upstream = upstream;
     this.embedding = embedding;
+  }
+
+  // The request as it goes upstream. Most requests carry no extra field and none of the typed router fields:
+  // they go as they are, without walking an empty map (withoutRouterFields returns the same request then).
+  private static ChatRequest upstreamOf(ChatRequest r) {
+    if (r.extra().isEmpty() && r.fallbacks() == null && r.disableFallbacks() == null && r.timeout() == null) return r;
+    return r.withoutRouterFields();
   }
 
   /** True for an embeddings request ({@link #embedding} set, no chat request). */

@@ -776,9 +776,24 @@ final class RouterEngine implements Router {
     }
   }
 
-  private static Route routeOf(RequestState rs, Deployment d, Map<String, String> headers) {
-    return new Route(rs.requested, d.group, d.id, d.config.provider(), d.config.providerModel(), SafeUrls.redact(d.effectiveApiBase),
+  private Route routeOf(RequestState rs, Deployment d, Map<String, String> headers) {
+    return new Route(rs.requested, d.group, d.id, d.config.provider(), d.config.providerModel(), redactedBase(d),
         rs.attempts, rs.fallbacksSoFar(), ErrorContext.redact(headers));
+  }
+
+  // Each deployment's base URL as a Route shows it, redacted once rather than parsed on every request (it
+  // was about a twentieth of a routed call in RouterOverheadBenchmark). Keyed by the deployment object: a
+  // reload builds new deployments, and the old keys go with the old engine.
+  private final Map<Deployment, String> redactedBases = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private String redactedBase(Deployment d) {
+    if (d.effectiveApiBase == null) return null;
+    String r = redactedBases.get(d);
+    if (r == null) {
+      r = SafeUrls.redact(d.effectiveApiBase);
+      if (r != null) redactedBases.put(d, r);
+    }
+    return r;
   }
 
   static boolean hasContent(ChatChunk c) {

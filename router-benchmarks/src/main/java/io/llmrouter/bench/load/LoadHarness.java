@@ -80,13 +80,15 @@ public final class LoadHarness {
    * @param inprocessRequests measured requests per path (bare OkHttp, router.chat) and round
    * @param startups start-ups measured per process kind
    * @param serveJar the CLI jar to spawn for serve, or null to run {@code io.llmrouter.cli.Main} on this class path
+   * @param launcher the launcher script that starts {@code serveJar} (the repository's {@code llm-router}: its
+   *     JVM options file and class-data archive), or null to start it with a bare {@code java -jar}
    * @param jvmArgs JVM options for both child processes
    * @param serveJvmArgs extra JVM options for serve only (a JFR recording, say)
    * @param phases the phases to run, a subset of {@link #PHASES}
    * @param out where to write the Markdown report (temp file + atomic move), or null
    */
   public record Options(int rounds, int warmup, int c1Requests, int clients, int perClient20, int perClient0,
-      int streamRequests, int inprocessRequests, int startups, Path serveJar, List<String> jvmArgs,
+      int streamRequests, int inprocessRequests, int startups, Path serveJar, Path launcher, List<String> jvmArgs,
       List<String> serveJvmArgs, Set<String> phases, Path out) {
     /** Checks every size. */
     public Options {
@@ -109,17 +111,46 @@ public final class LoadHarness {
         throw new IllegalArgumentException("--serve-jar: no such file " + serveJar
             + " (build it with mvn -q -B -pl router-cli -am package -DskipTests)");
       }
+      if (launcher != null) {
+        if (serveJar == null) throw new IllegalArgumentException("--launcher needs --serve-jar (the jar it starts)");
+        if (!Files.isRegularFile(launcher)) throw new IllegalArgumentException("--launcher: no such file " + launcher);
+        for (String a : serveJvmArgsAndJvmArgs(jvmArgs, serveJvmArgs)) {
+          if (a.isBlank() || a.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("--jvm-arg / --serve-jvm-arg: \"" + a + "\" holds a space; the launcher "
+                + "takes extra options as one space-separated LLM_ROUTER_JAVA_OPTS");
+          }
+        }
+      }
+    }
+
+    private static List<String> serveJvmArgsAndJvmArgs(List<String> jvmArgs, List<String> serveJvmArgs) {
+      List<String> all = new ArrayList<>(jvmArgs);
+      all.addAll(serveJvmArgs);
+      return all;
+    }
+
+    /**
+     * The launcher that belongs to {@code serveJar} when it sits where the build puts it
+     * ({@code <root>/router-cli/target/llm-router.jar} next to {@code <root>/llm-router}), else null.
+     */
+    static Path launcherBeside(Path serveJar) {
+      Path target = serveJar.toAbsolutePath().normalize().getParent();
+      Path module = target == null ? null : target.getParent();
+      Path root = module == null ? null : module.getParent();
+      Path launcher = root == null ? null : root.resolve("llm-router");
+      return launcher != null && Files.isRegularFile(launcher) ? launcher : null;
     }
 
     /** The full run: 5 rounds, 5,000 requests at concurrency 1 after 2,000 of warm-up, 64 clients. */
     public static Options full() {
-      return new Options(5, 2000, 5000, 64, 150, 500, 2000, 5000, 3, null, List.of(), List.of(),
+      return new Options(5, 2000, 5000, 64, 150, 500, 2000, 5000, 3, null, null, List.of(), List.of(),
           Set.copyOf(PHASES), null);
     }
 
     /** A few seconds' worth: every phase and figure, small sizes, 2 rounds. */
     public static Options quick() {
-      return new Options(2, 100, 300, 16, 10, 20, 100, 300, 1, null, List.of(), List.of(), Set.copyOf(PHASES), null);
+      return new Options(2, 100, 300, 16, 10, 20, 100, 300, 1, null, null, List.of(), List.of(), Set.copyOf(PHASES),
+          null);
     }
 
     private static void positive(String name, int v) {
@@ -155,7 +186,7 @@ public final class LoadHarness {
     return String.join("\n",
         "Usage: LoadHarness [--quick] [--rounds N] [--warmup N] [--c1-requests N] [--clients N]",
         "         [--per-client-20ms N] [--per-client-0ms N] [--stream-requests N] [--inprocess-requests N]",
-        "         [--startups N] [--serve-jar FILE] [--jvm-arg ARG]... [--serve-jvm-arg ARG]...",
+        "         [--startups N] [--serve-jar FILE [--launcher FILE|none]] [--jvm-arg ARG]... [--serve-jvm-arg ARG]...",
         "         [--phases c1,stream,c64-20,c64-0,inprocess,startup] [--out FILE]",
         "Full defaults: 5 rounds, warm-up 2000, 5000 at c1, 64 clients x 150 (20 ms) / 500 (0 ms),",
         "2000 streams, 5000 in-process, 3 start-ups. --quick: a few seconds, every figure.");
@@ -174,6 +205,7 @@ public final class LoadHarness {
     int pc20 = base.perClient20(), pc0 = base.perClient0(), streams = base.streamRequests();
     int inproc = base.inprocessRequests(), startups = base.startups();
     Path serveJar = null, out = null;
+    String launcher = null;
     List<String> jvm = new ArrayList<>(), serveJvm = new ArrayList<>();
     Set<String> phases = new LinkedHashSet<>(PHASES);
     for (int i = 0; i < args.length; i++) {
@@ -191,6 +223,7 @@ public final class LoadHarness {
         case "--inprocess-requests" -> inproc = intValue(args, ++i, a);
         case "--startups" -> startups = intValue(args, ++i, a);
         case "--serve-jar" -> serveJar = Path.of(value(args, ++i, a));
+        case "--launcher" -> launcher = value(args, ++i, a);
         case "--jvm-arg" -> jvm.add(value(args, ++i, a));
         case "--serve-jvm-arg" -> serveJvm.add(value(args, ++i, a));
         case "--out" -> out = Path.of(value(args, ++i, a));
@@ -201,8 +234,10 @@ public final class LoadHarness {
         default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
       }
     }
-    return new Options(rounds, warmup, c1, clients, pc20, pc0, streams, inproc, startups, serveJar, jvm, serveJvm,
-        phases, out);
+    Path launcherPath = launcher == null ? (serveJar == null ? null : Options.launcherBeside(serveJar))
+        : launcher.equals("none") ? null : Path.of(launcher);
+    return new Options(rounds, warmup, c1, clients, pc20, pc0, streams, inproc, startups, serveJar, launcherPath, jvm,
+        serveJvm, phases, out);
   }
 
   private static String value(String[] args, int i, String name) {
@@ -243,8 +278,11 @@ public final class LoadHarness {
       Files.writeString(config, guideShapedConfig(mock.baseUrl()));
       ChildProcess reference = ChildProcess.start("reference", referenceCommand(o, mock.baseUrl()), work, Map.of());
       children.add(reference);
-      ChildProcess serve = ChildProcess.start("serve", serveCommand(o, config), work, DUMMY_KEYS);
+      if (o.launcher() != null) prepareLauncher(o, work);
+      boolean launched = o.launcher() != null;
+      ChildProcess serve = ChildProcess.start("serve", serveCommand(o, config), work, serveEnv(o, launched));
       children.add(serve);
+      report.note("serve's command line: " + serve.commandLine());
       if (o.phases().contains("startup")) {
         report.add("startup.reference.ready_ms", "ms", "reference: process start to /health/readiness 200", reference.readyMillis());
         report.add("startup.serve.ready_ms", "ms", "serve: process start to /health/readiness 200", serve.readyMillis());
@@ -275,15 +313,30 @@ public final class LoadHarness {
       reference.stop();
       serve.stop();
       if (o.phases().contains("startup")) {
-        for (int i = 1; i < o.startups(); i++) {
-          ChildProcess r = ChildProcess.start("reference", referenceCommand(o, mock.baseUrl()), work, Map.of());
-          children.add(r);
-          report.add("startup.reference.ready_ms", "ms", "", r.readyMillis());
-          r.stop();
-          ChildProcess s = ChildProcess.start("serve", serveCommand(o, config), work, DUMMY_KEYS);
-          children.add(s);
-          report.add("startup.serve.ready_ms", "ms", "", s.readyMillis());
-          s.stop();
+        // The first start of each was measured before the load; the baseline in the same run is the same jar
+        // started bare (java -jar, none of the launcher's options, no archive), interleaved with the others.
+        for (int i = 0; i < o.startups(); i++) {
+          if (i > 0) {
+            ChildProcess r = ChildProcess.start("reference", referenceCommand(o, mock.baseUrl()), work, Map.of());
+            children.add(r);
+            report.add("startup.reference.ready_ms", "ms", "", r.readyMillis());
+            r.stop();
+            ChildProcess s = ChildProcess.start("serve", serveCommand(o, config), work, serveEnv(o, launched));
+            children.add(s);
+            report.add("startup.serve.ready_ms", "ms", "", s.readyMillis());
+            s.stop();
+          }
+          if (launched) {
+            ChildProcess b = ChildProcess.start("serve-bare", serveCommand(o, config, false), work, DUMMY_KEYS);
+            children.add(b);
+            report.add("startup.serve_bare.ready_ms", "ms", "serve as bare java -jar (no launcher options, no archive)",
+                b.readyMillis());
+            b.stop();
+          }
+        }
+        if (launched) {
+          report.add("startup.serve.vs_bare", "x", "serve through the launcher / bare java -jar (medians)",
+              report.row("startup.serve.ready_ms").median() / report.row("startup.serve_bare.ready_ms").median());
         }
       }
       report.note("mock upstream chat requests answered: " + mock.chatRequests());
@@ -295,7 +348,8 @@ public final class LoadHarness {
     report.note(String.format("sizes: %d rounds; warm-up %d; c1 %d requests; %d clients x %d (20 ms) / %d (0 ms); "
             + "%d streams; %d in-process; %d start-ups; serve from %s", o.rounds(), o.warmup(), o.c1Requests(),
         o.clients(), o.perClient20(), o.perClient0(), o.streamRequests(), o.inprocessRequests(), o.startups(),
-        o.serveJar() == null ? "this class path (io.llmrouter.cli.Main, slf4j-nop: no access log)" : o.serveJar()));
+        o.serveJar() == null ? "this class path (io.llmrouter.cli.Main, slf4j-nop: no access log)"
+            : o.serveJar() + (o.launcher() == null ? " as bare java -jar" : " through the launcher " + o.launcher())));
     report.note("machine: " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the JVM, Java "
         + System.getProperty("java.version") + "; mock and load generator share this JVM");
     if (o.out() != null) writeAtomically(o.out(), report.markdown());
@@ -521,7 +575,20 @@ public final class LoadHarness {
   }
 
   private static List<String> serveCommand(Options o, Path config) {
+    return serveCommand(o, config, o.launcher() != null);
+  }
+
+  /**
+   * serve's command line: through the launcher (which adds its options file and the class-data archive and
+   * gets this run's extra options from {@link #launcherEnv}), or a bare {@code java} with only this run's options.
+   */
+  private static List<String> serveCommand(Options o, Path config, boolean throughLauncher) {
     List<String> cmd = new ArrayList<>();
+    if (throughLauncher) {
+      cmd.addAll(List.of("bash", o.launcher().toString()));
+      cmd.addAll(List.of("serve", "--config", config.toString(), "--no-state-file", "--shutdown-grace", "1", "--port"));
+      return cmd;
+    }
     cmd.add(javaBinary());
     cmd.addAll(o.jvmArgs());
     cmd.addAll(o.serveJvmArgs());
@@ -532,6 +599,34 @@ public final class LoadHarness {
     }
     cmd.addAll(List.of("serve", "--config", config.toString(), "--no-state-file", "--shutdown-grace", "1", "--port"));
     return cmd;
+  }
+
+  /** serve's environment: the placeholder keys, and for the launcher the jar to start and the extra options. */
+  private static Map<String, String> serveEnv(Options o, boolean throughLauncher) {
+    Map<String, String> env = new java.util.HashMap<>(DUMMY_KEYS);
+    if (throughLauncher) {
+      env.put("LLM_ROUTER_JAR", o.serveJar().toAbsolutePath().toString());
+      env.put("LLM_ROUTER_JAVA_OPTS", String.join(" ", Options.serveJvmArgsAndJvmArgs(o.jvmArgs(), o.serveJvmArgs())));
+      // The launcher finds java on the PATH: put this JVM's first, so both paths run the same JDK.
+      env.put("PATH", Path.of(javaBinary()).getParent() + java.io.File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+    }
+    return env;
+  }
+
+  /**
+   * Runs the launcher once with {@code --version} before anything is measured: it writes the class-data
+   * archive now if the jar has none or a stale one, so no measured start-up pays for writing it.
+   */
+  private static void prepareLauncher(Options o, Path work) throws IOException, InterruptedException {
+    Path log = Files.createTempFile(work, "launcher-", ".log");
+    ProcessBuilder pb = new ProcessBuilder("bash", o.launcher().toString(), "--version").redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().putAll(serveEnv(o, true));
+    Process p = pb.start();
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException("the launcher " + o.launcher() + " --version failed: " + Files.readString(log));
+    }
   }
 
   private static String javaBinary() {
@@ -599,6 +694,16 @@ public final class LoadHarness {
 
     double readyMillis() {
       return readyMillis;
+    }
+
+    /** The command line the process runs now (after the launcher's exec: the JVM's), from /proc. */
+    String commandLine() {
+      try {
+        return new String(Files.readAllBytes(Path.of("/proc/" + process.pid() + "/cmdline")), StandardCharsets.UTF_8)
+            .replace('\0', ' ').trim();
+      } catch (IOException e) {
+        return "(unreadable: " + e.getMessage() + ")";
+      }
     }
 
     /** User + system CPU time so far, from /proc/<pid>/stat (clock-tick resolution). */

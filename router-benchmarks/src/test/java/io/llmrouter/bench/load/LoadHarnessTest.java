@@ -88,6 +88,24 @@ class LoadHarnessTest {
   }
 
   @Test
+  void aServeJarWhereTheBuildPutsItIsStartedThroughTheLauncherBesideIt() throws Exception {
+    Path jar = Files.createDirectories(dir.resolve("repo/router-cli/target")).resolve("llm-router.jar");
+    Files.writeString(jar, "jar");
+    assertThat(LoadHarness.parse(new String[] {"--serve-jar", jar.toString()}).launcher()).isNull();
+
+    Path launcher = Files.writeString(dir.resolve("repo/llm-router"), "#!/bin/bash\n");
+    assertThat(LoadHarness.parse(new String[] {"--serve-jar", jar.toString()}).launcher()).isEqualTo(launcher);
+    assertThat(LoadHarness.parse(new String[] {"--serve-jar", jar.toString(), "--launcher", "none"}).launcher()).isNull();
+    assertThatThrownBy(() -> LoadHarness.parse(new String[] {"--launcher", launcher.toString()}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--launcher needs --serve-jar");
+    assertThatThrownBy(() -> LoadHarness.parse(new String[] {"--serve-jar", jar.toString(), "--launcher",
+        dir.resolve("nowhere").toString()})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--launcher");
+    // The launcher takes extra JVM options as one space-separated variable: an option with a space is refused.
+    assertThatThrownBy(() -> LoadHarness.parse(new String[] {"--serve-jar", jar.toString(), "--serve-jvm-arg", "-Da=b c"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-Da=b c");
+  }
+
+  @Test
   void streamContentDetectionSkipsTheRoleOnlyChunk() {
     assertThat(LoadHarness.hasContent("data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}")).isFalse();
     assertThat(LoadHarness.hasContent("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}")).isTrue();

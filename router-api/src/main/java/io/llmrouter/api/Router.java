@@ -129,6 +129,21 @@ public interface Router extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getName() + " does not implement embed");
   }
 
+  /**
+   * Creates embeddings without blocking the caller: as {@link #embed(EmbeddingRequest)}, but the future
+   * completes with the answer (or fails with the exception {@code embed} would throw). While the request
+   * waits for capacity it holds no thread in the router built by {@code LlmRouter}, as for
+   * {@link #chatAsync}. Cancelling the future ends a waiting request.
+   *
+   * <p>The default implementation runs {@link #embed(EmbeddingRequest)} on the common pool, so that
+   * {@code Router} implementations written before it existed still compile.
+   *
+   * @throws LlmRouterException at once when the router is closed or its executor refuses more work
+   */
+  default CompletableFuture<EmbeddingResponse> embedAsync(EmbeddingRequest request) {
+    return CompletableFuture.supplyAsync(() -> embed(request));
+  }
+
   /** The configured model groups, in configuration order, with their availability now. */
   List<ModelGroupStatus> modelGroups();
 

@@ -342,6 +342,20 @@ public final class ReloadableRouter implements Router {
   }
 
   @Override
+  public CompletableFuture<io.llmrouter.api.EmbeddingResponse> embedAsync(io.llmrouter.api.EmbeddingRequest request) {
+    Generation g = acquire();
+    CompletableFuture<io.llmrouter.api.EmbeddingResponse> f;
+    try {
+      f = g.engine.embedAsync(request);
+    } catch (RuntimeException e) {
+      g.release();
+      throw e;
+    }
+    f.whenComplete((r, e) -> g.release());
+    return f;
+  }
+
+  @Override
   public io.llmrouter.api.EmbeddingResponse embed(io.llmrouter.api.EmbeddingRequest request) {
     Generation g = acquire();
     try {

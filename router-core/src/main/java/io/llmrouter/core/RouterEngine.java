@@ -207,11 +207,51 @@ final class RouterEngine implements Router {
   @Override
   public EmbeddingResponse embed(EmbeddingRequest request) {
     RequestState rs = beginEmbedding(request);
-    AttemptRunner.Success<EmbeddingResponse> s = routed(rs, wholeCall("provider client returned no embeddings", pc -> {
+    return embeddingAnswer(rs, routed(rs, embeddingCall(rs)));
+  }
+
+  @Override
+  public CompletableFuture<EmbeddingResponse> embedAsync(EmbeddingRequest request) {
+    refuseIfClosed();
+    CompletableFuture<EmbeddingResponse> f = new CompletableFuture<>();
+    submit(() -> {
+      RequestState rs;
+      try {
+        rs = beginEmbedding(request);
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+        return;
+      }
+      CompletableFuture<AttemptRunner.Success<EmbeddingResponse>> served = new CompletableFuture<>();
+      served.whenComplete((s, e) -> {
+        if (e != null) {
+          f.completeExceptionally(e);
+          return;
+        }
+        try {
+          f.complete(embeddingAnswer(rs, s));
+        } catch (RuntimeException ex) {
+          f.completeExceptionally(ex);
+        }
+      });
+      // A caller that cancels its future ends the walk at its next step (a wait is not resumed).
+      f.whenComplete((r, e) -> {
+        if (f.isCancelled()) served.completeExceptionally(new LlmRouterException("request cancelled", false));
+      });
+      startAsync(rs, embeddingCall(rs), served, s -> {});
+    });
+    return f;
+  }
+
+  private AttemptRunner.Call<EmbeddingResponse> embeddingCall(RequestState rs) {
+    return wholeCall("provider client returned no embeddings", pc -> {
       // The ProviderCall carries the endpoint, timeout and drop_params the attempt chose; its chat request is null here.
       EmbeddingRequest upstream = EmbeddingInput.withDeploymentParams(rs.embedding, deploymentParams(pc.endpoint().deploymentId()));
       return client.embed(new EmbeddingCall(pc.endpoint(), upstream, pc.timeout(), pc.dropParams()));
-    }, EmbeddingResponse::usage));
+    }, EmbeddingResponse::usage);
+  }
+
+  private EmbeddingResponse embeddingAnswer(RequestState rs, AttemptRunner.Success<EmbeddingResponse> s) {
     EmbeddingResponse resp = s.value();
     Deployment d = s.ticket().deployment;
     String model = resp.model() != null && !resp.model().isBlank() ? resp.model() : d.config.providerModel();

@@ -119,6 +119,38 @@ class EmbeddingRoutingTest extends EngineTestSupport {
   }
 
   @Test
+  void embedAsyncWaitsForCapacityInTheSchedulerWithoutAThread() throws Exception {
+    VirtualScheduler scheduler = new VirtualScheduler(clock);
+    // A direct executor: any wait that blocked a thread would block this test's thread (and the sleeper fails).
+    Router router = LlmRouter.builder(RouterConfig.builder().deployment(dep("emb", "a").rpm(1)).build()).env(env).clock(clock)
+        .sleeper(d -> {
+          throw new AssertionError("embedAsync slept for " + d);
+        }).scheduler(scheduler).executor(Runnable::run).providerClient(client).listener(recorder()).build();
+    opened.add(router);
+    assertThat(router.embedAsync(embedReq("emb", "first")).get(0, java.util.concurrent.TimeUnit.SECONDS).route().deploymentId())
+        .isEqualTo("a");
+    java.time.Instant free = clock.instant().plusSeconds(60);
+
+    java.util.concurrent.CompletableFuture<EmbeddingResponse> f = router.embedAsync(embedReq("emb", "one", "two"));
+
+    assertThat(f).isNotDone();
+    assertThat(scheduler.pending()).isEqualTo(1);
+    assertThat(embedCalls).hasSize(1);
+    assertThat(scheduler.runNext()).isTrue();
+    EmbeddingResponse r = f.get(0, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(r.data()).hasSize(2);
+    assertThat(r.route().deploymentId()).isEqualTo("a");
+    assertThat(clock.instant()).isEqualTo(free);
+
+    // A cancelled waiter is not resumed: no call is made for it.
+    java.util.concurrent.CompletableFuture<EmbeddingResponse> cancelled = router.embedAsync(embedReq("emb", "three"));
+    assertThat(cancelled).isNotDone();
+    cancelled.cancel(false);
+    scheduler.runNext();
+    assertThat(embedCalls).hasSize(2);
+  }
+
+  @Test
   void servesAndReportsTheRouteUsageAndEvents() {
     Router router = embedRouter(RouterConfig.builder().deployment(dep("emb", "a")).build());
     EmbeddingResponse r = router.embed(embedReq("emb", "one", "two"));

@@ -479,19 +479,44 @@ final class FacadeHandler extends Handler.Abstract {
   private void embeddings(byte[] body, Response response, Exchange ex) throws IOException {
     EmbeddingRequest embeddingRequest = parsed(body, "embeddings", RequestBody::parseEmbedding, EmbeddingRequest::model, response, ex);
     if (embeddingRequest == null) return;
-    EmbeddingResponse answer;
+    java.util.concurrent.CompletableFuture<EmbeddingResponse> answer;
     try {
-      answer = router.embed(embeddingRequest);
+      answer = router.embedAsync(embeddingRequest);
     } catch (LlmRouterException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
       return;
     } catch (UnsupportedOperationException e) {
-      send(response, ex, ApiError.of(501, "api_error", "not_implemented", null, "This router does not serve embeddings."));
+      send(response, ex, notImplemented());
       return;
     }
+    // As for chat: while the router waits for capacity this request holds no Jetty thread.
+    ex.dispatched = true;
+    response.getRequest().addFailureListener(failure -> answer.cancel(false));
+    answer.whenComplete((r, e) -> ex.resume.accept(() -> embedded(r, e, response, ex)));
+  }
+
+  /** Writes the routed embeddings' answer (or its error) once the router completed it. */
+  private Next embedded(EmbeddingResponse answer, Throwable failure, Response response, Exchange ex) throws IOException {
+    Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (e instanceof LlmRouterException le) {
+      send(response, ex, ApiError.from(le, clock.instant()));
+      return Next.DONE;
+    }
+    if (e instanceof UnsupportedOperationException) {
+      send(response, ex, notImplemented());
+      return Next.DONE;
+    }
+    if (e instanceof java.util.concurrent.CancellationException) throw new IOException("client gone while waiting", e);
+    if (e instanceof RuntimeException re) throw re;
+    if (e != null) throw new IllegalStateException("embeddings failed: " + e, e);
     ex.route(answer.route());
     Headers.putRoute(response.getHeaders(), answer.route());
-    writeJson(response, ex, 200, Json.write(answer));
+    writeJson(response, ex, 200, Json.mapper().writeValueAsBytes(answer));
+    return Next.DONE;
+  }
+
+  private static ApiError notImplemented() {
+    return ApiError.of(501, "api_error", "not_implemented", null, "This router does not serve embeddings.");
   }
 
   /**

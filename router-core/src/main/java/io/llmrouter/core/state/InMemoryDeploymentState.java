@@ -68,9 +68,10 @@ public final class InMemoryDeploymentState implements DeploymentState {
   @Override
   public void correct(Reservation.Granted grant, long actualTokens) {
     // A tracked refused token window is charged what the call used, not its estimate (max_tokens is a cap).
-    if (refusedTokensUntil != 0 && actualTokens >= 0 && grant instanceof RateWindow.TokenEntry e) {
+    long[] held = refusedTokensUntil != 0 && actualTokens >= 0 ? window.reserved(grant) : null;
+    if (held != null) {
       synchronized (refusedTokens) {
-        if (refusedTokensUntil != 0 && e.at >= refusedTokens[1]) refusedTokens[4] = Math.max(0, refusedTokens[4] + actualTokens - e.tokens);
+        if (refusedTokensUntil != 0 && held[0] >= refusedTokens[1]) refusedTokens[4] = Math.max(0, refusedTokens[4] + actualTokens - held[1]);
       }
     }
     window.correct(grant, actualTokens);

@@ -329,10 +329,15 @@ public final class ReloadableRouter implements Router {
 
   @Override
   public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+    return whileHeld(e -> e.chatAsync(request));
+  }
+
+  /** Runs an asynchronous call on the current generation, held until the call's future completes. */
+  private <T> CompletableFuture<T> whileHeld(java.util.function.Function<RouterEngine, CompletableFuture<T>> call) {
     Generation g = acquire();
-    CompletableFuture<ChatResponse> f;
+    CompletableFuture<T> f;
     try {
-      f = g.engine.chatAsync(request);
+      f = call.apply(g.engine);
     } catch (RuntimeException e) {
       g.release();
       throw e;
@@ -343,16 +348,7 @@ public final class ReloadableRouter implements Router {
 
   @Override
   public CompletableFuture<io.llmrouter.api.EmbeddingResponse> embedAsync(io.llmrouter.api.EmbeddingRequest request) {
-    Generation g = acquire();
-    CompletableFuture<io.llmrouter.api.EmbeddingResponse> f;
-    try {
-      f = g.engine.embedAsync(request);
-    } catch (RuntimeException e) {
-      g.release();
-      throw e;
-    }
-    f.whenComplete((r, e) -> g.release());
-    return f;
+    return whileHeld(e -> e.embedAsync(request));
   }
 
   @Override

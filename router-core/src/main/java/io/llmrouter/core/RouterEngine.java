@@ -212,35 +212,7 @@ final class RouterEngine implements Router {
 
   @Override
   public CompletableFuture<EmbeddingResponse> embedAsync(EmbeddingRequest request) {
-    refuseIfClosed();
-    CompletableFuture<EmbeddingResponse> f = new CompletableFuture<>();
-    submit(() -> {
-      RequestState rs;
-      try {
-        rs = beginEmbedding(request);
-      } catch (RuntimeException e) {
-        f.completeExceptionally(e);
-        return;
-      }
-      CompletableFuture<AttemptRunner.Success<EmbeddingResponse>> served = new CompletableFuture<>();
-      served.whenComplete((s, e) -> {
-        if (e != null) {
-          f.completeExceptionally(e);
-          return;
-        }
-        try {
-          f.complete(embeddingAnswer(rs, s));
-        } catch (RuntimeException ex) {
-          f.completeExceptionally(ex);
-        }
-      });
-      // A caller that cancels its future ends the walk at its next step (a wait is not resumed).
-      f.whenComplete((r, e) -> {
-        if (f.isCancelled()) served.completeExceptionally(new LlmRouterException("request cancelled", false));
-      });
-      startAsync(rs, embeddingCall(rs), served, s -> {});
-    });
-    return f;
+    return routedAsync(() -> beginEmbedding(request), this::embeddingCall, this::embeddingAnswer);
   }
 
   private AttemptRunner.Call<EmbeddingResponse> embeddingCall(RequestState rs) {
@@ -440,36 +412,47 @@ final class RouterEngine implements Router {
 
   @Override
   public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+    return routedAsync(() -> begin(request), this::chatCall, this::chatAnswer);
+  }
+
+  /**
+   * One whole-answer call routed without holding a thread while it waits: begun and walked on the executor,
+   * resumed from the scheduler, answered by {@code answer} from the served attempt. A caller that cancels
+   * its future ends the walk at its next step (a wait is not resumed).
+   */
+  private <T, R> CompletableFuture<R> routedAsync(java.util.function.Supplier<RequestState> begin,
+      java.util.function.Function<RequestState, AttemptRunner.Call<T>> call,
+      java.util.function.BiFunction<RequestState, AttemptRunner.Success<T>, R> answer) {
     refuseIfClosed();
-    CompletableFuture<ChatResponse> f = new CompletableFuture<>();
+    CompletableFuture<R> f = new CompletableFuture<>();
     submit(() -> {
       RequestState rs;
       try {
-        rs = begin(request);
+        rs = begin.get();
       } catch (RuntimeException e) {
         f.completeExceptionally(e);
         return;
       }
-      CompletableFuture<AttemptRunner.Success<ChatResponse>> served = new CompletableFuture<>();
+      CompletableFuture<AttemptRunner.Success<T>> served = new CompletableFuture<>();
       served.whenComplete((s, e) -> {
         if (e != null) {
           f.completeExceptionally(e);
           return;
         }
         try {
-          f.complete(chatAnswer(rs, s));
+          f.complete(answer.apply(rs, s));
         } catch (RuntimeException ex) {
           f.completeExceptionally(ex);
         }
       });
-      // A caller that cancels its future ends the walk at its next step (a wait is not resumed).
       f.whenComplete((r, e) -> {
         if (f.isCancelled()) served.completeExceptionally(new LlmRouterException("request cancelled", false));
       });
-      startAsync(rs, chatCall(rs), served, s -> {});
+      startAsync(rs, call.apply(rs), served, s -> {});
     });
     return f;
   }
+
 
   /**
    * Starts {@code call}'s chain walk without holding a thread while it waits, on this thread first; {@code out}

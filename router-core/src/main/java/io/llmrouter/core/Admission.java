@@ -54,8 +54,14 @@ final class Admission {
       String missing = registry.keyMissing(d);
       if (missing != null) return new Skip(Kind.MISSING_KEY, 0, "variable " + missing + " is not set", false);
     }
-    if (d.parallel == null && d.state.admitsInOneStep()) return admitInOneStep(d, rs, key);
-    long q = d.state.quotaUntil(now, rs.estTokens);
+    // Larger than the deployment's whole declared tpm: no wait and no quota makes it fit, so it is refused as
+    // such (to context_window_fallbacks) before a provider quota that is short right now could say "later".
+    Long tpm = d.config.tpm();
+    if (tpm != null && tpm > 0 && rs.estTokens > tpm) {
+      return refused(d, rs, new Reservation.Refused(Reservation.Limit.TPM, Long.MAX_VALUE));
+    }
+    if (d.parallel == null && d.state.admitsInOneStep()) return admitInOneStep(d, rs, key, now);
+    long q = d.state.quotaUntil(now, rs.promptTokens, rs.completionCap());
     if (q != 0) return new Skip(Kind.QUOTA_EXHAUSTED, q, "the provider's quota has no room for ~" + rs.estTokens + " tokens", false);
     CooldownPass pass = d.state.tryPass(now);
     if (!pass.passes()) {
@@ -83,6 +89,7 @@ final class Admission {
       t.tokens = (Reservation.Granted) r;
     }
     d.state.spendTokens(now, rs.estTokens);
+    t.admittedAt = now;
     d.inFlight.incrementAndGet();
     t.apiKey = key;
     return t;
@@ -91,7 +98,7 @@ final class Admission {
   // A shared state answers quota, breaker and windows in one atomic step (one Redis round trip), and gives
   // a claimed probe back itself when the windows refuse. Only without max_parallel_requests: the permit is
   // taken between the breaker and the windows, which one step cannot interleave.
-  private Decision admitInOneStep(Deployment d, RequestState rs, Secret key) {
+  private Decision admitInOneStep(Deployment d, RequestState rs, Secret key, long now) {
     Gate g = d.state.admit(clock, rs.estTokens);
     if (g.quotaUntil() != 0) return new Skip(Kind.QUOTA_EXHAUSTED, g.quotaUntil(), "provider reported remaining 0", false);
     CooldownPass pass = g.pass();
@@ -102,6 +109,7 @@ final class Admission {
     Ticket t = new Ticket(d);
     t.probe = pass.status() == CooldownPass.Status.PROBE;
     if (!d.state.windowsUnlimited()) t.tokens = (Reservation.Granted) g.reservation();
+    t.admittedAt = now;
     d.inFlight.incrementAndGet();
     t.apiKey = key;
     return t;

@@ -13,6 +13,7 @@ import io.llmrouter.api.RateSignal;
 import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.RequestTooLargeException;
 import io.llmrouter.api.Usage;
+import io.llmrouter.core.state.DeploymentState;
 import io.llmrouter.api.spi.ProviderCall;
 import io.llmrouter.core.config.RouterConfig;
 import java.time.Clock;
@@ -85,7 +86,8 @@ final class AttemptRunner {
     listeners.onAttemptStart(rs.handle, g.name, d.id);
     Duration timeout = timeout(d, rs, start, call.holdsTicket(), moreAfter);
     boolean drop = rs.requestDropParams || dropParams || Boolean.TRUE.equals(d.config.extraParams().get("drop_params"));
-    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), rs.upstream, timeout, drop);
+    ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), call.holdsTicket() && !rs.isEmbedding() ? rs.streamUpstream(d) : rs.upstream,
+        timeout, drop);
     Served<T> served;
     try {
       served = call.invoke(pc);
@@ -104,6 +106,7 @@ final class AttemptRunner {
     if (served.usage() != null && served.usage().totalTokens() != null && t.tokens != null) {
       d.state.correct(t.tokens, served.usage().totalTokens());
     }
+    used(t, rs, served.usage(), -1);
     if (!call.holdsTicket()) t.release();
     cooldowns.onSuccess(d, t.probe);
     d.recordLatency(end - start);
@@ -132,10 +135,10 @@ final class AttemptRunner {
     try {
       served = call.invoke(pc);
     } catch (RuntimeException e) {
-      settleMock(t);
+      settleMock(t, rs);
       throw e;
     }
-    if (!call.holdsTicket()) settleMock(t);
+    if (!call.holdsTicket()) settleMock(t, rs);
     rs.attempts.add(new Attempt(g.name, d.id, d.config.providerModel(), Attempt.Outcome.SKIPPED, served.status(),
         "mock_response: answered without calling the provider", Instant.ofEpochMilli(start), Duration.ZERO));
     return new Success<>(served.value(), t, served.headers());
@@ -145,10 +148,24 @@ final class AttemptRunner {
     if (t.tokens != null) t.deployment.state.settle(t.tokens, clock.millis());
   }
 
-  private void settleMock(Ticket t) {
+  private void settleMock(Ticket t, RequestState rs) {
     settle(t);
     if (t.tokens != null) t.deployment.state.correct(t.tokens, 0);
+    t.deployment.state.charged(t.admittedAt, rs.estTokens, 0);
     t.release();
+  }
+
+  // What the call used, as the provider counted it when it said; else the router's estimate from the content.
+  private static void used(Ticket t, RequestState rs, Usage usage, long contentChars) {
+    DeploymentState s = t.deployment.state;
+    if (usage != null && usage.promptTokens() != null && usage.completionTokens() != null) {
+      s.counted(rs.promptTokens, usage.promptTokens(), usage.completionTokens());
+      s.charged(t.admittedAt, rs.estTokens, (long) usage.promptTokens() + usage.completionTokens());
+    } else if (usage != null && usage.totalTokens() != null) {
+      s.charged(t.admittedAt, rs.estTokens, usage.totalTokens());
+    } else if (contentChars >= 0) {
+      s.charged(t.admittedAt, rs.estTokens, rs.promptTokens + contentChars / 4);
+    }
   }
 
   /**
@@ -177,7 +194,10 @@ final class AttemptRunner {
     long now = clock.millis();
     d.state.applySignal(CooldownPolicy.bounded(e.rateSignal()));
     // A refused call consumed no tokens; a timed-out one may have.
-    if (!(e instanceof RequestTimeoutException) && t.tokens != null) d.state.correct(t.tokens, 0);
+    if (!(e instanceof RequestTimeoutException)) {
+      if (t.tokens != null) d.state.correct(t.tokens, 0);
+      d.state.charged(t.admittedAt, rs.estTokens, 0);
+    }
     t.release();
     d.recordLatency(Math.max(now - start, 1) * 10.0);
     boolean fatal = !e.retriable() && !(e instanceof AuthenticationException) && !(e instanceof ModelNotFoundException)
@@ -195,7 +215,7 @@ final class AttemptRunner {
   /** Bookkeeping when a committed stream ends. */
   void streamEnded(Ticket t, RequestState rs, Usage usage, long contentChars, ProviderException error) {
     if (rs.mockResponse != null) {
-      settleMock(t);
+      settleMock(t, rs);
       return;
     }
     Deployment d = t.deployment;
@@ -203,6 +223,7 @@ final class AttemptRunner {
       if (usage != null && usage.totalTokens() != null) d.state.correct(t.tokens, usage.totalTokens());
       else d.state.correct(t.tokens, rs.promptTokens + contentChars / 4);
     }
+    used(t, rs, usage, contentChars);
     t.release();
     if (error != null) {
       d.state.applySignal(CooldownPolicy.bounded(error.rateSignal()));

@@ -57,7 +57,10 @@ final class FallbackPlanner {
   Candidates candidates(String group, LlmRouterException e, RequestState rs) {
     if (e instanceof ContextWindowExceededException) {
       Candidates c = specific(settings.contextWindowFallbacks(), group, Kind.CONTEXT_WINDOW_FALLBACKS);
-      if (c != null) return c;
+      // Too large for the group's tpm, not for a context window: without an entry of its own the group's
+      // ordinary fallbacks may still have the budget.
+      boolean budgetOnly = e instanceof RouterErrors.LargerThanTpmException && !settings.contextWindowFallbacks().containsKey(group);
+      if (c != null && !budgetOnly) return c;
     } else if (e instanceof ContentPolicyException) {
       Candidates c = specific(settings.contentPolicyFallbacks(), group, Kind.CONTENT_POLICY_FALLBACKS);
       if (c != null) return c;
@@ -84,7 +87,7 @@ final class FallbackPlanner {
     long best = Long.MAX_VALUE;
     for (Deployment d : g.all) {
       if (rs.isEmbedding() ? !d.config.servesEmbeddings() : !d.config.servesChat()) continue;
-      long at = registry.availableAt(d, now, rs.estTokens);
+      long at = registry.availableAt(d, now, rs);
       if (at <= now) return now;
       best = Math.min(best, at);
     }

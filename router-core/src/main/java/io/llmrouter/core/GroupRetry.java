@@ -241,7 +241,7 @@ final class GroupRetry {
             // spend the request's deadline and leave nothing for the fallbacks.
             if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return failed(g, groupErr, last);
             long base = hint > 0 ? hint : now + backoff(retries);
-            if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.estTokens));
+            if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.promptTokens, rs.completionCap()));
             target = Math.min(base, none.earliest());
           }
           if (target == Long.MAX_VALUE) return failed(g, groupErr, last);

@@ -37,6 +37,8 @@ final class RequestState {
   final double deadlineSeconds;
   final int promptTokens;
   final long estTokens;
+  // upstream with stream_options.include_usage, once a stream attempt needed it
+  private ChatRequest upstreamWithUsage;
   final Integer requestNumRetries;
   final boolean requestDropParams;
   final boolean disableFallbacks;
@@ -120,6 +122,37 @@ final class RequestState {
   /** True for an embeddings request ({@link #embedding} set, no chat request). */
   boolean isEmbedding() {
     return embedding != null;
+  }
+
+  /**
+   * The request as a stream attempt sends it to {@code d}: with {@code stream_options.include_usage} when the
+   * provider reports usage on request ({@link io.llmrouter.api.spi.ProviderInfo#streamUsage}) and the caller
+   * did not ask itself, so the call's rate-window charge is what the provider counted. Built once per request.
+   */
+  ChatRequest streamUpstream(Deployment d) {
+    if (!addsStreamUsage(d)) return upstream;
+    ChatRequest u = upstreamWithUsage;
+    if (u == null) {
+      JsonNode asked = upstream.streamOptions();
+      com.fasterxml.jackson.databind.node.ObjectNode so = asked instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+          ? o.deepCopy() : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      so.put("include_usage", true);
+      u = upstream.toBuilder().streamOptions(so).build();
+      upstreamWithUsage = u;
+    }
+    return u;
+  }
+
+  /** True when a stream attempt to {@code d} asks for the usage chunk on the router's behalf (the caller's stream hides it). */
+  boolean addsStreamUsage(Deployment d) {
+    if (upstream == null || d.info == null || !d.info.streamUsage()) return false;
+    JsonNode asked = upstream.streamOptions();
+    return asked == null || asked.isNull() || (asked.isObject() && !asked.path("include_usage").asBoolean(false));
+  }
+
+  /** The completion tokens the estimate reserves: {@code max_tokens}, or the default without one; 0 for embeddings. */
+  long completionCap() {
+    return estTokens - promptTokens;
   }
 
   private static long completionCap(ChatRequest r) {

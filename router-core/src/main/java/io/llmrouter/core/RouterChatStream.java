@@ -48,6 +48,7 @@ final class RouterChatStream implements ChatStream {
   private volatile boolean done;
   private Usage usage;
   private long contentChars;
+  private final boolean hideUsage;
 
   /**
    * @param watchdog where the request's deadline is enforced (null: none, a mock)
@@ -56,6 +57,16 @@ final class RouterChatStream implements ChatStream {
    */
   RouterChatStream(Ticket ticket, Opened opened, Route route, ScheduledExecutorService watchdog, long deadlineInMillis,
       double deadlineSeconds, OnEnd onEnd) {
+    this(ticket, opened, route, watchdog, deadlineInMillis, deadlineSeconds, false, onEnd);
+  }
+
+  /**
+   * @param hideUsage the router asked for the usage chunk on its own behalf: a usage-only chunk (no choices) is
+   *     read for the rate windows but not given to the caller, who did not ask for it
+   */
+  RouterChatStream(Ticket ticket, Opened opened, Route route, ScheduledExecutorService watchdog, long deadlineInMillis,
+      double deadlineSeconds, boolean hideUsage, OnEnd onEnd) {
+    this.hideUsage = hideUsage;
     this.onEnd = onEnd;
     this.deadlineSeconds = deadlineSeconds;
     this.ticket = ticket;
@@ -97,6 +108,14 @@ final class RouterChatStream implements ChatStream {
 
   @Override
   public ChatChunk next() {
+    ChatChunk c;
+    do {
+      c = nextChunk();
+    } while (c != null && hideUsage && c.usage() != null && (c.choices() == null || c.choices().isEmpty()));
+    return c;
+  }
+
+  private ChatChunk nextChunk() {
     ChatChunk c = buffered.poll();
     if (c != null) return c;
     if (done) return afterEnd();

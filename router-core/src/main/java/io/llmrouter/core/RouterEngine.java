@@ -294,7 +294,8 @@ final class RouterEngine implements Router {
     Route route = routeOf(rs, t.deployment, s.headers());
     if (listeners.any()) listeners.onStreamOpen(rs.handle, route, Duration.ofMillis(Math.max(0, clock.millis() - rs.handle.startMillis())));
     return new RouterChatStream(t, s.value(), route, rs.mockResponse != null ? null : watchdog,
-        Math.max(0, rs.deadline - clock.millis()), rs.deadlineSeconds, (usage, contentChars, error) -> {
+        Math.max(0, rs.deadline - clock.millis()), rs.deadlineSeconds, rs.mockResponse == null && rs.addsStreamUsage(t.deployment),
+        (usage, contentChars, error) -> {
       attempts.streamEnded(t, rs, usage, contentChars, error);
       Usage reported = usage;
       if (reported == null && rs.mockResponse != null) reported = MockTesting.USAGE;

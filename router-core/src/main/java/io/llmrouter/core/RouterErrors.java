@@ -38,9 +38,30 @@ final class RouterErrors {
   }
 
   static LlmRouterException contextTooLarge(ModelGroup g, RequestState rs) {
+    boolean window = false;
+    for (Deployment d : g.all) {
+      Integer max = d.config.maxInputTokens();
+      if (max != null && rs.promptTokens > max) window = true;
+    }
+    if (!window) {
+      return new LargerThanTpmException("pre-call check: the request (~" + rs.estTokens + " tokens with its max_tokens) is larger than the"
+          + " tpm of every deployment of " + g.name, new ErrorContext(0, null, null, Map.of(), null, null));
+    }
     return new ContextWindowExceededException(
         "pre-call check: the prompt (~" + rs.promptTokens + " tokens) exceeds the context window of every deployment of " + g.name,
         new ErrorContext(0, null, null, Map.of(), null, null));
+  }
+
+  /**
+   * No deployment's declared tpm can ever hold the request (its context window may): a ContextWindowExceeded
+   * for the caller and for {@code context_window_fallbacks}, as LiteLLM maps Groq's 413 "Request too large";
+   * but where the group has no such entry its ordinary {@code fallbacks} are tried, since another model's
+   * budget may hold it ({@link FallbackPlanner#candidates}).
+   */
+  static final class LargerThanTpmException extends ContextWindowExceededException {
+    LargerThanTpmException(String message, ErrorContext context) {
+      super(message, context);
+    }
   }
 
   /**
@@ -64,7 +85,7 @@ final class RouterErrors {
     tried.addAll(rs.fallbacksSoFar());
     for (String name : tried) {
       for (Deployment d : registry.group(name).all) {
-        long at = registry.availableAt(d, now, rs.estTokens);
+        long at = registry.availableAt(d, now, rs);
         if (at > now) earliest = Math.min(earliest, at);
       }
     }

@@ -15,6 +15,8 @@ final class Ticket implements Admission.Decision, Selector.Selection {
   boolean probe;
   boolean permit;
   Secret apiKey;
+  // When it was admitted (epoch ms): a refused token window it was charged to replaces the estimate by the use.
+  long admittedAt;
   private boolean released;
 
   Ticket(Deployment deployment) {

@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * @param rejectedParams request parameters the provider rejects (removed when {@code drop_params} is on)
  * @param catalog what the model catalog needs to know to probe this provider politely; {@link
  *     CatalogHints#DEFAULT} when null
+ * @param streamUsage whether the provider answers a stream's {@code stream_options.include_usage} with a final
+ *     usage chunk: the router then asks for it (and hides the chunk from a caller that did not), so a streamed
+ *     call's rate-window charge is what the provider counted, not an estimate from the text
  */
 public record ProviderInfo(
     String prefix, String defaultApiBase, List<String> apiKeyEnvs, List<String> apiBaseEnvs, boolean keyRequired,
-    Set<String> rejectedParams, CatalogHints catalog) {
+    Set<String> rejectedParams, CatalogHints catalog, boolean streamUsage) {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
   public ProviderInfo {
@@ -33,6 +36,12 @@ public record ProviderInfo(
     apiBaseEnvs = apiBaseEnvs == null ? List.of() : List.copyOf(apiBaseEnvs);
     rejectedParams = Set.copyOf(rejectedParams);
     catalog = catalog == null ? CatalogHints.DEFAULT : catalog;
+  }
+
+  /** Without stream usage ({@code streamUsage} false): the router never adds {@code stream_options}. */
+  public ProviderInfo(String prefix, String defaultApiBase, List<String> apiKeyEnvs, List<String> apiBaseEnvs,
+      boolean keyRequired, Set<String> rejectedParams, CatalogHints catalog) {
+    this(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams, catalog, false);
   }
 
   /** Every key and base variable, with the default {@link CatalogHints}. */

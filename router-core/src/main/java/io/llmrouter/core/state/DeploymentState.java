@@ -98,8 +98,32 @@ public interface DeploymentState {
     return quotaUntil(now);
   }
 
+  /**
+   * {@link #quotaUntil(long, long)} for a request the router estimated at {@code promptTokens} of prompt and
+   * at most {@code completionCap} of completion. A state that tracks a refused token window may weigh the
+   * two parts by what this deployment's calls really counted ({@link #counted}); the default adds them.
+   */
+  default long quotaUntil(long now, long promptTokens, long completionCap) {
+    return quotaUntil(now, promptTokens + completionCap);
+  }
+
   /** A request of {@code estTokens} was admitted at {@code now}: it spends what a tracked refused token window has left. */
   default void spendTokens(long now, long estTokens) {}
+
+  /**
+   * A call admitted at {@code admittedAt} and estimated at {@code estTokens} ended having used
+   * {@code actualTokens} (0 for a call the provider refused, which consumed nothing; the router's estimate
+   * from the content when the provider sent no usage): a tracked refused token window it was charged to
+   * ({@link #spendTokens}) is charged that instead of the estimate.
+   */
+  default void charged(long admittedAt, long estTokens, long actualTokens) {}
+
+  /**
+   * The provider's usage of a call the router estimated at {@code promptEstimate} prompt tokens:
+   * {@code promptTokens} and {@code completionTokens} as it counted them. They calibrate how
+   * {@link #quotaUntil(long, long, long)} weighs later requests.
+   */
+  default void counted(long promptEstimate, long promptTokens, long completionTokens) {}
 
   // ------------------------------------------------------------------ cooldown breaker
 
@@ -143,6 +167,11 @@ public interface DeploymentState {
    * the windows: {@code now} when it would now.
    */
   long availableAt(long now, long estTokens);
+
+  /** {@link #availableAt(long, long)} for a request split as {@link #quotaUntil(long, long, long)} weighs it. */
+  default long availableAt(long now, long promptTokens, long completionCap) {
+    return availableAt(now, promptTokens + completionCap);
+  }
 
   // ------------------------------------------------------------------ one-step admission
 

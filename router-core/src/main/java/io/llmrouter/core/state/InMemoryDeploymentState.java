@@ -22,12 +22,15 @@ public final class InMemoryDeploymentState implements DeploymentState {
   // Header-fed quotas: epoch ms until which the provider said nothing is left (0: no block).
   private volatile long requestQuotaUntil;
   private volatile long tokenQuotaUntil;
-  // A token window that refused a larger request: what it had left, and until when that holds.
+  // A token window that refused a larger request, modelled until it is full again: non-zero while tracked
+  // (the refused request's hint, as set).
   private volatile long refusedTokensUntil;
   // guarded by itself: left at the refusal, its instant, the window's limit, its length in ms, admitted since
   private final long[] refusedTokens = new long[5];
   // guarded by refusedTokens: the provider's tokens per estimated token, from the refused request
-  private double refusedScale = 1.0;
+  private volatile double refusedScale = 1.0;
+  // What this deployment's calls really counted, against the router's estimates.
+  private final UsageCalibration calibration = new UsageCalibration();
   // The newest windows reported, for health reports (one immutable snapshot, replaced whole).
   private volatile HealthReport.Quota reported;
 
@@ -67,13 +70,6 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public void correct(Reservation.Granted grant, long actualTokens) {
-    // A tracked refused token window is charged what the call used, not its estimate (max_tokens is a cap).
-    long[] held = refusedTokensUntil != 0 && actualTokens >= 0 ? window.reserved(grant) : null;
-    if (held != null) {
-      synchronized (refusedTokens) {
-        if (refusedTokensUntil != 0 && held[0] >= refusedTokens[1]) refusedTokens[4] = Math.max(0, refusedTokens[4] + actualTokens - held[1]);
-      }
-    }
     window.correct(grant, actualTokens);
   }
 
@@ -137,27 +133,62 @@ public final class InMemoryDeploymentState implements DeploymentState {
   public long quotaUntil(long now, long estTokens) {
     long q = quotaUntil(now);
     if (q != 0) return q;
-    long u = refusedTokensUntil;
-    if (u <= now) return 0;
+    return refusedTokensUntil == 0 ? 0 : refusedWindowFits(now, (long) Math.ceil(estTokens * refusedScale));
+  }
+
+  @Override
+  public long quotaUntil(long now, long promptTokens, long completionCap) {
+    long q = quotaUntil(now);
+    if (q != 0) return q;
+    return refusedTokensUntil == 0 ? 0 : refusedWindowFits(now, calibration.need(promptTokens, completionCap, refusedScale));
+  }
+
+  // When a request the provider counts as {@code needed} fits the tracked refused window: 0 for now.
+  private long refusedWindowFits(long now, long needed) {
     synchronized (refusedTokens) {
-      // What was left at the refusal, refilled as the window moves (limit per window, continuously), less
-      // what was admitted since: the instant this request fits, at the latest when the refused one would.
+      if (refusedTokensUntil == 0) return 0;
+      // The refused window modelled as the provider's bucket: what was left at the refusal, refilled at
+      // limit per window continuously, less what was admitted since (charged what it used once it ended).
+      // Tracked until the model says the window is full again, not only until the refused request's hint:
+      // a bucket that had room for the refused request at the hint has no more than that, and what later
+      // requests spend from it has to refill too (forgetting it at the hint let the next large requests find
+      // the window empty again: a 429 each time).
       long left = refusedTokens[0], at = refusedTokens[1], limit = refusedTokens[2], window = refusedTokens[3], spent = refusedTokens[4];
-      double need = Math.ceil(estTokens * refusedScale) + spent - left;
+      double perMilli = (double) limit / window;
+      double level = left + Math.max(0, now - at) * perMilli - spent;
+      if (level >= limit) {
+        refusedTokensUntil = 0; // full again: nothing left to hold back
+        return 0;
+      }
+      double need = needed - level;
       if (need <= 0) return 0;
-      double fitsAfter = need * window / limit;
-      if (fitsAfter > u - at) return u;
-      long fits = at + (long) Math.ceil(fitsAfter);
+      long fits = now + (long) Math.ceil(need / perMilli);
       return fits <= now ? 0 : fits;
     }
   }
 
   @Override
   public void spendTokens(long now, long estTokens) {
-    if (refusedTokensUntil <= now) return;
+    if (refusedTokensUntil == 0) return;
     synchronized (refusedTokens) {
-      refusedTokens[4] += estTokens;
+      if (refusedTokensUntil != 0) refusedTokens[4] += estTokens;
     }
+  }
+
+  @Override
+  public void charged(long admittedAt, long estTokens, long actualTokens) {
+    if (refusedTokensUntil == 0 || actualTokens < 0) return;
+    synchronized (refusedTokens) {
+      // Only a call admitted since the refusal was charged to the model (spendTokens).
+      if (refusedTokensUntil != 0 && admittedAt >= refusedTokens[1]) {
+        refusedTokens[4] = Math.max(0, refusedTokens[4] + actualTokens - estTokens);
+      }
+    }
+  }
+
+  @Override
+  public void counted(long promptEstimate, long promptTokens, long completionTokens) {
+    calibration.add(promptEstimate, promptTokens, completionTokens);
   }
 
   @Override
@@ -192,7 +223,7 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public boolean clearCooldown(long now) {
-    boolean blocked = quotaUntil(now) > 0 || refusedTokensUntil > now;
+    boolean blocked = quotaUntil(now) > 0 || quotaUntil(now, 1) > 0;
     requestQuotaUntil = 0;
     tokenQuotaUntil = 0;
     refusedTokensUntil = 0;
@@ -208,6 +239,12 @@ public final class InMemoryDeploymentState implements DeploymentState {
   public long availableAt(long now, long estTokens) {
     long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now, estTokens)));
     return Math.max(at, window.availableAt(now, estTokens));
+  }
+
+  @Override
+  public long availableAt(long now, long promptTokens, long completionCap) {
+    long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now, promptTokens, completionCap)));
+    return Math.max(at, window.availableAt(now, promptTokens + completionCap));
   }
 
   @Override

@@ -192,18 +192,6 @@ final class RateWindow {
     return headSeq + tokenCount - 1;
   }
 
-  /**
-   * When a grant still in the token window was admitted and the tokens it holds: {@code {at, amount}}, or
-   * null for an entry evicted already or a grant without tokens.
-   */
-  synchronized long[] reserved(Reservation.Granted g) {
-    if (!(g instanceof TokenEntry e) || tpm == 0) return null;
-    long offset = e.seq - headSeq;
-    if (offset < 0 || offset >= tokenCount) return null;
-    int slot = (int) ((tokenHead + offset) & (tokenAt.length - 1));
-    return new long[] {tokenAt[slot], tokenAmount[slot]};
-  }
-
   /** Replaces a reservation's estimate by the actual amount. */
   synchronized void correct(Reservation.Granted g, long actual) {
     if (!(g instanceof TokenEntry e) || actual < 0 || tpm == 0) return;

@@ -173,22 +173,74 @@ class InMemoryDeploymentStateTest {
     assertThat(s.quotaUntil(now(), 400)).as("300 more at 10 a second").isEqualTo(now() + 30_000);
     assertThat(s.quotaUntil(now(), 200)).isEqualTo(now() + 10_000);
     assertThat(s.availableAt(now(), 200)).isEqualTo(now() + 10_000);
-    // a request far larger than the refused one: at the latest when the refused one would fit
-    assertThat(s.quotaUntil(now(), 50_000)).isEqualTo(until);
+    // a request far larger than the refused one: when the bucket has refilled that far, not at the refused one's hint
+    assertThat(s.quotaUntil(now(), 50_000)).isEqualTo(now() + 4_990_000);
     assertThat(s.coolingUntil(now())).as("the deployment itself is not cooling").isZero();
 
-    // an admission spends what is left; its actual usage replaces the estimate
-    Reservation r = s.reserve(clock, 100);
+    // an admission spends what is left; when the call ends, what it used replaces the estimate
+    long admitted = now();
     s.spendTokens(now(), 100);
     assertThat(s.quotaUntil(now(), 1)).isEqualTo(now() + 100);
-    s.correct((Reservation.Granted) r, 40);
+    s.charged(admitted, 100, 40);
     assertThat(s.quotaUntil(now(), 60)).isZero();
+    assertThat(s.quotaUntil(now(), 61)).isEqualTo(now() + 100);
 
     clock.advance(Duration.ofSeconds(5));
     assertThat(s.quotaUntil(now(), 110)).as("50 refilled").isZero();
+    // past the refused request's hint the bucket is still tracked: what was spent since has to refill too
     clock.advance(Duration.ofSeconds(25));
-    assertThat(s.quotaUntil(now(), 50_000)).as("past the refusal's hint nothing is held back").isZero();
+    assertThat(s.quotaUntil(now(), 360)).as("60 left + 300 refilled").isZero();
+    assertThat(s.quotaUntil(now(), 370)).isEqualTo(now() + 1_000);
+    admitted = now();
+    s.spendTokens(now(), 300);
+    s.charged(admitted, 300, 300);
+    assertThat(s.quotaUntil(now(), 61)).as("what the hint alone would have forgotten: 60 left").isEqualTo(now() + 100);
+    // until the model says the window is full again (it refills 864000 in a day), then nothing is held back
+    clock.advance(Duration.ofHours(24));
+    assertThat(s.quotaUntil(now(), 50_000)).isZero();
     assertThat(s.quotaUntil(now())).isZero();
+  }
+
+  @Test
+  void aRefusedWindowWeighsARequestByWhatThisDeploymentsCallsReallyCounted() {
+    // The estimate reserves max_tokens (256); the calls so far used at most 50 and the provider counted prompts
+    // as 1.1x the router's estimate: a request of 200 estimated prompt tokens needs 220 + 50, not 456.
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    for (int i = 0; i < UsageCalibration.MIN_SAMPLES; i++) s.counted(100, 110, i == 0 ? 50 : 20);
+    s.limitTokens(864_000, 270, 86_400_000L, now(), now() + 60_000, 1.0);
+    assertThat(s.quotaUntil(now(), 200, 256)).isZero();
+    assertThat(s.quotaUntil(now(), 201, 256)).as("222 + 50 = 272: two more tokens, a fifth of a second").isEqualTo(now() + 200);
+    assertThat(s.availableAt(now(), 201, 256)).isEqualTo(now() + 200);
+    assertThat(s.quotaUntil(now(), 200, 10)).as("never more completion than the request's own cap").isZero();
+    // the unsplit estimate keeps the refused request's own scale
+    assertThat(s.quotaUntil(now(), 271)).as("271 at scale 1").isEqualTo(now() + 100);
+  }
+
+  @Test
+  void tooFewCallsKnownLeavesTheWholeEstimateScaledByTheRefusedRequest() {
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    s.counted(100, 110, 20); // one call: not enough to calibrate on
+    s.limitTokens(864_000, 400, 86_400_000L, now(), now() + 60_000, 1.0);
+    assertThat(s.quotaUntil(now(), 200, 200)).isZero();
+    assertThat(s.quotaUntil(now(), 200, 201)).isEqualTo(now() + 100);
+  }
+
+  @Test
+  void aRefusedOrMockCallGivesBackWhatItWasCharged() {
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    s.limitTokens(864_000, 100, 86_400_000L, now(), now() + 60_000, 1.0);
+    long admitted = now();
+    s.spendTokens(now(), 100);
+    assertThat(s.quotaUntil(now(), 1)).isEqualTo(now() + 100);
+    s.charged(admitted, 100, 0);
+    assertThat(s.quotaUntil(now(), 100)).isZero();
+    // a call admitted before the refusal was never charged to it: its end changes nothing
+    s.charged(admitted - 1, 100, 520);
+    assertThat(s.quotaUntil(now(), 100)).isZero();
+    // an unknown use keeps the estimate
+    s.spendTokens(now(), 100);
+    s.charged(now(), 100, -1);
+    assertThat(s.quotaUntil(now(), 1)).isEqualTo(now() + 100);
   }
 
   @Test

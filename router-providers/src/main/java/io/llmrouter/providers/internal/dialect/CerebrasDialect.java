@@ -42,8 +42,14 @@ public final class CerebrasDialect extends Dialect {
   @Override
   public RateSignal signal(Map<String, String> headers, Instant now) {
     Map<String, List<RateSignal.Window>> named = RateHeaders.namedWindows(headers, now);
-    return new RateSignal(RateHeaders.mostConstraining(named.get("requests")), RateHeaders.mostConstraining(named.get("tokens")),
-        RateValues.headerRetryHint(headers, now).orElse(null), now);
+    return new RateSignal(nextRequestRoom(RateHeaders.mostConstraining(named.get("requests")), now),
+        RateHeaders.mostConstraining(named.get("tokens")), RateValues.headerRetryHint(headers, now).orElse(null), now);
+  }
+
+  /** Cerebras' limits are token buckets that refill continuously, like Groq's. */
+  @Override
+  protected boolean refillsContinuously() {
+    return true;
   }
 
   @Override

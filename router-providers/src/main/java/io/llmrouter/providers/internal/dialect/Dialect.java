@@ -177,7 +177,16 @@ public abstract class Dialect {
 
   /** What this dialect knows, for endpoint resolution, configuration checks and catalog work. */
   public ProviderInfo info() {
-    return new ProviderInfo(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams, catalogHints());
+    return new ProviderInfo(prefix, defaultApiBase, apiKeyEnvs, apiBaseEnvs, keyRequired, rejectedParams, catalogHints(), streamUsage());
+  }
+
+  /**
+   * Whether the provider answers {@code stream_options: {"include_usage": true}} with a final usage chunk, as
+   * OpenAI's API does ({@link ProviderInfo#streamUsage}). False unless a dialect says so: a provider that
+   * rejects unknown fields would refuse every stream the router sent it.
+   */
+  protected boolean streamUsage() {
+    return false;
   }
 
   /**
@@ -320,7 +329,37 @@ public abstract class Dialect {
         "x-ratelimit-reset-requests", requestScope(), now);
     RateSignal.Window tok = RateHeaders.window(headers, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
         "x-ratelimit-reset-tokens", tokenScope(), now);
+    if (refillsContinuously()) req = nextRequestRoom(req, now);
     return new RateSignal(req, tok, RateValues.headerRetryHint(headers, now).orElse(null), now);
+  }
+
+  /**
+   * True when this provider's windows are token buckets that refill continuously (Groq, Cerebras): their
+   * reset header says when a window is back to <em>full</em>, so a requests window with nothing left has room
+   * for the next request after one request's refill (window / limit: 86.4 s on a 1,000-per-day model), long
+   * before its reset. Read as "nothing until the reset", a day's bucket emptied at noon would keep the
+   * deployment out until the next morning.
+   */
+  protected boolean refillsContinuously() {
+    return false;
+  }
+
+  /**
+   * {@code w} (a requests window of a {@link #refillsContinuously} provider) with the reset of an exhausted
+   * window brought forward to when its bucket has refilled one request; any other window unchanged.
+   */
+  protected static RateSignal.Window nextRequestRoom(RateSignal.Window w, Instant now) {
+    if (w == null || !w.exhausted() || w.resetAt() == null || w.limit() == null || w.limit() <= 0) return w;
+    long windowMillis = switch (w.scope()) {
+      case SECOND -> 1_000L;
+      case MINUTE -> 60_000L;
+      case HOUR -> 3_600_000L;
+      case DAY -> 86_400_000L;
+      default -> 0L;
+    };
+    if (windowMillis == 0) return w;
+    Instant oneRequest = now.plusMillis(-Math.floorDiv(-windowMillis, w.limit()));
+    return oneRequest.isBefore(w.resetAt()) ? new RateSignal.Window(w.limit(), w.remaining(), oneRequest, w.scope()) : w;
   }
 
   /** The window OpenAI-style request headers count over. */

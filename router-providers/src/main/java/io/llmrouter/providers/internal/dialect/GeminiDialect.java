@@ -69,4 +69,10 @@ public final class GeminiDialect extends Dialect {
   protected Set<String> embeddingRejectedParams() {
     return Set.of("user");
   }
+
+  /** Gemini's OpenAI endpoint takes it; a missing usage chunk is tolerated (the estimate stays). */
+  @Override
+  protected boolean streamUsage() {
+    return true;
+  }
 }

@@ -39,6 +39,12 @@ public final class GroqDialect extends Dialect {
     return dropParams;
   }
 
+  /** Groq's limits are token buckets: "the rate limit resets" means back to full, refilling continuously. */
+  @Override
+  protected boolean refillsContinuously() {
+    return true;
+  }
+
   @Override
   protected RateScope requestScope() {
     return RateScope.DAY;
@@ -64,5 +70,11 @@ public final class GroqDialect extends Dialect {
   @Override
   public boolean offersEmbeddings() {
     return false;
+  }
+
+  /** Groq emits the extra usage chunk for {@code include_usage} (provider-formats §2). */
+  @Override
+  protected boolean streamUsage() {
+    return true;
   }
 }

@@ -28,4 +28,10 @@ public final class HostedVllmDialect extends Dialect {
     // The operator chose what to serve; the guide applies no filter to a local server.
     return true;
   }
+
+  /** vLLM: {@code StreamOptions.include_usage}, the final usage chunk (provider-formats §5). */
+  @Override
+  protected boolean streamUsage() {
+    return true;
+  }
 }

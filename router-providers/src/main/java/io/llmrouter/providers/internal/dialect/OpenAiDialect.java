@@ -24,4 +24,10 @@ public final class OpenAiDialect extends Dialect {
   protected RateScope tokenScope() {
     return RateScope.MINUTE;
   }
+
+  /** The OpenAI spec itself: an extra usage chunk before {@code [DONE]}. */
+  @Override
+  protected boolean streamUsage() {
+    return true;
+  }
 }

@@ -129,4 +129,10 @@ public final class OpenRouterDialect extends Dialect {
     if (prompt == null || completion == null) return Boolean.FALSE;
     return prompt.signum() == 0 && completion.signum() == 0;
   }
+
+  /** OpenRouter accepts {@code stream_options} and ends a stream with its usage. */
+  @Override
+  protected boolean streamUsage() {
+    return true;
+  }
 }

@@ -67,6 +67,32 @@ class DialectBehaviourTest {
   }
 
   @Test
+  void anEmptiedBucketHasRoomForTheNextRequestAfterOneRequestsRefillNotAtItsReset() {
+    // Groq: 1,000 requests a day, none left, back to full in 5 h: the next request fits after 86.4 s.
+    RateSignal g = new GroqDialect().signal(Map.of("x-ratelimit-limit-requests", "1000", "x-ratelimit-remaining-requests", "0",
+        "x-ratelimit-reset-requests", "5h0m0s", "x-ratelimit-limit-tokens", "6000", "x-ratelimit-remaining-tokens", "0",
+        "x-ratelimit-reset-tokens", "7.66s"), NOW);
+    assertThat(g.requests().exhausted()).isTrue();
+    assertThat(g.requests().resetAt()).isEqualTo(NOW.plusMillis(86_400));
+    assertThat(g.tokens().resetAt()).as("a token window: what the next request needs is unknown here").isEqualTo(NOW.plusMillis(7_660));
+    // a reset sooner than one request's refill stays as sent; a window with room left is not touched
+    RateSignal soon = new GroqDialect().signal(Map.of("x-ratelimit-limit-requests", "1000", "x-ratelimit-remaining-requests", "0",
+        "x-ratelimit-reset-requests", "20s"), NOW);
+    assertThat(soon.requests().resetAt()).isEqualTo(NOW.plusSeconds(20));
+    RateSignal room = new GroqDialect().signal(Map.of("x-ratelimit-limit-requests", "1000", "x-ratelimit-remaining-requests", "3",
+        "x-ratelimit-reset-requests", "5h0m0s"), NOW);
+    assertThat(room.requests().resetAt()).isEqualTo(NOW.plusSeconds(5 * 3600));
+    // Cerebras' day bucket the same way
+    RateSignal c = new CerebrasDialect().signal(Map.of("x-ratelimit-limit-requests-day", "14400",
+        "x-ratelimit-remaining-requests-day", "0", "x-ratelimit-reset-requests-day", "33011.5"), NOW);
+    assertThat(c.requests().resetAt()).isEqualTo(NOW.plusMillis(6_000));
+    // a provider whose windows reset whole (OpenRouter) keeps its reset
+    RateSignal o = new OpenAiDialect().signal(Map.of("x-ratelimit-limit-requests", "1000", "x-ratelimit-remaining-requests", "0",
+        "x-ratelimit-reset-requests", "5h0m0s"), NOW);
+    assertThat(o.requests().resetAt()).isEqualTo(NOW.plusSeconds(5 * 3600));
+  }
+
+  @Test
   void mistralCurrentAndLegacyHeaders() {
     RateSignal cur = new MistralDialect().signal(Map.of("x-ratelimit-limit-tokens-minute", "5000000",
         "x-ratelimit-remaining-tokens-minute", "4999911", "x-ratelimit-tokens-query-cost", "52",

@@ -166,7 +166,13 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     return ms > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) ms;
   }
 
+  /**
+   * A JSON call's socket timeouts: the client's own (connect at {@code connectTimeout}, no read or write
+   * timeout) unless the call's timeout is shorter than the connect timeout. Null when they are the client's:
+   * no tag, so the interceptor passes the call on without copying its chain three times.
+   */
   private CallTimeouts jsonTimeouts(Duration timeout) {
+    if (timeout.compareTo(connectTimeout) >= 0) return null;
     return new CallTimeouts(millis(timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout), 0, 0);
   }
 

@@ -40,6 +40,8 @@ public final class ConfigRouterLoader implements RouterLoader {
   private int maxWaiting = LlmRouter.DEFAULT_MAX_WAITING;
   // serve --max-response-size; null: general_settings.max_response_size_mb, else the client's default.
   private Long maxResponseBytes;
+  // The routers' executor (serve's, see withExecutor); null: each router's own bounded pool.
+  private java.util.concurrent.Executor executor;
 
   /** Uses the process environment; routing state in memory. */
   public ConfigRouterLoader() {
@@ -88,6 +90,7 @@ public final class ConfigRouterLoader implements RouterLoader {
     c.maxClientTimeout = maxClientTimeout;
     c.maxWaiting = maxWaiting;
     c.maxResponseBytes = maxResponseBytes;
+    c.executor = executor;
     return c;
   }
 
@@ -101,6 +104,18 @@ public final class ConfigRouterLoader implements RouterLoader {
     c.maxClientTimeout = maxClientTimeout;
     c.maxWaiting = maxWaiting;
     c.maxResponseBytes = maxResponseBytes;
+    c.executor = executor;
+    return c;
+  }
+
+  /**
+   * A loader like this one whose routers run their asynchronous calls on {@code executor}
+   * ({@link LlmRouter.Builder#executor}; the caller shuts it down after closing the router). Null: each
+   * router's own bounded pool.
+   */
+  ConfigRouterLoader withExecutor(java.util.concurrent.Executor executor) {
+    ConfigRouterLoader c = withMaxResponseBytes(maxResponseBytes);
+    c.executor = executor;
     return c;
   }
 
@@ -141,6 +156,7 @@ public final class ConfigRouterLoader implements RouterLoader {
     }
     LlmRouter.Builder b = LlmRouter.builder(rc).env(env).clock(clock).maxClientTimeout(maxClientTimeout).maxWaiting(maxWaiting);
     listeners.forEach(b::listener);
+    if (executor != null) b.executor(executor);
     Long cap = maxResponseBytes != null ? maxResponseBytes : rc.general().maxResponseBytes();
     // The response cap is the HTTP client's (read at start; a reload keeps the client, and so the cap).
     if (cap != null) b.providerClient(OpenAiCompatibleClient.builder().clock(clock).maxResponseBytes(cap).build());

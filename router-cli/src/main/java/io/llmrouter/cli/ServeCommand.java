@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.List;
 import io.llmrouter.facade.FacadeOptions;
 import io.llmrouter.facade.FacadeServer;
+import io.llmrouter.facade.RequestThreadExecutor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,6 +23,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -201,21 +205,27 @@ public final class ServeCommand implements Callable<Integer> {
     RouterLoader routerLoader;
     RouterLoader.Loaded loaded;
     ServeMetrics metrics = new ServeMetrics();
+    // The routers' executor: the facade's request thread runs each request's first step itself (no hand-off
+    // to a router thread and back; see RequestThreadExecutor), waits resume here. Shut down after the router.
+    ExecutorService routerThreads = routerThreads();
     try {
       Path state = noStateFile ? null
           : stateFile != null ? stateFile : config.toAbsolutePath().resolveSibling(".llm-router-state.json");
       RouterLoader l = loader.apply(state);
       if (l instanceof ConfigRouterLoader c) {
-        l = c.withLimits(Duration.ofSeconds(maxClientTimeoutSeconds), maxWaiting).withMaxResponseBytes(maxResponseSize);
+        l = c.withLimits(Duration.ofSeconds(maxClientTimeoutSeconds), maxWaiting).withMaxResponseBytes(maxResponseSize)
+            .withExecutor(new RequestThreadExecutor(routerThreads));
       }
       routerLoader = redisUrl == null ? l : l.withRedisUrl(redisUrl);
       loaded = routerLoader.load(config, envFile, List.of(accessLog.decisionListener(), metrics.listener()));
     } catch (LlmRouterException e) {
+      closeRouterThreads(routerThreads);
       accessLog.close();
       metrics.close();
       err.println("llm-router serve: configuration error: " + e.getMessage());
       return 2;
     } catch (IllegalStateException e) {
+      closeRouterThreads(routerThreads);
       accessLog.close();
       metrics.close();
       // No loader on the class path: a broken build, not the user's config.
@@ -245,6 +255,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       reloader.close();
       router.close();
+      closeRouterThreads(routerThreads);
       accessLog.close();
       metrics.close();
       err.println("llm-router serve: " + e.getMessage());
@@ -252,6 +263,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IOException | IllegalStateException e) {
       reloader.close();
       router.close();
+      closeRouterThreads(routerThreads);
       accessLog.close();
       metrics.close();
       err.println("llm-router serve: " + e.getMessage());
@@ -285,6 +297,7 @@ public final class ServeCommand implements Callable<Integer> {
       s.stop();
     } finally {
       router.close();
+      closeRouterThreads(routerThreads);
       // Last: the final requests' access lines and the decisions of their last calls are written out.
       accessLog.close();
       metrics.close();
@@ -320,6 +333,29 @@ public final class ServeCommand implements Callable<Integer> {
   private static boolean sameKey(Secret a, Secret b) {
     if (a == null || b == null) return a == b;
     return MessageDigest.isEqual(a.reveal().getBytes(StandardCharsets.UTF_8), b.reveal().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Serve's router threads, as the router's own default: 64 daemon threads, 10,000 queued tasks, then refusal. */
+  private static ExecutorService routerThreads() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    ThreadPoolExecutor e = new ThreadPoolExecutor(64, 64, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+      Thread t = new Thread(r, "llm-router-async-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    e.allowCoreThreadTimeOut(true);
+    return e;
+  }
+
+  /** After the router closed: lets its last tasks end (up to 10 s, as the router waits for its own), then interrupts. */
+  private static void closeRouterThreads(ExecutorService threads) {
+    threads.shutdown();
+    try {
+      if (!threads.awaitTermination(10, TimeUnit.SECONDS)) threads.shutdownNow();
+    } catch (InterruptedException e) {
+      threads.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Asks a running serve to stop gracefully, as SIGTERM does. Safe from any thread, idempotent. */

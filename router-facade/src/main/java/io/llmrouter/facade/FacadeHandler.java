@@ -441,9 +441,10 @@ final class FacadeHandler extends Handler.Abstract {
       stream(chatRequest, response, ex);
       return;
     }
+    ChatRequest finalRequest = chatRequest;
     java.util.concurrent.CompletableFuture<ChatResponse> answer;
     try {
-      answer = router.chatAsync(chatRequest);
+      answer = RequestThreadExecutor.inline(() -> router.chatAsync(finalRequest));
     } catch (LlmRouterException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
       return;
@@ -481,7 +482,7 @@ final class FacadeHandler extends Handler.Abstract {
     if (embeddingRequest == null) return;
     java.util.concurrent.CompletableFuture<EmbeddingResponse> answer;
     try {
-      answer = router.embedAsync(embeddingRequest);
+      answer = RequestThreadExecutor.inline(() -> router.embedAsync(embeddingRequest));
     } catch (LlmRouterException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
       return;
@@ -527,7 +528,7 @@ final class FacadeHandler extends Handler.Abstract {
   private void stream(ChatRequest chatRequest, Response response, Exchange ex) throws IOException {
     java.util.concurrent.CompletableFuture<ChatStream> opening;
     try {
-      opening = router.streamAsync(chatRequest);
+      opening = RequestThreadExecutor.inline(() -> router.streamAsync(chatRequest));
     } catch (LlmRouterException e) {
       send(response, ex, ApiError.from(e, clock.instant()));
       return;
@@ -537,8 +538,15 @@ final class FacadeHandler extends Handler.Abstract {
     ex.dispatched = true;
     Request request = response.getRequest();
     request.addFailureListener(failure -> opening.cancel(false));
+    Thread requestThread = Thread.currentThread();
     opening.whenComplete((s, e) -> {
       Runnable write = () -> ex.resume.accept(() -> streamOpened(s, e, response, ex));
+      // Opened on this request thread (the router ran its first step here, see RequestThreadExecutor):
+      // written from here too, without a dispatch to another pool thread.
+      if (Thread.currentThread() == requestThread) {
+        write.run();
+        return;
+      }
       try {
         request.getContext().execute(write);
       } catch (RejectedExecutionException stopping) {

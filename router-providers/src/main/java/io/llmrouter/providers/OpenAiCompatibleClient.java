@@ -108,6 +108,8 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   private final Duration connectTimeout;
   private final long maxResponseBytes;
   // Resolved endpoints (base URL, parsed chat URL, prebuilt headers), keyed by the endpoint's value.
+  // Whole-call deadlines of JSON calls: one timer thread per client (no okio AsyncTimeout per call).
+  private final CallDeadlines deadlines = new CallDeadlines("llm-router-call-deadlines");
   private final java.util.concurrent.ConcurrentHashMap<Endpoint, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
 
   private OpenAiCompatibleClient(Builder b) {
@@ -164,7 +166,13 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     return ms > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) ms;
   }
 
+  /**
+   * A JSON call's socket timeouts: the client's own (connect at {@code connectTimeout}, no read or write
+   * timeout) unless the call's timeout is shorter than the connect timeout. Null when they are the client's:
+   * no tag, so the interceptor passes the call on without copying its chain three times.
+   */
   private CallTimeouts jsonTimeouts(Duration timeout) {
+    if (timeout.compareTo(connectTimeout) >= 0) return null;
     return new CallTimeouts(millis(timeout.compareTo(connectTimeout) < 0 ? timeout : connectTimeout), 0, 0);
   }
 
@@ -396,7 +404,8 @@ public final class OpenAiCompatibleClient implements ProviderClient {
    */
   private Raw fetch(Target t, Request req, Duration timeout) {
     Call c = http.newCall(req);
-    c.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    // The whole-call deadline on the client's own timer, not OkHttp's callTimeout (see CallDeadlines).
+    CallDeadlines.Entry deadline = deadlines.register(c, nanos(timeout));
     Response r = null;
     try {
       r = c.execute();
@@ -413,9 +422,25 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       c.cancel();
       throw tooLarge(t, r, e);
     } catch (IOException e) {
-      throw t.transport(e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
+      throw t.transport(deadline.fired() ? timedOut(e) : e, r == null ? 0 : r.code(), r == null ? Map.of() : headerMap(r.headers()), false);
     } finally {
+      deadlines.done(deadline);
       if (r != null) r.close();
+    }
+  }
+
+  /** The failure of a call its deadline cancelled, as OkHttp's own call timeout reports it. */
+  private static IOException timedOut(IOException cancelled) {
+    InterruptedIOException e = new InterruptedIOException("timeout");
+    e.initCause(cancelled);
+    return e;
+  }
+
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
   }
 
@@ -502,6 +527,7 @@ public final class OpenAiCompatibleClient implements ProviderClient {
   public void close() {
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
+    deadlines.close();
   }
 
   // ------------------------------------------------------------------ request building

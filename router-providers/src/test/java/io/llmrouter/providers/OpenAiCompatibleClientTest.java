@@ -257,6 +257,20 @@ class OpenAiCompatibleClientTest {
   }
 
   @Test
+  void bodyStalledAfterTheHeadersTimesOutAndTheClientStaysUsable() {
+    // The whole-call deadline covers the body too: headers at once, then the body held back past it.
+    server.enqueue(new MockResponse().setBody(COMPLETION).setBodyDelay(3, TimeUnit.SECONDS));
+    assertThatThrownBy(() -> client.chat(call(groq(), hello(), Duration.ofMillis(300))))
+        .isInstanceOfSatisfying(RequestTimeoutException.class, e -> {
+          assertThat(e.retriable()).isTrue();
+          assertThat(e.getMessage()).contains("timed out").contains("timeout");
+        });
+    // The next call on the same client is unaffected by the cancelled one.
+    server.enqueue(new MockResponse().setBody(COMPLETION));
+    assertThat(client.chat(call(groq(), hello(), Duration.ofSeconds(5))).value().choices()).isNotEmpty();
+  }
+
+  @Test
   void noHiddenRetryOn503WithRetryAfterZero() {
     server.enqueue(new MockResponse().setResponseCode(503).addHeader("Retry-After", "0").setBody("{\"error\":{\"message\":\"busy\"}}"));
     server.enqueue(new MockResponse().setBody(COMPLETION));

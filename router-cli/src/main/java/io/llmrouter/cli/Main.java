@@ -44,6 +44,7 @@ public final class Main implements Runnable {
 
   /** Entry point: runs the command line and exits with its code. */
   public static void main(String[] args) {
+    StartupTrace.mark("main");
     // Timestamps on every diagnostic line (slf4j-simple reads these when the first logger is made); a
     // -D on the command line wins.
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The start-up trace is off unless {@code -Dllm-router.startup.trace=true}: marks then record nothing and
- * the report prints nothing; its line names each stage with its wall time from the process's start.
+ * the report prints nothing; its line names each stage with its wall time from the JVM's start.
  */
 class StartupTraceTest {
 
@@ -22,7 +22,7 @@ class StartupTraceTest {
     StartupTrace.report(new PrintStream(out, true, StandardCharsets.UTF_8));
 
     assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-    assertThat(StartupTrace.line(0, 5)).isEqualTo("llm-router startup trace (ms since process start, main thread cpu ms):"
+    assertThat(StartupTrace.line(0, 5)).isEqualTo("llm-router startup trace (ms since JVM start, main thread cpu ms):"
         + "; process cpu 5 ms");
   }
 

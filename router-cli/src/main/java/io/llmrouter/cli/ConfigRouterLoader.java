@@ -142,6 +142,7 @@ public final class ConfigRouterLoader implements RouterLoader {
   @Override
   public Loaded load(Path config, Path envFile, List<RouterListener> listeners) {
     LoadedConfig loaded = read(config, envFile);
+    StartupTrace.mark("config-read");
     Env env = loaded.env();
     Secret masterKey = stateOnly ? null : masterKey(loaded, env);
     RouterConfig rc = loaded.config();

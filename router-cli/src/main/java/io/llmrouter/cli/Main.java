@@ -44,6 +44,7 @@ public final class Main implements Runnable {
 
   /** Entry point: runs the command line and exits with its code. */
   public static void main(String[] args) {
+    StartupTrace.mark("main");
     // Timestamps on every diagnostic line (slf4j-simple reads these when the first logger is made); a
     // -D on the command line wins.
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
@@ -59,8 +60,39 @@ public final class Main implements Runnable {
   }
 
   /**
+   * A small valid LiteLLM config without warnings: parsing it on the warm-up thread loads and initialises
+   * the config reader's classes (Jackson's YAML factory and tree model, SnakeYAML, the reader and the config
+   * records) while the main thread is still parsing the command line.
+   */
+  static final String WARM_UP_CONFIG = String.join("\n",
+      "model_list:",
+      "  - model_name: \"warm-up\"",
+      "    litellm_params:",
+      "      model: \"hosted_vllm/warm-up\"",
+      "      api_base: \"http://127.0.0.1:9/v1\"",
+      "      api_key: \"none\"",
+      "      rpm: 60",
+      "  - model_name: \"warm-up-fallback\"",
+      "    litellm_params:",
+      "      model: \"openai/warm-up\"",
+      "      api_base: \"http://127.0.0.1:9/v1\"",
+      "      api_key: \"none\"",
+      "router_settings:",
+      "  routing_strategy: \"simple-shuffle\"",
+      "  num_retries: 1",
+      "  fallbacks:",
+      "    - {\"warm-up\": [\"warm-up-fallback\"]}",
+      "general_settings:",
+      "  master_key: \"sk-warm-up\"",
+      "  background_health_checks: false",
+      "");
+
+  /**
    * Starts, on a daemon thread, the slow one-time initialisations serve meets on its way to ready, so
-   * that they run beside the config reader and the engine instead of after them: the default locale's
+   * that they run beside the command-line parser, the config reader and the engine instead of after them:
+   * first the config reader itself ({@link #WARM_UP_CONFIG}: the main thread meets it next, after picocli,
+   * and takes the same path through its classes, so the two threads initialise them in the same order and
+   * one at most waits for the other), then the default locale's
    * date-format data (the log's and Jackson's date formats), the platform's TLS trust
    * store and SSL context (read and parsed when the provider client's first OkHttp client is built, even
    * for plain-HTTP upstreams) and the list of available locales (Jetty's {@code MimeTypes} asks for it when
@@ -70,6 +102,11 @@ public final class Main implements Runnable {
    */
   static void warmUpInBackground() {
     Thread t = new Thread(() -> {
+      try {
+        io.llmrouter.core.config.LiteLlmConfigReader.parse(WARM_UP_CONFIG, io.llmrouter.core.config.Env.of(java.util.Map.of()));
+      } catch (RuntimeException ignored) {
+        // the main thread reads the real config and reports its own errors
+      }
       // The default locale's calendar and date-format data (slf4j-simple's and Jackson's date formats).
       new java.text.SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").format(new java.util.Date());
       try {

@@ -161,6 +161,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
+    StartupTrace.mark("parsed");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (shutdownGraceSeconds < 0) {
@@ -232,6 +233,7 @@ public final class ServeCommand implements Callable<Integer> {
       err.println("llm-router serve: " + e.getMessage());
       return 1;
     }
+    StartupTrace.mark("router-built");
     Router router = loaded.router();
     metrics.bind(router);
     RouterLoader.Loaded serving = loaded;
@@ -251,7 +253,9 @@ public final class ServeCommand implements Callable<Integer> {
           .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)).accessLog(accessLog).reloadStatus(reloader)
           .metricsText(metrics::scrape).metricsPublic(metricsPublic).build();
       s = new FacadeServer(router, options);
+      StartupTrace.mark("facade-built");
       s.start();
+      StartupTrace.mark("listening");
     } catch (IllegalArgumentException e) {
       reloader.close();
       router.close();
@@ -285,6 +289,7 @@ public final class ServeCommand implements Callable<Integer> {
     LOG.info("listening on {} after {} ms; status page at /ui, metrics at /metrics{}", s.baseUri(), (System.nanoTime() - t0) / 1_000_000,
         metricsPublic ? " (public)" : "");
     started.countDown();
+    StartupTrace.report(System.err);
     metrics.bindJvmInBackground();
     try {
       stopRequested.await();

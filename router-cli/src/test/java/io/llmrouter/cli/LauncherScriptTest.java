@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The repository's launcher script ({@code ./llm-router}) with a stand-in {@code java} on the PATH that
- * records its arguments (and, for a training run, writes the archive it is asked for): the JVM options come
+ * records its arguments (and, for a training run, the class list it is asked for; for {@code -Xshare:dump}, the
+ * archive): the JVM options come
  * from {@code router-cli/llm-router.jvm.options} in order, then {@code LLM_ROUTER_JAVA_OPTS}; the class-data
  * archive beside the jar is written once, used while the jar is unchanged, rewritten when the jar changes,
  * and a failed training run or {@code LLM_ROUTER_CDS=off} still starts the command, without the archive.
@@ -48,8 +49,13 @@ class LauncherScriptTest {
     Files.writeString(java, String.join("\n",
         "#!/bin/bash",
         "printf '%s\\n' \"$*\" >>\"$CALLS\"",
+        "dump=; for a in \"$@\"; do [ \"$a\" = -Xshare:dump ] && dump=1; done",
         "for a in \"$@\"; do",
-        "  case \"$a\" in -XX:ArchiveClassesAtExit=*) [ \"${FAIL_TRAINING:-}\" = 1 ] && exit 3; echo archive >\"${a#*=}\";; esac",
+        "  case \"$a\" in",
+        "    -XX:DumpLoadedClassList=*) [ \"${FAIL_TRAINING:-}\" = 1 ] && exit 3; echo classes >\"${a#*=}\";;",
+        "    -XX:SharedClassListFile=*) grep -q classes \"${a#*=}\" || exit 4;;",
+        "    -XX:SharedArchiveFile=*) [ -n \"$dump\" ] && { [ \"${FAIL_DUMP:-}\" = 1 ] && exit 5; echo archive >\"${a#*=}\"; };;",
+        "  esac",
         "done",
         "exit 0", ""));
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -62,11 +68,16 @@ class LauncherScriptTest {
     assertThat(r.code).isZero();
     List<String> options = fileOptions();
     assertThat(options).contains("-XX:+UseSerialGC").anyMatch(o -> o.startsWith("-Xmx"));
-    assertThat(r.calls).hasSize(2);
+    assertThat(r.calls).hasSize(3);
     String training = r.calls.get(0);
-    assertThat(training).startsWith(String.join(" ", options) + " -XX:ArchiveClassesAtExit=")
+    assertThat(training).startsWith(String.join(" ", options) + " -XX:DumpLoadedClassList=")
         .endsWith("-jar " + jar + " cds-training");
-    assertThat(r.calls.get(1)).isEqualTo(String.join(" ", options) + " -XX:SharedArchiveFile=" + archive()
+    String list = training.substring(training.indexOf("-XX:DumpLoadedClassList=") + "-XX:DumpLoadedClassList=".length(),
+        training.indexOf(" -jar "));
+    assertThat(r.calls.get(1)).startsWith(String.join(" ", options) + " -Xshare:dump -XX:SharedClassListFile=" + list
+        + " -XX:SharedArchiveFile=").endsWith(" -cp " + jar);
+    assertThat(Path.of(list)).doesNotExist(); // the class list is removed once the archive is written
+    assertThat(r.calls.get(2)).isEqualTo(String.join(" ", options) + " -XX:SharedArchiveFile=" + archive()
         + " -Dextra=1 -Xmx300m -jar " + jar + " --version");
     assertThat(archive()).hasContent("archive");
     assertThat(r.stderr).contains("writing the class-data archive");
@@ -93,9 +104,10 @@ class LauncherScriptTest {
 
     Result r = run(Map.of(), "demo");
 
-    assertThat(r.calls).hasSize(2);
-    assertThat(r.calls.get(0)).contains("-XX:ArchiveClassesAtExit=").endsWith("cds-training");
-    assertThat(r.calls.get(1)).contains("-XX:SharedArchiveFile=" + archive());
+    assertThat(r.calls).hasSize(3);
+    assertThat(r.calls.get(0)).contains("-XX:DumpLoadedClassList=").endsWith("cds-training");
+    assertThat(r.calls.get(1)).contains("-Xshare:dump");
+    assertThat(r.calls.get(2)).contains("-XX:SharedArchiveFile=" + archive());
   }
 
   @Test
@@ -113,11 +125,26 @@ class LauncherScriptTest {
   }
 
   @Test
+  void aFailedDumpStartsTheCommandWithoutAnArchiveAndLeavesNoTemporaryFiles() throws Exception {
+    Result r = run(Map.of("FAIL_DUMP", "1"), "demo");
+
+    assertThat(r.code).isZero();
+    assertThat(r.calls).hasSize(3);
+    assertThat(r.calls.get(1)).contains("-Xshare:dump");
+    assertThat(r.calls.get(2)).doesNotContain("SharedArchiveFile").endsWith("-jar " + jar + " demo");
+    assertThat(r.stderr).contains("could not write the class-data archive");
+    assertThat(archive()).doesNotExist();
+    try (var left = Files.list(jar.getParent())) {
+      assertThat(left).containsExactly(jar); // neither the class list nor a partial archive is left behind
+    }
+  }
+
+  @Test
   void cdsOffNeitherWritesNorUsesTheArchive() throws Exception {
     Result r = run(Map.of("LLM_ROUTER_CDS", "off"), "demo");
 
     assertThat(r.calls).hasSize(1);
-    assertThat(r.calls.get(0)).doesNotContain("SharedArchiveFile").doesNotContain("ArchiveClassesAtExit");
+    assertThat(r.calls.get(0)).doesNotContain("SharedArchiveFile").doesNotContain("DumpLoadedClassList");
     assertThat(archive()).doesNotExist();
   }
 
@@ -125,7 +152,7 @@ class LauncherScriptTest {
   void cdsArchiveOptionOnlyWritesTheArchiveAndFailsWhenItCannot() throws Exception {
     Result ok = run(Map.of(), "--cds-archive");
     assertThat(ok.code).isZero();
-    assertThat(ok.calls).hasSize(1);
+    assertThat(ok.calls).hasSize(2);
     assertThat(archive()).exists();
 
     Files.delete(archive());

@@ -111,15 +111,15 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
     this.seq = seq;
     // One hash slot per deployment ({...}), so every script's keys live on one Redis Cluster node too.
     this.keyPrefix = keyPrefix + ":{" + id + "}:";
-    String q = this.keyPrefix + "q";
     String c = this.keyPrefix + "c";
     String w = this.keyPrefix + "w";
     String tk = this.keyPrefix + "tk";
-    this.admitKeys = new String[] {q, c, w, tk};
+    // The quota block is a field of the breaker hash (one HMGET reads both in the admission script).
+    this.admitKeys = new String[] {c, w, tk};
     this.tokenKeys = new String[] {tk};
     this.breakerKey = new String[] {c};
-    this.quotaKey = new String[] {q};
-    this.clearKeys = new String[] {q, c};
+    this.quotaKey = this.breakerKey;
+    this.clearKeys = this.breakerKey;
     this.windowKeys = new String[] {w, tk};
     this.rpmArg = Integer.toString(this.rpm);
     this.tpmArg = Long.toString(this.tpm);

@@ -6,9 +6,9 @@ package io.llmrouter.redis;
  * as it drives local ones. Expiry (PEXPIRE, in Redis' time) only garbage-collects keys whose content the
  * router's time has already made irrelevant, with a generous margin.
  *
- * <p>Keys of one deployment, all in one hash slot ({@code {prefix:id}}): {@code :q} the provider-quota block
- * (string, epoch ms), {@code :c} the breaker (hash: {@code until}, {@code half}, {@code probe}, {@code pexp},
- * {@code fails}, {@code fstart}, {@code k:<kind>}), {@code :w} the grants of the rpm and tpm windows (zset
+ * <p>Keys of one deployment, all in one hash slot ({@code {prefix:id}}): {@code :c} the breaker and the
+ * provider-quota block (hash: {@code q} epoch ms the quota is exhausted until, {@code until}, {@code half},
+ * {@code probe}, {@code pexp}, {@code fails}, {@code fstart}, {@code k:<kind>}), {@code :w} the grants of the rpm and tpm windows (zset
  * member -> time), {@code :tk} the tokens per grant and their sum in field {@code _sum} (hash; tpm only).
  */
 final class Scripts {
@@ -34,7 +34,8 @@ final class Scripts {
         for _, k in ipairs(ks) do if string.sub(k, 1, 2) == 'k:' then redis.call('HDEL', h, k) end end
       end
       local function keep_breaker(h, now, keep)
-        local u = tonumber(redis.call('HGET', h, 'until') or '0')
+        local c = redis.call('HMGET', h, 'until', 'q')
+        local u = math.max(tonumber(c[1] or '0'), tonumber(c[2] or '0'))
         local ttl = keep
         if u > now then ttl = ttl + (u - now) end
         redis.call('PEXPIRE', h, ttl)
@@ -42,7 +43,7 @@ final class Scripts {
       """;
 
   /**
-   * KEYS q c w tk; ARGV now rpm tpm est member mode probeLease windowTtl refreshTtl.
+   * KEYS c w tk; ARGV now rpm tpm est member mode probeLease windowTtl refreshTtl.
    * Returns {code, value, tokenSum}: value is the deadline for QUOTA/COOLING, the instant the window frees
    * for OVER_RPM/OVER_TPM (-1: never), 0 otherwise.
    *
@@ -52,7 +53,8 @@ final class Scripts {
    * two calls per grant. The TTL is set when a key is created (an empty zset does not exist in Redis: the
    * first ZADD after a full eviction creates it) and otherwise only when {@code refreshTtl} is 1, which the
    * caller sends about once a minute per deployment (real time): the TTL only collects garbage.
-   * Steady state with rpm and tpm: 9 redis.call's (it was 16 with separate r/t/ts keys and three PEXPIREs).
+   * The quota block is field {@code q} of the breaker hash, so both are read with one HMGET. Steady state
+   * with rpm and tpm: 8 redis.call's (it was 16 with separate q/r/t/ts keys and three PEXPIREs).
    */
   static final String ADMIT = """
       local now = tonumber(ARGV[1]); local rpm = tonumber(ARGV[2]); local tpm = tonumber(ARGV[3])
@@ -61,27 +63,28 @@ final class Scripts {
       local W = 60000
       local probe = 0
       if mode ~= 2 then
-        local q = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local c = redis.call('HMGET', KEYS[1], 'q', 'until', 'half', 'pexp')
+        local q = tonumber(c[1] or '0')
         if q > now then return {2, q, 0} end
-        local c = redis.call('HMGET', KEYS[2], 'until', 'half', 'pexp')
-        local u = tonumber(c[1] or '0'); local half = tonumber(c[2] or '0'); local pexp = tonumber(c[3] or '0')
+        local u = tonumber(c[2] or '0'); local half = tonumber(c[3] or '0'); local pexp = tonumber(c[4] or '0')
         if u ~= 0 and now < u then return {3, u, 0} end
         if u ~= 0 then
-          redis.call('HSET', KEYS[2], 'until', 0, 'half', 1)
+          redis.call('HSET', KEYS[1], 'until', 0, 'half', 1)
           half = 1
         end
         if half == 1 then
           if pexp > now then return {4, 0, 0} end
-          redis.call('HSET', KEYS[2], 'probe', member, 'pexp', now + lease)
-          redis.call('PEXPIRE', KEYS[2], lease + 3600000)
+          redis.call('HSET', KEYS[1], 'probe', member, 'pexp', now + lease)
+          -- the quota block (if any) is over (q <= now): only the probe lease and the keep margin matter
+          redis.call('PEXPIRE', KEYS[1], lease + 3600000)
           probe = 1
         end
       end
       if mode == 1 or (rpm <= 0 and tpm <= 0) then return {probe, 0, 0} end
       local function give_back()
-        if probe == 1 then redis.call('HDEL', KEYS[2], 'probe'); redis.call('HSET', KEYS[2], 'pexp', 0) end
+        if probe == 1 then redis.call('HDEL', KEYS[1], 'probe'); redis.call('HSET', KEYS[1], 'pexp', 0) end
       end
-      local w = KEYS[3]; local tk = KEYS[4]
+      local w = KEYS[2]; local tk = KEYS[3]
       local cut = now - W
       local sum = 0
       local raw = false
@@ -154,12 +157,17 @@ final class Scripts {
       return 1
       """;
 
-  /** KEYS q; ARGV until now keep. Blocks until {@code until} unless a later block is stored; returns the block. */
+  /**
+   * KEYS c; ARGV until now keep. Blocks until {@code until} (field {@code q} of the breaker hash) unless a
+   * later block is stored; returns the block. The hash's TTL only grows here (it may hold a longer cooldown).
+   */
   static final String QUOTA_BLOCK = """
       local u = tonumber(ARGV[1]); local now = tonumber(ARGV[2])
-      local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+      local cur = tonumber(redis.call('HGET', KEYS[1], 'q') or '0')
       if u > cur then
-        redis.call('SET', KEYS[1], u, 'PX', math.max(u - now, 0) + tonumber(ARGV[3]))
+        redis.call('HSET', KEYS[1], 'q', u)
+        local want = math.max(u - now, 0) + tonumber(ARGV[3])
+        if redis.call('PTTL', KEYS[1]) < want then redis.call('PEXPIRE', KEYS[1], want) end
         return u
       end
       return cur
@@ -243,29 +251,30 @@ final class Scripts {
       return 0
       """;
 
-  /** KEYS q c; ARGV now. An operator's clear: returns 1 when it was cooling, half-open or quota-blocked. */
+  /** KEYS c; ARGV now. An operator's clear: returns 1 when it was cooling, half-open or quota-blocked. */
   static final String CLEAR = """
       local now = tonumber(ARGV[1])
-      local c = redis.call('HMGET', KEYS[2], 'until', 'half')
+      local c = redis.call('HMGET', KEYS[1], 'until', 'half', 'q')
       local was = 0
       if tonumber(c[1] or '0') ~= 0 or tonumber(c[2] or '0') == 1 then was = 1 end
-      if tonumber(redis.call('GET', KEYS[1]) or '0') > now then was = 1 end
-      redis.call('DEL', KEYS[1], KEYS[2])
+      if tonumber(c[3] or '0') > now then was = 1 end
+      redis.call('DEL', KEYS[1])
       return was
       """;
 
-  /** KEYS q c w tk; ARGV now rpm tpm est. Epoch ms a request would pass (-1: never), without taking anything. */
+  /** KEYS c w tk; ARGV now rpm tpm est. Epoch ms a request would pass (-1: never), without taking anything. */
   static final String AVAILABLE = """
       local now = tonumber(ARGV[1]); local rpm = tonumber(ARGV[2]); local tpm = tonumber(ARGV[3]); local est = tonumber(ARGV[4])
       local W = 60000
       local at = now
-      local q = tonumber(redis.call('GET', KEYS[1]) or '0')
+      local c = redis.call('HMGET', KEYS[1], 'q', 'until')
+      local q = tonumber(c[1] or '0')
       if q > at then at = q end
-      local u = tonumber(redis.call('HGET', KEYS[2], 'until') or '0')
+      local u = tonumber(c[2] or '0')
       if u > at then at = u end
       if rpm <= 0 and tpm <= 0 then return at end
       if tpm > 0 and est > tpm then return -1 end
-      local es = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. (now - W), '+inf', 'WITHSCORES')
+      local es = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. (now - W), '+inf', 'WITHSCORES')
       if rpm > 0 then
         local n = #es / 2
         if n >= rpm then
@@ -275,11 +284,11 @@ final class Scripts {
       end
       if tpm > 0 then
         local sum = 0
-        for i = 1, #es, 2 do sum = sum + tonumber(redis.call('HGET', KEYS[4], es[i]) or '0') end
+        for i = 1, #es, 2 do sum = sum + tonumber(redis.call('HGET', KEYS[3], es[i]) or '0') end
         if sum + est > tpm then
           local s = sum
           for i = 1, #es, 2 do
-            s = s - tonumber(redis.call('HGET', KEYS[4], es[i]) or '0')
+            s = s - tonumber(redis.call('HGET', KEYS[3], es[i]) or '0')
             if s + est <= tpm then
               local f = tonumber(es[i + 1]) + W
               if f > at then at = f end

@@ -242,13 +242,36 @@ class RedisDeploymentStateTest {
     x.admit(clock, 10);
     x.applySignal(new RateSignal(new RateSignal.Window(1000L, 0L, clock.instant().plusSeconds(5), RateScope.DAY), null, null, clock.instant()));
     x.open(now() + 1000, false);
-    for (String k : List.of("w", "tk", "q", "c")) assertExpires(prefix + ":{keys}:" + k);
+    for (String k : List.of("w", "tk", "c")) assertExpires(prefix + ":{keys}:" + k);
   }
 
   private void assertExpires(String key) {
     String ttl = redis.command("PTTL", key);
     assertThat(ttl).as(key).startsWith(":");
     assertThat(Long.parseLong(ttl.substring(1))).as(key).isPositive();
+  }
+
+  @Test
+  void aQuotaBlockInTheBreakerHashKeepsItAliveUntilTheResetWhateverTheBreakerDoes() {
+    // The quota block is field q of the breaker hash: a shorter cooldown, a failure or a probe written
+    // after it must not let the hash expire before the block ends (5 h here, plus the 1 h margin).
+    DeploymentConfig d = deployment("qttl", 100, null);
+    DeploymentState x = stateOf(a, d);
+    DeploymentState y = stateOf(b, d);
+    Instant reset = clock.instant().plus(Duration.ofHours(5));
+    x.applySignal(new RateSignal(new RateSignal.Window(1000L, 0L, reset, RateScope.DAY), null, null, clock.instant()));
+    String key = prefix + ":{qttl}:c";
+    long fiveHours = Duration.ofHours(5).toMillis();
+    assertThat(Long.parseLong(redis.command("PTTL", key).substring(1))).isGreaterThan(fiveHours);
+    y.open(now() + 1000, false);
+    y.recordFailure(now(), "RateLimitErrorAllowedFails", 5, null, 10_000, false);
+    assertThat(Long.parseLong(redis.command("PTTL", key).substring(1))).isGreaterThan(fiveHours);
+    // an earlier reset neither shortens the block nor the key's life
+    y.applySignal(new RateSignal(new RateSignal.Window(1000L, 0L, clock.instant().plusSeconds(5), RateScope.DAY), null, null, clock.instant()));
+    assertThat(y.admit(clock, 1).quotaUntil()).isEqualTo(reset.toEpochMilli());
+    assertThat(Long.parseLong(redis.command("PTTL", key).substring(1))).isGreaterThan(fiveHours);
+    assertThat(x.clearCooldown(now())).isTrue();
+    assertThat(redis.command("EXISTS", key)).isEqualTo(":0");
   }
 
   @Test

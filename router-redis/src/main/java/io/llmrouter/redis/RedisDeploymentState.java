@@ -32,6 +32,9 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
   private static final long WINDOW = 60_000;
   // Real-time expiry of window keys (their content is judged on the router's clock; this only collects garbage).
   private static final long WINDOW_TTL_MS = 600_000;
+  // How often (real time) an admission also refreshes the window keys' TTL; a key the script creates gets its
+  // TTL at once, so a key lives at least WINDOW_TTL_MS - TTL_REFRESH_NANOS after this instance's last admission.
+  private static final long TTL_REFRESH_NANOS = 60_000_000_000L;
   // Extra life of cooldown and quota keys beyond their deadline.
   private static final long KEEP_MS = 3_600_000;
   private static final long DAILY_TTL_MS = 2 * 86_400_000L;
@@ -43,6 +46,8 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
   private static final String MODE_RESERVE_ONLY = Integer.toString(Scripts.MODE_RESERVE_ONLY);
   private static final String PROBE_LEASE = Long.toString(PROBE_LEASE_MS);
   private static final String WINDOW_TTL = Long.toString(WINDOW_TTL_MS);
+  private static final String REFRESH = "1";
+  private static final String NO_REFRESH = "0";
 
   /** A grant: the member id in Redis, the local mirror's grant (null when the local share was full) and the log entry. */
   static final class SharedGrant extends Reservation.Granted {
@@ -91,6 +96,8 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
   private volatile long sharedTokens;
   private volatile String probeMember;
   private volatile long lastFailureAt = Long.MIN_VALUE;
+  // System.nanoTime() from which the next admission refreshes the window keys' TTL (due at once).
+  private volatile long ttlDueAt = System.nanoTime();
 
   RedisDeploymentState(String id, Integer rpm, Long tpm, int expectedInstances, StateStore localStore, RedisLink link,
       Clock clock, String keyPrefix, String instance, AtomicLong seq) {
@@ -104,18 +111,16 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
     this.seq = seq;
     // One hash slot per deployment ({...}), so every script's keys live on one Redis Cluster node too.
     this.keyPrefix = keyPrefix + ":{" + id + "}:";
-    String q = this.keyPrefix + "q";
     String c = this.keyPrefix + "c";
-    String r = this.keyPrefix + "r";
-    String t = this.keyPrefix + "t";
+    String w = this.keyPrefix + "w";
     String tk = this.keyPrefix + "tk";
-    String ts = this.keyPrefix + "ts";
-    this.admitKeys = new String[] {q, c, r, t, tk, ts};
-    this.tokenKeys = new String[] {tk, ts};
+    // The quota block is a field of the breaker hash (one HMGET reads both in the admission script).
+    this.admitKeys = new String[] {c, w, tk};
+    this.tokenKeys = new String[] {tk};
     this.breakerKey = new String[] {c};
-    this.quotaKey = new String[] {q};
-    this.clearKeys = new String[] {q, c};
-    this.windowKeys = new String[] {r, t, tk, ts};
+    this.quotaKey = this.breakerKey;
+    this.clearKeys = this.breakerKey;
+    this.windowKeys = new String[] {w, tk};
     this.rpmArg = Integer.toString(this.rpm);
     this.tpmArg = Long.toString(this.tpm);
     link.register(this);
@@ -158,7 +163,7 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
     long now = c.millis();
     String member = nextMember();
     List<Object> r = link.eval(Script.ADMIT, admitKeys, Long.toString(now), rpmArg, tpmArg, Long.toString(estTokens), member,
-        MODE_ALL, PROBE_LEASE, WINDOW_TTL);
+        MODE_ALL, PROBE_LEASE, WINDOW_TTL, refreshTtl());
     if (r == null) return localAdmit(now, estTokens, member);
     int code = ((Number) r.get(0)).intValue();
     long value = ((Number) r.get(1)).longValue();
@@ -220,6 +225,16 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
     return o;
   }
 
+  // "1" about once a minute (real time) per deployment: then the admission also refreshes the window keys' TTL.
+  // Concurrent callers may both see it due: one extra PEXPIRE, harmless.
+  private String refreshTtl() {
+    if (windowsUnlimited()) return NO_REFRESH;
+    long t = System.nanoTime();
+    if (t - ttlDueAt < 0) return NO_REFRESH;
+    ttlDueAt = t + TTL_REFRESH_NANOS;
+    return REFRESH;
+  }
+
   private String nextMember() {
     return instance + ":" + seq.incrementAndGet();
   }
@@ -229,7 +244,7 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
     long now = c.millis();
     String member = nextMember();
     List<Object> r = link.eval(Script.ADMIT, admitKeys, Long.toString(now), rpmArg, tpmArg, Long.toString(estTokens), member,
-        MODE_RESERVE_ONLY, PROBE_LEASE, WINDOW_TTL);
+        MODE_RESERVE_ONLY, PROBE_LEASE, WINDOW_TTL, refreshTtl());
     if (r == null) {
       link.countFallback();
       Reservation lr = local.reserve(Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), estTokens);
@@ -247,8 +262,11 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
   public void correct(Reservation.Granted grant, long actualTokens) {
     if (!(grant instanceof SharedGrant g) || actualTokens < 0) return;
     if (g.local != null) local.correct(g.local, actualTokens);
+    long before = g.own.tokens;
     g.own.tokens = actualTokens;
-    if (tpm > 0) link.send(Script.CORRECT, tokenKeys, g.own.member, Long.toString(actualTokens));
+    // Nothing to correct when the call used what was reserved (or what an earlier correction already sent):
+    // Redis holds that amount already, so no command is sent.
+    if (tpm > 0 && actualTokens != before) link.send(Script.CORRECT, tokenKeys, g.own.member, Long.toString(actualTokens));
   }
 
   @Override
@@ -293,7 +311,7 @@ final class RedisDeploymentState implements DeploymentState, RedisLink.Member {
   public CooldownPass tryPass(long now) {
     String member = nextMember();
     List<Object> r = link.eval(Script.ADMIT, admitKeys, Long.toString(now), rpmArg, tpmArg, "0", member,
-        MODE_PASS_ONLY, PROBE_LEASE, WINDOW_TTL);
+        MODE_PASS_ONLY, PROBE_LEASE, WINDOW_TTL, NO_REFRESH);
     if (r == null) return local.tryPass(now);
     int code = ((Number) r.get(0)).intValue();
     long value = ((Number) r.get(1)).longValue();

@@ -6,11 +6,10 @@ package io.llmrouter.redis;
  * as it drives local ones. Expiry (PEXPIRE, in Redis' time) only garbage-collects keys whose content the
  * router's time has already made irrelevant, with a generous margin.
  *
- * <p>Keys of one deployment, all in one hash slot ({@code {prefix:id}}): {@code :q} the provider-quota block
- * (string, epoch ms), {@code :c} the breaker (hash: {@code until}, {@code half}, {@code probe}, {@code pexp},
- * {@code fails}, {@code fstart}, {@code k:<kind>}), {@code :r} the request window (zset member -> time),
- * {@code :t} the token window (zset member -> time), {@code :tk} the tokens per member (hash), {@code :ts}
- * their sum (string).
+ * <p>Keys of one deployment, all in one hash slot ({@code {prefix:id}}): {@code :c} the breaker and the
+ * provider-quota block (hash: {@code q} epoch ms the quota is exhausted until, {@code until}, {@code half},
+ * {@code probe}, {@code pexp}, {@code fails}, {@code fstart}, {@code k:<kind>}), {@code :w} the grants of the rpm and tpm windows (zset
+ * member -> time), {@code :tk} the tokens per grant and their sum in field {@code _sum} (hash; tpm only).
  */
 final class Scripts {
   private Scripts() {}
@@ -35,7 +34,8 @@ final class Scripts {
         for _, k in ipairs(ks) do if string.sub(k, 1, 2) == 'k:' then redis.call('HDEL', h, k) end end
       end
       local function keep_breaker(h, now, keep)
-        local u = tonumber(redis.call('HGET', h, 'until') or '0')
+        local c = redis.call('HMGET', h, 'until', 'q')
+        local u = math.max(tonumber(c[1] or '0'), tonumber(c[2] or '0'))
         local ttl = keep
         if u > now then ttl = ttl + (u - now) end
         redis.call('PEXPIRE', h, ttl)
@@ -43,104 +43,131 @@ final class Scripts {
       """;
 
   /**
-   * KEYS q c r t tk ts; ARGV now rpm tpm est member mode probeLease windowTtl.
+   * KEYS c w tk; ARGV now rpm tpm est member mode probeLease windowTtl refreshTtl.
    * Returns {code, value, tokenSum}: value is the deadline for QUOTA/COOLING, the instant the window frees
    * for OVER_RPM/OVER_TPM (-1: never), 0 otherwise.
+   *
+   * <p>One zset {@code w} is both windows (a grant enters the rpm and the tpm window at the same instant and
+   * both leave it at the same cut); {@code tk} holds each grant's tokens and their sum (field {@code _sum}).
+   * Eviction reads and deletes the evicted grants' tokens with one HMGET and one HDEL per 1,000 grants, not
+   * two calls per grant. The TTL is set when a key is created (an empty zset does not exist in Redis: the
+   * first ZADD after a full eviction creates it) and otherwise only when {@code refreshTtl} is 1, which the
+   * caller sends about once a minute per deployment (real time): the TTL only collects garbage.
+   * The quota block is field {@code q} of the breaker hash, so both are read with one HMGET. Steady state
+   * with rpm and tpm: 8 redis.call's (it was 16 with separate q/r/t/ts keys and three PEXPIREs).
    */
   static final String ADMIT = """
       local now = tonumber(ARGV[1]); local rpm = tonumber(ARGV[2]); local tpm = tonumber(ARGV[3])
       local est = tonumber(ARGV[4]); local member = ARGV[5]; local mode = tonumber(ARGV[6])
-      local lease = tonumber(ARGV[7]); local ttl = tonumber(ARGV[8])
+      local lease = tonumber(ARGV[7]); local ttl = tonumber(ARGV[8]); local refresh = ARGV[9] == '1'
       local W = 60000
       local probe = 0
       if mode ~= 2 then
-        local q = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local c = redis.call('HMGET', KEYS[1], 'q', 'until', 'half', 'pexp')
+        local q = tonumber(c[1] or '0')
         if q > now then return {2, q, 0} end
-        local c = redis.call('HMGET', KEYS[2], 'until', 'half', 'pexp')
-        local u = tonumber(c[1] or '0'); local half = tonumber(c[2] or '0'); local pexp = tonumber(c[3] or '0')
+        local u = tonumber(c[2] or '0'); local half = tonumber(c[3] or '0'); local pexp = tonumber(c[4] or '0')
         if u ~= 0 and now < u then return {3, u, 0} end
         if u ~= 0 then
-          redis.call('HSET', KEYS[2], 'until', 0, 'half', 1)
+          redis.call('HSET', KEYS[1], 'until', 0, 'half', 1)
           half = 1
         end
         if half == 1 then
           if pexp > now then return {4, 0, 0} end
-          redis.call('HSET', KEYS[2], 'probe', member, 'pexp', now + lease)
-          redis.call('PEXPIRE', KEYS[2], lease + 3600000)
+          redis.call('HSET', KEYS[1], 'probe', member, 'pexp', now + lease)
+          -- the quota block (if any) is over (q <= now): only the probe lease and the keep margin matter
+          redis.call('PEXPIRE', KEYS[1], lease + 3600000)
           probe = 1
         end
       end
-      if mode == 1 then return {probe, 0, 0} end
+      if mode == 1 or (rpm <= 0 and tpm <= 0) then return {probe, 0, 0} end
       local function give_back()
-        if probe == 1 then redis.call('HDEL', KEYS[2], 'probe'); redis.call('HSET', KEYS[2], 'pexp', 0) end
+        if probe == 1 then redis.call('HDEL', KEYS[1], 'probe'); redis.call('HSET', KEYS[1], 'pexp', 0) end
       end
-      if rpm > 0 then
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - W)
-        local n = redis.call('ZCARD', KEYS[3])
-        if n >= rpm then
-          local e = redis.call('ZRANGE', KEYS[3], n - rpm, n - rpm, 'WITHSCORES')
-          give_back()
-          return {5, tonumber(e[2]) + W, 0}
-        end
-      end
+      local w = KEYS[2]; local tk = KEYS[3]
+      local cut = now - W
       local sum = 0
+      local raw = false
+      local evicted = false
       if tpm > 0 then
-        sum = tonumber(redis.call('GET', KEYS[6]) or '0')
-        local old = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - W)
-        local evicted = #old > 0
-        if evicted then
-          for _, m in ipairs(old) do
-            sum = sum - tonumber(redis.call('HGET', KEYS[5], m) or '0')
-            redis.call('HDEL', KEYS[5], m)
+        local old = redis.call('ZRANGEBYSCORE', w, '-inf', cut)
+        local k = #old
+        if k == 0 then
+          raw = redis.call('HGET', tk, '_sum')
+          sum = tonumber(raw or '0')
+        else
+          for s = 1, k, 1000 do
+            local e = math.min(s + 999, k)
+            local got
+            if s == 1 then
+              got = redis.call('HMGET', tk, '_sum', unpack(old, s, e))
+              raw = got[1]
+              sum = tonumber(raw or '0')
+              for i = 2, #got do sum = sum - tonumber(got[i] or '0') end
+            else
+              got = redis.call('HMGET', tk, unpack(old, s, e))
+              for i = 1, #got do sum = sum - tonumber(got[i] or '0') end
+            end
+            redis.call('HDEL', tk, unpack(old, s, e))
           end
-          redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - W)
+          redis.call('ZREMRANGEBYRANK', w, 0, k - 1)
           if sum < 0 then sum = 0 end
+          evicted = true
         end
-        if sum + est > tpm then
-          -- a grant writes the sum below; a refusal after an eviction writes it here
-          if evicted then redis.call('SET', KEYS[6], sum, 'PX', ttl) end
-          give_back()
-          if est > tpm then return {6, -1, sum} end
-          local es = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
-          local s = sum
-          for i = 1, #es, 2 do
-            s = s - tonumber(redis.call('HGET', KEYS[5], es[i]) or '0')
-            if s + est <= tpm then return {6, tonumber(es[i + 1]) + W, sum} end
-          end
-          return {6, now, sum}
+      else
+        redis.call('ZREMRANGEBYSCORE', w, '-inf', cut)
+      end
+      local n = redis.call('ZCARD', w)
+      if rpm > 0 and n >= rpm then
+        local e = redis.call('ZRANGE', w, n - rpm, n - rpm, 'WITHSCORES')
+        if evicted then redis.call('HSET', tk, '_sum', sum) end
+        give_back()
+        return {5, tonumber(e[2]) + W, sum}
+      end
+      if tpm > 0 and sum + est > tpm then
+        -- a grant writes the sum below; a refusal after an eviction writes it here
+        if evicted then redis.call('HSET', tk, '_sum', sum) end
+        give_back()
+        if est > tpm then return {6, -1, sum} end
+        local es = redis.call('ZRANGE', w, 0, -1, 'WITHSCORES')
+        local s = sum
+        for i = 1, #es, 2 do
+          s = s - tonumber(redis.call('HGET', tk, es[i]) or '0')
+          if s + est <= tpm then return {6, tonumber(es[i + 1]) + W, sum} end
         end
+        return {6, now, sum}
       end
-      if rpm > 0 then
-        redis.call('ZADD', KEYS[3], now, member)
-        redis.call('PEXPIRE', KEYS[3], ttl)
-      end
+      redis.call('ZADD', w, now, member)
+      if refresh or n == 0 then redis.call('PEXPIRE', w, ttl) end
       if tpm > 0 then
-        redis.call('ZADD', KEYS[4], now, member)
-        redis.call('HSET', KEYS[5], member, est)
         sum = sum + est
-        redis.call('SET', KEYS[6], sum, 'PX', ttl)
-        redis.call('PEXPIRE', KEYS[4], ttl)
-        redis.call('PEXPIRE', KEYS[5], ttl)
+        redis.call('HSET', tk, member, est, '_sum', sum)
+        if refresh or not raw then redis.call('PEXPIRE', tk, ttl) end
       end
       return {probe, 0, sum}
       """;
 
-  /** KEYS tk ts; ARGV member actual. Replaces a reservation's estimate while it is still in the window. */
+  /** KEYS tk; ARGV member actual. Replaces a reservation's estimate while it is still in the window. */
   static final String CORRECT = """
       local old = redis.call('HGET', KEYS[1], ARGV[1])
       if not old then return 0 end
       local a = tonumber(ARGV[2])
       redis.call('HSET', KEYS[1], ARGV[1], a)
-      redis.call('INCRBY', KEYS[2], a - tonumber(old))
+      redis.call('HINCRBY', KEYS[1], '_sum', a - tonumber(old))
       return 1
       """;
 
-  /** KEYS q; ARGV until now keep. Blocks until {@code until} unless a later block is stored; returns the block. */
+  /**
+   * KEYS c; ARGV until now keep. Blocks until {@code until} (field {@code q} of the breaker hash) unless a
+   * later block is stored; returns the block. The hash's TTL only grows here (it may hold a longer cooldown).
+   */
   static final String QUOTA_BLOCK = """
       local u = tonumber(ARGV[1]); local now = tonumber(ARGV[2])
-      local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+      local cur = tonumber(redis.call('HGET', KEYS[1], 'q') or '0')
       if u > cur then
-        redis.call('SET', KEYS[1], u, 'PX', math.max(u - now, 0) + tonumber(ARGV[3]))
+        redis.call('HSET', KEYS[1], 'q', u)
+        local want = math.max(u - now, 0) + tonumber(ARGV[3])
+        if redis.call('PTTL', KEYS[1]) < want then redis.call('PEXPIRE', KEYS[1], want) end
         return u
       end
       return cur
@@ -224,28 +251,31 @@ final class Scripts {
       return 0
       """;
 
-  /** KEYS q c; ARGV now. An operator's clear: returns 1 when it was cooling, half-open or quota-blocked. */
+  /** KEYS c; ARGV now. An operator's clear: returns 1 when it was cooling, half-open or quota-blocked. */
   static final String CLEAR = """
       local now = tonumber(ARGV[1])
-      local c = redis.call('HMGET', KEYS[2], 'until', 'half')
+      local c = redis.call('HMGET', KEYS[1], 'until', 'half', 'q')
       local was = 0
       if tonumber(c[1] or '0') ~= 0 or tonumber(c[2] or '0') == 1 then was = 1 end
-      if tonumber(redis.call('GET', KEYS[1]) or '0') > now then was = 1 end
-      redis.call('DEL', KEYS[1], KEYS[2])
+      if tonumber(c[3] or '0') > now then was = 1 end
+      redis.call('DEL', KEYS[1])
       return was
       """;
 
-  /** KEYS q c r t tk ts; ARGV now rpm tpm est. Epoch ms a request would pass (-1: never), without taking anything. */
+  /** KEYS c w tk; ARGV now rpm tpm est. Epoch ms a request would pass (-1: never), without taking anything. */
   static final String AVAILABLE = """
       local now = tonumber(ARGV[1]); local rpm = tonumber(ARGV[2]); local tpm = tonumber(ARGV[3]); local est = tonumber(ARGV[4])
       local W = 60000
       local at = now
-      local q = tonumber(redis.call('GET', KEYS[1]) or '0')
+      local c = redis.call('HMGET', KEYS[1], 'q', 'until')
+      local q = tonumber(c[1] or '0')
       if q > at then at = q end
-      local u = tonumber(redis.call('HGET', KEYS[2], 'until') or '0')
+      local u = tonumber(c[2] or '0')
       if u > at then at = u end
+      if rpm <= 0 and tpm <= 0 then return at end
+      if tpm > 0 and est > tpm then return -1 end
+      local es = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. (now - W), '+inf', 'WITHSCORES')
       if rpm > 0 then
-        local es = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. (now - W), '+inf', 'WITHSCORES')
         local n = #es / 2
         if n >= rpm then
           local f = tonumber(es[(n - rpm) * 2 + 2]) + W
@@ -253,14 +283,12 @@ final class Scripts {
         end
       end
       if tpm > 0 then
-        if est > tpm then return -1 end
-        local es = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. (now - W), '+inf', 'WITHSCORES')
         local sum = 0
-        for i = 1, #es, 2 do sum = sum + tonumber(redis.call('HGET', KEYS[5], es[i]) or '0') end
+        for i = 1, #es, 2 do sum = sum + tonumber(redis.call('HGET', KEYS[3], es[i]) or '0') end
         if sum + est > tpm then
           local s = sum
           for i = 1, #es, 2 do
-            s = s - tonumber(redis.call('HGET', KEYS[5], es[i]) or '0')
+            s = s - tonumber(redis.call('HGET', KEYS[3], es[i]) or '0')
             if s + est <= tpm then
               local f = tonumber(es[i + 1]) + W
               if f > at then at = f end
@@ -273,7 +301,7 @@ final class Scripts {
       """;
 
   /**
-   * KEYS r t tk ts; ARGV now ttl then (member at tokens)*. Writes back this instance's own grants of the last
+   * KEYS w tk; ARGV now ttl then (member at tokens)*. Writes back this instance's own grants of the last
    * minute after a re-join, each at most once (a Redis restarted empty gets its windows back).
    */
   static final String WRITE_BACK = """
@@ -283,13 +311,12 @@ final class Scripts {
         local m = ARGV[i]; local at = tonumber(ARGV[i + 1]); local tok = tonumber(ARGV[i + 2])
         if now - at < 60000 then
           if redis.call('ZADD', KEYS[1], 'NX', at, m) == 1 then n = n + 1 end
-          if tok >= 0 and redis.call('HSETNX', KEYS[3], m, tok) == 1 then
-            redis.call('ZADD', KEYS[2], at, m)
-            redis.call('INCRBY', KEYS[4], tok)
+          if tok >= 0 and redis.call('HSETNX', KEYS[2], m, tok) == 1 then
+            redis.call('HINCRBY', KEYS[2], '_sum', tok)
           end
         end
       end
-      for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
+      for i = 1, 2 do redis.call('PEXPIRE', KEYS[i], ttl) end
       return n
       """;
 

@@ -242,10 +242,105 @@ class RedisDeploymentStateTest {
     x.admit(clock, 10);
     x.applySignal(new RateSignal(new RateSignal.Window(1000L, 0L, clock.instant().plusSeconds(5), RateScope.DAY), null, null, clock.instant()));
     x.open(now() + 1000, false);
-    for (String k : List.of("r", "t", "tk", "ts", "q", "c")) {
-      String ttl = redis.command("PTTL", prefix + ":{keys}:" + k);
-      assertThat(ttl).as(k).startsWith(":");
-      assertThat(Long.parseLong(ttl.substring(1))).as(k).isPositive();
+    for (String k : List.of("w", "tk", "c")) assertExpires(prefix + ":{keys}:" + k);
+  }
+
+  private void assertExpires(String key) {
+    String ttl = redis.command("PTTL", key);
+    assertThat(ttl).as(key).startsWith(":");
+    assertThat(Long.parseLong(ttl.substring(1))).as(key).isPositive();
+  }
+
+  @Test
+  void aQuotaBlockInTheBreakerHashKeepsItAliveUntilTheResetWhateverTheBreakerDoes() {
+    // The quota block is field q of the breaker hash: a shorter cooldown, a failure or a probe written
+    // after it must not let the hash expire before the block ends (5 h here, plus the 1 h margin).
+    DeploymentConfig d = deployment("qttl", 100, null);
+    DeploymentState x = stateOf(a, d);
+    DeploymentState y = stateOf(b, d);
+    Instant reset = clock.instant().plus(Duration.ofHours(5));
+    x.applySignal(new RateSignal(new RateSignal.Window(1000L, 0L, reset, RateScope.DAY), null, null, clock.instant()));
+    String key = prefix + ":{qttl}:c";
+    long fiveHours = Duration.ofHours(5).toMillis();
+    assertThat(Long.parseLong(redis.command("PTTL", key).substring(1))).isGreaterThan(fiveHours);
+    y.open(now() + 1000, false);
+    y.recordFailure(now(), "RateLimitErrorAllowedFails", 5, null, 10_000, false);
+    assertThat(Long.parseLong(redis.command("PTTL", key).substring(1))).isGreaterThan(fiveHours);
+    // an earlier reset neither shortens the block nor the key's life
+    y.applySignal(new RateSignal(new RateSignal.Window(1000L, 0L, clock.instant().plusSeconds(5), RateScope.DAY), null, null, clock.instant()));
+    assertThat(y.admit(clock, 1).quotaUntil()).isEqualTo(reset.toEpochMilli());
+    assertThat(Long.parseLong(redis.command("PTTL", key).substring(1))).isGreaterThan(fiveHours);
+    assertThat(x.clearCooldown(now())).isTrue();
+    assertThat(redis.command("EXISTS", key)).isEqualTo(":0");
+  }
+
+  @Test
+  void aWindowKeyRecreatedAfterAFullEvictionExpiresToo() {
+    // The TTL is refreshed about once a minute of real time; a key the script (re)creates gets it at once.
+    DeploymentConfig d = deployment("recreated", 10, 1000L);
+    DeploymentState x = stateOf(a, d);
+    assertThat(x.admit(clock, 10).reservation()).isInstanceOf(Reservation.Granted.class);
+    clock.advance(Duration.ofSeconds(61)); // the only grant leaves the window: Redis deletes the empty zset
+    assertThat(x.admit(clock, 20).reservation()).isInstanceOf(Reservation.Granted.class);
+    assertThat(redis.command("ZCARD", prefix + ":{recreated}:w")).isEqualTo(":1");
+    assertExpires(prefix + ":{recreated}:w");
+    assertExpires(prefix + ":{recreated}:tk");
+    // the same on a deployment with only a token window
+    DeploymentState t = stateOf(a, deployment("tpmonly", null, 1000L));
+    assertThat(t.admit(clock, 10).reservation()).isInstanceOf(Reservation.Granted.class);
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(t.admit(clock, 20).reservation()).isInstanceOf(Reservation.Granted.class);
+    assertExpires(prefix + ":{tpmonly}:w");
+    assertExpires(prefix + ":{tpmonly}:tk");
+    assertThat(t.tokensInWindow(now())).isEqualTo(20);
+  }
+
+  @Test
+  void aCorrectionEqualToTheEstimateSendsNothingAndTheWindowStaysExact() {
+    DeploymentConfig d = deployment("same", null, 1000L);
+    DeploymentState x = stateOf(a, d);
+    DeploymentState y = stateOf(b, d);
+    Reservation.Granted g = (Reservation.Granted) x.admit(clock, 600).reservation();
+    x.correct(g, 600); // used exactly the estimate: nothing to send
+    a.dailyCount(d.id(), LocalDate.of(2026, 1, 1)); // one round trip on a's link (as after a real correction)
+    assertThat(y.admit(clock, 400).reservation()).isInstanceOf(Reservation.Granted.class);
+    assertThat(y.tokensInWindow(now())).isEqualTo(1000);
+    assertThat(y.admit(clock, 1).reservation()).isInstanceOf(Reservation.Refused.class);
+    // a later, different correction of the same grant is still sent and counted once
+    x.correct(g, 100);
+    a.dailyCount(d.id(), LocalDate.of(2026, 1, 1));
+    assertThat(redis.command("HGET", prefix + ":{same}:tk", "_sum")).isEqualTo("500");
+    assertThat(y.admit(clock, 500).reservation()).isInstanceOf(Reservation.Granted.class);
+    assertThat(y.admit(clock, 1).reservation()).isInstanceOf(Reservation.Refused.class);
+    // and repeating it sends nothing more: the sum stays exact
+    x.correct(g, 100);
+    a.dailyCount(d.id(), LocalDate.of(2026, 1, 1));
+    assertThat(redis.command("HGET", prefix + ":{same}:tk", "_sum")).isEqualTo("1000");
+  }
+
+  @Test
+  void evictingThousandsOfGrantsAtOnceKeepsBothWindowsExact() {
+    // The script evicts in batches of 1,000 (one HMGET and one HDEL each): a jump of the router's clock past
+    // 2,500 grants must leave the count and the token sum exact.
+    DeploymentConfig d = deployment("many", 3000, 1_000_000L);
+    DeploymentState x = stateOf(a, d);
+    DeploymentState y = stateOf(b, d);
+    for (int i = 0; i < 2500; i++) {
+      assertThat((i % 2 == 0 ? x : y).admit(clock, 3).reservation()).isInstanceOf(Reservation.Granted.class);
     }
+    assertThat(x.tokensInWindow(now()) + y.tokensInWindow(now())).isGreaterThanOrEqualTo(7500 - 3);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(x.admit(clock, 7).reservation()).isInstanceOf(Reservation.Granted.class);
+    assertThat(x.admit(clock, 1).reservation()).isInstanceOf(Reservation.Granted.class);
+    // rpm 3000: 2,502 in the window, 498 more fit, the 499th does not
+    for (int i = 0; i < 498; i++) assertThat(y.admit(clock, 1).reservation()).isInstanceOf(Reservation.Granted.class);
+    assertThat(y.admit(clock, 1).reservation()).isEqualTo(new Reservation.Refused(Reservation.Limit.RPM, now() - 30_000 + 60_000));
+    assertThat(y.tokensInWindow(now())).isEqualTo(7500 + 7 + 1 + 498);
+    clock.advance(Duration.ofSeconds(31)); // the first 2,500 leave at once
+    assertThat(x.admit(clock, 5).reservation()).isInstanceOf(Reservation.Granted.class);
+    assertThat(x.tokensInWindow(now())).isEqualTo(7 + 1 + 498 + 5);
+    assertThat(redis.command("ZCARD", prefix + ":{many}:w")).isEqualTo(":501");
+    assertThat(redis.command("HLEN", prefix + ":{many}:tk")).isEqualTo(":502"); // 501 grants and _sum
+    assertThat(x.availableAt(now(), 1)).isEqualTo(now());
   }
 }

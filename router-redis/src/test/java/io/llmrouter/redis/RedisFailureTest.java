@@ -63,7 +63,7 @@ class RedisFailureTest {
         redis.restart();
         awaitConnected(s, true);
         // what this instance did while apart is now in Redis: its 10 grants and its cooldown
-        assertThat(redis.command("ZCARD", "fail:{down}:r")).isEqualTo(":10");
+        assertThat(redis.command("ZCARD", "fail:{down}:w")).isEqualTo(":10");
         assertThat(redis.command("HGET", "fail:{down}:c", "until")).isEqualTo(Long.toString(until));
         try (RedisSharedState other = shared(redis.url(), Duration.ofSeconds(1))) {
           awaitConnected(other, true);

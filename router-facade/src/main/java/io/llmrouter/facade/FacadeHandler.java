@@ -186,6 +186,7 @@ final class FacadeHandler extends Handler.Abstract {
   private void run(long started, String method, String path, Request request, Response response, Callback callback,
       Exchange ex, Step step) {
     Next next = Next.DONE;
+    boolean logged = false;
     ex.resume = later -> run(started, method, path, request, response, callback, ex, later);
     try {
       // A step that dispatched the routed call asynchronously is answered by the call's completion (a later
@@ -193,7 +194,13 @@ final class FacadeHandler extends Handler.Abstract {
       boolean dispatchedBefore = ex.dispatched;
       next = step.run();
       if (next == Next.DONE && !dispatchedBefore && ex.dispatched) next = Next.ANSWERED_LATER;
-      if (next == Next.DONE) callback.succeeded();
+      if (next == Next.DONE) {
+        // Queued before the answer completes: a client that has its answer may stop the server at once
+        // (SIGTERM), and a graceful stop writes only what was queued.
+        writeAccessLine(started, method, path, ex);
+        logged = true;
+        callback.succeeded();
+      }
     } catch (IOException e) {
       // The client went away (or the connection broke) mid-answer; nothing more can be sent.
       if (ex.note == null) ex.note = "client disconnected";
@@ -206,7 +213,7 @@ final class FacadeHandler extends Handler.Abstract {
         callback.failed(e);
       }
     } finally {
-      if (next == Next.DONE) writeAccessLine(started, method, path, ex);
+      if (next == Next.DONE && !logged) writeAccessLine(started, method, path, ex);
     }
     if (next == Next.READ_CHAT_BODY || next == Next.READ_EMBEDDINGS_BODY) {
       BodyStep onBody = next == Next.READ_CHAT_BODY ? b -> chat(b, response, ex) : b -> embeddings(b, response, ex);

@@ -826,7 +826,8 @@ final class RouterEngine implements Router {
 
   private Route routeOf(RequestState rs, Deployment d, Map<String, String> headers) {
     return new Route(rs.requested, d.group, d.id, d.config.provider(), d.config.providerModel(), d.redactedApiBase,
-        rs.attempts, rs.fallbacksSoFar(), ErrorContext.redact(headers));
+        // One attempt (the usual case) as an immutable list of one, which Route keeps as it is rather than copying.
+        rs.attempts.size() == 1 ? List.of(rs.attempts.get(0)) : rs.attempts, rs.fallbacksSoFar(), ErrorContext.redact(headers));
   }
 
   static boolean hasContent(ChatChunk c) {

@@ -132,7 +132,7 @@ final class DeploymentRegistry {
    */
   Secret key(Deployment d) {
     Resolved r = d.resolved;
-    if (r != null && r.owner == this) return r.key;
+    if (r != null && r.owner == resolver) return r.key;
     return resolve(d).key;
   }
 
@@ -140,26 +140,30 @@ final class DeploymentRegistry {
   Endpoint endpoint(Deployment d, Secret key) {
     // The usual case: the key admission resolved is the one cached with its endpoint (one object per deployment).
     Resolved r = d.resolved;
-    if (r == null || r.owner != this) r = resolve(d);
+    if (r == null || r.owner != resolver) r = resolve(d);
     if (r.key == key) return r.endpoint;
     return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders);
   }
 
   private Resolved resolve(Deployment d) {
     Secret key = resolver.apiKey(d.info, d.config.apiKey()).orElse(null);
-    Resolved r = new Resolved(this, key,
+    Resolved r = new Resolved(resolver, key,
         new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders));
     d.resolved = r;
     return r;
   }
 
-  /** A deployment's key and endpoint as {@code owner} resolved them (immutable). */
+  /**
+   * A deployment's key and endpoint as {@code owner} (one registry's resolver, which holds only its Env)
+   * resolved them; immutable. Tagged with the resolver rather than the registry, so a deployment a reload
+   * kept and nobody called since holds no retired registry (and through it older deployments) in memory.
+   */
   static final class Resolved {
-    final DeploymentRegistry owner;
+    final EndpointResolver owner;
     final Secret key;
     final Endpoint endpoint;
 
-    Resolved(DeploymentRegistry owner, Secret key, Endpoint endpoint) {
+    Resolved(EndpointResolver owner, Secret key, Endpoint endpoint) {
       this.owner = owner;
       this.key = key;
       this.endpoint = endpoint;

@@ -43,6 +43,29 @@ public final class ChatResponse extends ExtensibleJson {
     this.route = b.route;
   }
 
+  private ChatResponse(ChatResponse r, String model, Route route) {
+    super(r);
+    this.id = r.id;
+    this.object = r.object;
+    this.created = r.created;
+    this.model = model;
+    this.choices = r.choices;
+    this.usage = r.usage;
+    this.systemFingerprint = r.systemFingerprint;
+    this.route = route;
+  }
+
+  /**
+   * Returns this response with {@code model} and {@code route}, equal to
+   * {@code toBuilder().model(model).route(route).build()} but sharing every other field instead of copying it
+   * through a builder: the router attaches its route to every answer this way.
+   */
+  public ChatResponse withModelAndRoute(String model, Route route) {
+    // An explicit JSON null "model" kept as an extra: the builder drops it when the model is set.
+    if (extra().containsKey("model")) return toBuilder().model(model).route(route).build();
+    return new ChatResponse(this, model, route);
+  }
+
   /** Returns a new, empty builder. */
   public static Builder builder() {
     return new Builder();

@@ -20,6 +20,11 @@ public abstract class ExtensibleJson {
     this.extra = extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
   }
 
+  /** Shares {@code other}'s extra fields (already an unmodifiable copy): for a copy that changes only modelled fields. */
+  ExtensibleJson(ExtensibleJson other) {
+    this.extra = other.extra;
+  }
+
   /** Returns the JSON fields this type does not model, in arrival order; never null. */
   @JsonAnyGetter
   public final Map<String, JsonNode> extra() {

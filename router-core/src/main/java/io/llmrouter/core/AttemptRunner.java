@@ -81,11 +81,11 @@ final class AttemptRunner {
     if (rs.mockResponse != null) return mocked(g, t, rs, call);
     Deployment d = t.deployment;
     long start = clock.millis();
-    d.state.incrementDaily(LocalDate.ofEpochDay(Math.floorDiv(start, 86_400_000L)));
+    d.state.incrementDaily(day(start));
     d.calls.increment(start);
     listeners.onAttemptStart(rs.handle, g.name, d.id);
     Duration timeout = timeout(d, rs, start, call.holdsTicket(), moreAfter);
-    boolean drop = rs.requestDropParams || dropParams || Boolean.TRUE.equals(d.config.extraParams().get("drop_params"));
+    boolean drop = rs.requestDropParams || dropParams || d.dropParams;
     ProviderCall pc = new ProviderCall(registry.endpoint(d, t.apiKey), call.holdsTicket() && !rs.isEmbedding() ? rs.streamUpstream(d) : rs.upstream,
         timeout, drop);
     Served<T> served;
@@ -186,7 +186,33 @@ final class AttemptRunner {
       ms = defaultTimeoutMillis;
       if (moreAfter) ms = Math.min(ms, Math.max((long) (left * DEFAULT_SHARE), Math.min(left, MIN_ATTEMPT_MILLIS)));
     }
-    return Duration.ofMillis(Math.max(1, Math.min(ms, left)));
+    return duration(Math.max(1, Math.min(ms, left)));
+  }
+
+  // The last timeout handed out, reused when the next attempt gets the same one (the usual case: a
+  // deployment's own timeout, or half of a fresh request's deadline); a Duration is immutable.
+  private volatile Duration lastTimeout = Duration.ZERO;
+
+  private Duration duration(long millis) {
+    Duration last = lastTimeout;
+    if (last.toMillis() == millis) return last;
+    Duration d = Duration.ofMillis(millis);
+    lastTimeout = d;
+    return d;
+  }
+
+  // The UTC day of the last attempt, reused while the clock stays in it (a LocalDate per attempt was garbage).
+  private volatile Day today = new Day(0, LocalDate.EPOCH);
+
+  private record Day(long epochDay, LocalDate date) {}
+
+  private LocalDate day(long epochMillis) {
+    long epochDay = Math.floorDiv(epochMillis, 86_400_000L);
+    Day t = today;
+    if (t.epochDay == epochDay) return t.date;
+    t = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
+    today = t;
+    return t.date;
   }
 
   private <T> Failure<T> failed(ModelGroup g, Ticket t, RequestState rs, ProviderException e, long start) {

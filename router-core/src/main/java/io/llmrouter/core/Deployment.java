@@ -27,6 +27,15 @@ final class Deployment {
   final HourlyCounter calls = new HourlyCounter();
   /** {@code litellm_params.stream_timeout}: a stream attempt's time to its first chunk, or null. */
   final java.time.Duration streamTimeout;
+  /** {@link #effectiveApiBase} as a {@code Route} shows it (credentials redacted), computed once; null when there is none. */
+  final String redactedApiBase;
+  /** {@code litellm_params.drop_params: true}, read once. */
+  final boolean dropParams;
+  /**
+   * The key and endpoint the registry that last served this deployment resolved for it ({@link DeploymentRegistry#key}),
+   * or null; replaced whole. A deployment reused by a reload is served by a new registry, which resolves again.
+   */
+  volatile DeploymentRegistry.Resolved resolved;
 
   private volatile double latencyMillis;
   private volatile boolean unhealthy;
@@ -44,6 +53,8 @@ final class Deployment {
     this.state = state;
     this.parallel = config.maxParallelRequests() == null ? null : new Semaphore(config.maxParallelRequests());
     this.streamTimeout = streamTimeout(config);
+    this.redactedApiBase = effectiveApiBase == null ? null : io.llmrouter.api.SafeUrls.redact(effectiveApiBase);
+    this.dropParams = Boolean.TRUE.equals(config.extraParams().get("drop_params"));
   }
 
   /** {@code stream_timeout} from the deployment's other params (seconds, as LiteLLM reads it); validated at load. */

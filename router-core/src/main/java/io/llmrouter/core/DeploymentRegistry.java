@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The deployments and model groups of one configuration, and the only reader of the {@link Env}: it
- * resolves each deployment's base URL and extra headers once, and its key at call time (so a key set
- * after start-up is picked up and an unset one stops only its deployment), all through one
+ * resolves each deployment's base URL and extra headers once, and its key on first use (an unset one stops
+ * only its deployment; a key set later arrives with a reload, which builds a new registry), all through one
  * {@link EndpointResolver} that tries every variable a dialect declares. Immutable after construction.
  */
 final class DeploymentRegistry {
@@ -124,14 +124,50 @@ final class DeploymentRegistry {
     return resolver.missingKey(d.info, d.config.apiKey());
   }
 
-  /** The key to send now, or null when none is configured or set. */
+  /**
+   * The key to send now, or null when none is configured or set. Resolved once per deployment and registry:
+   * an {@link Env} is immutable (its layers are copied when it is built, and the process environment does
+   * not change under a running JVM), so every later read would give the same answer; a changed key or
+   * {@code .env} file arrives with a reload, which builds a new registry that resolves again.
+   */
   Secret key(Deployment d) {
-    return resolver.apiKey(d.info, d.config.apiKey()).orElse(null);
+    Resolved r = d.resolved;
+    if (r != null && r.owner == resolver) return r.key;
+    return resolve(d).key;
   }
 
   /** Where and how to call {@code d}: the client receives everything resolved and reads no environment. */
   Endpoint endpoint(Deployment d, Secret key) {
+    // The usual case: the key admission resolved is the one cached with its endpoint (one object per deployment).
+    Resolved r = d.resolved;
+    if (r == null || r.owner != resolver) r = resolve(d);
+    if (r.key == key) return r.endpoint;
     return new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders);
+  }
+
+  private Resolved resolve(Deployment d) {
+    Secret key = resolver.apiKey(d.info, d.config.apiKey()).orElse(null);
+    Resolved r = new Resolved(resolver, key,
+        new Endpoint(d.id, d.config.provider(), d.config.providerModel(), d.effectiveApiBase, key, d.extraHeaders));
+    d.resolved = r;
+    return r;
+  }
+
+  /**
+   * A deployment's key and endpoint as {@code owner} (one registry's resolver, which holds only its Env)
+   * resolved them; immutable. Tagged with the resolver rather than the registry, so a deployment a reload
+   * kept and nobody called since holds no retired registry (and through it older deployments) in memory.
+   */
+  static final class Resolved {
+    final EndpointResolver owner;
+    final Secret key;
+    final Endpoint endpoint;
+
+    Resolved(EndpointResolver owner, Secret key, Endpoint endpoint) {
+      this.owner = owner;
+      this.key = key;
+      this.endpoint = endpoint;
+    }
   }
 
   /**

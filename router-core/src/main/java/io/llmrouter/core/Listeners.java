@@ -8,7 +8,6 @@ import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.RouterListener;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,69 +24,131 @@ final class Listeners implements RouterListener {
     return all.length > 0;
   }
 
-  private void each(Consumer<RouterListener> event) {
+  // Each event is a plain loop over the array: no lambda is captured per event (an event with no listener
+  // costs one length check), and a listener that throws is logged and the next one still runs.
+  private static void threw(RouterListener l, RuntimeException e) {
+    LOG.warn("router listener {} threw {}; ignored", l.getClass().getName(), e.toString());
+  }
+
+  @Override
+  public void onRequestStart(RequestHandle request) {
     for (RouterListener l : all) {
       try {
-        event.accept(l);
+        l.onRequestStart(request);
       } catch (RuntimeException e) {
-        LOG.warn("router listener {} threw {}; ignored", l.getClass().getName(), e.toString());
+        threw(l, e);
       }
     }
   }
 
   @Override
-  public void onRequestStart(RequestHandle request) {
-    if (all.length > 0) each(l -> l.onRequestStart(request));
-  }
-
-  @Override
   public void onRequestEnd(RequestHandle request, RequestEnd end) {
-    if (all.length > 0) each(l -> l.onRequestEnd(request, end));
+    for (RouterListener l : all) {
+      try {
+        l.onRequestEnd(request, end);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onStreamOpen(RequestHandle request, io.llmrouter.api.Route route, java.time.Duration timeToFirstToken) {
-    if (all.length > 0) each(l -> l.onStreamOpen(request, route, timeToFirstToken));
+    for (RouterListener l : all) {
+      try {
+        l.onStreamOpen(request, route, timeToFirstToken);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onAttemptStart(RequestHandle request, String modelGroup, String deploymentId) {
-    if (all.length > 0) each(l -> l.onAttemptStart(request, modelGroup, deploymentId));
+    for (RouterListener l : all) {
+      try {
+        l.onAttemptStart(request, modelGroup, deploymentId);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onAttemptEnd(RequestHandle request, Attempt attempt) {
-    if (all.length > 0) each(l -> l.onAttemptEnd(request, attempt));
+    for (RouterListener l : all) {
+      try {
+        l.onAttemptEnd(request, attempt);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onRetry(RequestHandle request, String modelGroup, int attemptNumber, long delayMillis, LlmRouterException cause) {
-    if (all.length > 0) each(l -> l.onRetry(request, modelGroup, attemptNumber, delayMillis, cause));
+    for (RouterListener l : all) {
+      try {
+        l.onRetry(request, modelGroup, attemptNumber, delayMillis, cause);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onFallback(RequestHandle request, String fromGroup, String toGroup, String kind, LlmRouterException cause) {
-    if (all.length > 0) each(l -> l.onFallback(request, fromGroup, toGroup, kind, cause));
+    for (RouterListener l : all) {
+      try {
+        l.onFallback(request, fromGroup, toGroup, kind, cause);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onAdmissionSkip(RequestHandle request, String modelGroup, String deploymentId, NoDeploymentAvailableException.Kind why,
       Instant until) {
-    if (all.length > 0) each(l -> l.onAdmissionSkip(request, modelGroup, deploymentId, why, until));
+    for (RouterListener l : all) {
+      try {
+        l.onAdmissionSkip(request, modelGroup, deploymentId, why, until);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onCooldownStart(String deploymentId, Instant until, String reason) {
-    if (all.length > 0) each(l -> l.onCooldownStart(deploymentId, until, reason));
+    for (RouterListener l : all) {
+      try {
+        l.onCooldownStart(deploymentId, until, reason);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onCooldownEnd(String deploymentId) {
-    if (all.length > 0) each(l -> l.onCooldownEnd(deploymentId));
+    for (RouterListener l : all) {
+      try {
+        l.onCooldownEnd(deploymentId);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 
   @Override
   public void onHealthChange(String deploymentId, boolean healthy, String error) {
-    if (all.length > 0) each(l -> l.onHealthChange(deploymentId, healthy, error));
+    for (RouterListener l : all) {
+      try {
+        l.onHealthChange(deploymentId, healthy, error);
+      } catch (RuntimeException e) {
+        threw(l, e);
+      }
+    }
   }
 }

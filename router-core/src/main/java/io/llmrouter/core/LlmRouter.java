@@ -87,7 +87,10 @@ public final class LlmRouter {
       this.config = config;
     }
 
-    /** Where {@code os.environ/NAME} keys are read at call time; default {@link Env#system()}. */
+    /**
+     * Where {@code os.environ/NAME} keys are read, when a deployment is first used (an {@link Env} is immutable;
+     * {@link ReloadableRouter#reload(RouterConfig, Env)} brings a new one); default {@link Env#system()}.
+     */
     public Builder env(Env env) {
       this.env = Objects.requireNonNull(env, "env");
       return this;

@@ -18,6 +18,8 @@ final class ModelGroup {
   // Per tier, cumulative simple-shuffle weights (null: uniform).
   final double[][] cumulative;
   final AtomicInteger unhealthy = new AtomicInteger();
+  /** At least one deployment serves chat ({@code model_info.mode}), decided once. */
+  final boolean servesChat;
   /** Requests that asked for this group, and those that left it for a fallback, for {@code Router.status()}. */
   final HourlyCounter requests = new HourlyCounter();
   final HourlyCounter fallbacks = new HourlyCounter();
@@ -35,6 +37,9 @@ final class ModelGroup {
       byTier.computeIfAbsent(d.config.tier(), k -> new ArrayList<>()).add(d);
     }
     this.description = desc;
+    boolean chat = false;
+    for (Deployment d : deployments) chat |= d.config.servesChat();
+    this.servesChat = chat;
     this.contextWindow = ctx;
     this.tiers = new Deployment[byTier.size()][];
     this.cumulative = new double[byTier.size()][];

@@ -52,6 +52,8 @@ final class RequestState {
   final String mockResponse;
 
   final List<Attempt> attempts = new ArrayList<>(2);
+  /** The requested group as the engine looked it up when the request began (null until then). */
+  ModelGroup requestedGroup;
   Map<String, NoDeploymentAvailableException.Reason> reasons;
   private List<String> fallbacks;
 
@@ -89,22 +91,25 @@ final class RequestState {
     this.deadlineSeconds = timeout != null && timeout > 0 ? Math.min(timeout, maxClientTimeoutSeconds) : defaultTimeoutSeconds;
     long ms = (long) Math.min(Long.MAX_VALUE / 4, deadlineSeconds * 1000);
     this.deadline = now + ms;
-    this.mockFallbacks = truthy(extra.get("mock_testing_fallbacks"));
-    this.mockContextWindow = truthy(extra.get("mock_testing_context_window_fallbacks")) || truthy(extra.get("mock_testing_context_fallbacks"));
-    this.mockContentPolicy = truthy(extra.get("mock_testing_content_policy_fallbacks"));
-    this.mockRateLimit = truthy(extra.get("mock_testing_rate_limit_error"));
-    this.mockTimeout = truthy(extra.get("mock_timeout"));
-    JsonNode mr = extra.get("mock_response");
+    // Most requests carry no extra field: then none of the lookups below can find anything.
+    boolean some = !extra.isEmpty();
+    this.mockFallbacks = some && truthy(extra.get("mock_testing_fallbacks"));
+    this.mockContextWindow = some
+        && (truthy(extra.get("mock_testing_context_window_fallbacks")) || truthy(extra.get("mock_testing_context_fallbacks")));
+    this.mockContentPolicy = some && truthy(extra.get("mock_testing_content_policy_fallbacks"));
+    this.mockRateLimit = some && truthy(extra.get("mock_testing_rate_limit_error"));
+    this.mockTimeout = some && truthy(extra.get("mock_timeout"));
+    JsonNode mr = some ? extra.get("mock_response") : null;
     if (mr != null && !mr.isNull() && !mr.isTextual()) {
       throw new InvalidRequestException("mock_response", "'mock_response' must be a string (the text to answer with)");
     }
     this.mockResponse = mr != null && !mr.isNull() ? mr.textValue() : null;
-    JsonNode nr = extra.get("num_retries");
+    JsonNode nr = some ? extra.get("num_retries") : null;
     if (nr != null && !nr.isNull() && !(nr.isIntegralNumber() && nr.canConvertToInt() && nr.asInt() >= 0)) {
       throw new InvalidRequestException("num_retries", "'num_retries' must be a non-negative integer");
     }
     this.requestNumRetries = nr != null && !nr.isNull() ? nr.asInt() : null;
-    this.requestDropParams = truthy(extra.get("drop_params"));
+    this.requestDropParams = some && truthy(extra.get("drop_params"));
     this.disableFallbacks = disableFallbacks;
     this.promptTokens = promptTokens;
     this.estTokens = promptTokens + completionTokens;
@@ -203,8 +208,8 @@ final class RequestState {
     List<ChatMessage> messages = r.messages();
     if (messages == null) return 0;
     long chars = 0;
-    for (ChatMessage m : messages) {
-      String t = m.text();
+    for (int i = 0, n = messages.size(); i < n; i++) {
+      String t = messages.get(i).text();
       if (t != null) chars += t.length();
       chars += 16; // role and framing
     }

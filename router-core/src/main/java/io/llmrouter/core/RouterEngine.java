@@ -23,7 +23,6 @@ import io.llmrouter.api.RequestTimeoutException;
 import io.llmrouter.api.Route;
 import io.llmrouter.api.Router;
 import io.llmrouter.api.RouterStatus;
-import io.llmrouter.api.SafeUrls;
 import io.llmrouter.api.StreamListener;
 import io.llmrouter.api.UnknownModelException;
 import io.llmrouter.api.Usage;
@@ -186,17 +185,44 @@ final class RouterEngine implements Router {
   }
 
   private AttemptRunner.Call<ChatResponse> chatCall(RequestState rs) {
-    return wholeCall("provider client returned no response",
-        pc -> rs.mockResponse != null ? mocks.chat(pc, rs.mockResponse) : client.chat(pc), ChatResponse::usage);
+    return new ChatCall(rs);
+  }
+
+  /** A chat attempt as the attempt runner's call: one object per request (no lambda captured beside it). */
+  private final class ChatCall implements AttemptRunner.Call<ChatResponse> {
+    private final RequestState rs;
+
+    ChatCall(RequestState rs) {
+      this.rs = rs;
+    }
+
+    @Override
+    public AttemptRunner.Served<ChatResponse> invoke(io.llmrouter.api.spi.ProviderCall pc) {
+      ProviderResponse<ChatResponse> r = rs.mockResponse != null ? mocks.chat(pc, rs.mockResponse) : client.chat(pc);
+      if (r == null || r.value() == null) throw noResponse("provider client returned no response", pc);
+      return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), r.value().usage());
+    }
+
+    @Override
+    public boolean holdsTicket() {
+      return false;
+    }
+  }
+
+  private static MalformedResponseException noResponse(String nothing, io.llmrouter.api.spi.ProviderCall pc) {
+    return new MalformedResponseException(
+        nothing, new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
   }
 
   private ChatResponse chatAnswer(RequestState rs, AttemptRunner.Success<ChatResponse> s) {
     ChatResponse resp = s.value();
     Deployment d = s.ticket().deployment;
-    String model = resp.model() != null && !resp.model().isBlank() ? resp.model() : d.config.providerModel();
+    String model = resp.model();
+    // The provider echoing the deployment's own id (validated non-blank) needs no scan of the text.
+    if (model != d.config.providerModel() && (model == null || model.isBlank())) model = d.config.providerModel();
     Route route = routeOf(rs, d, s.headers());
     end(rs, route, resp.usage(), null);
-    return resp.toBuilder().model(model).route(route).build();
+    return resp.withModelAndRoute(model, route);
   }
 
   /**
@@ -684,7 +710,8 @@ final class RouterEngine implements Router {
     refuseIfClosed();
     if (request == null) throw new InvalidRequestException(null, "request is null");
     if (request.model() == null || request.model().isBlank()) throw new InvalidRequestException("model", "request has no 'model'");
-    if (!registry.has(request.model())) throw new UnknownModelException(request.model(), config.modelNames());
+    ModelGroup group = registry.group(request.model());
+    if (group == null) throw new UnknownModelException(request.model(), config.modelNames());
     if (request.fallbacks() != null) {
       for (String f : request.fallbacks()) {
         if (!registry.has(f)) throw new UnknownModelException(f, config.modelNames());
@@ -693,14 +720,15 @@ final class RouterEngine implements Router {
     if (request.messages() == null || request.messages().isEmpty()) {
       throw new InvalidRequestException("messages", "request has no 'messages': expected a non-empty array of messages");
     }
-    if (!servesChat(registry.group(request.model()))) {
-      String mode = registry.group(request.model()).all[0].config.mode();
+    if (!group.servesChat) {
+      String mode = group.all[0].config.mode();
       throw new InvalidRequestException("model", "model group '" + request.model() + "' has no chat deployment (model_info.mode: " + mode + ")"
           + (DeploymentConfig.MODE_EMBEDDING.equals(mode) ? ": send it to /v1/embeddings (Router.embed)" : ""));
     }
     long now = clock.millis();
     RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now, request.requestId());
     RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds, maxClientTimeoutSeconds);
+    rs.requestedGroup = group;
     listeners.onRequestStart(handle);
     return rs;
   }
@@ -725,6 +753,7 @@ final class RouterEngine implements Router {
     long now = clock.millis();
     RequestHandle handle = new RequestHandle(requestIds.incrementAndGet(), request.model(), now);
     RequestState rs = new RequestState(handle, request, now, requestTimeoutSeconds, maxClientTimeoutSeconds);
+    rs.requestedGroup = g;
     listeners.onRequestStart(handle);
     return rs;
   }
@@ -749,8 +778,7 @@ final class RouterEngine implements Router {
       @Override
       public AttemptRunner.Served<T> invoke(io.llmrouter.api.spi.ProviderCall pc) {
         ProviderResponse<T> r = call.apply(pc);
-        if (r == null || r.value() == null) throw new MalformedResponseException(
-            nothing, new ErrorContext(0, pc.endpoint().provider(), pc.endpoint().deploymentId(), Map.of(), null, null), null);
+        if (r == null || r.value() == null) throw noResponse(nothing, pc);
         return new AttemptRunner.Served<>(r.value(), r.status(), r.headers(), r.signal(), usage.apply(r.value()));
       }
 
@@ -775,11 +803,6 @@ final class RouterEngine implements Router {
     }
   }
 
-  private static boolean servesChat(ModelGroup g) {
-    for (Deployment d : g.all) if (d.config.servesChat()) return true;
-    return false;
-  }
-
   private void end(RequestState rs, Route route, Usage usage, LlmRouterException error) {
     countForStatus(rs);
     if (!listeners.any()) return;
@@ -793,31 +816,19 @@ final class RouterEngine implements Router {
   private void countForStatus(RequestState rs) {
     long now = rs.handle.startMillis();
     String from = rs.requested;
-    registry.group(from).requests.increment(now);
-    for (String to : rs.fallbacksSoFar()) {
-      registry.group(from).fallbacks.increment(now);
-      from = to;
+    ModelGroup requested = rs.requestedGroup != null ? rs.requestedGroup : registry.group(from);
+    requested.requests.increment(now);
+    List<String> moves = rs.fallbacksSoFar();
+    for (int i = 0; i < moves.size(); i++) {
+      (i == 0 ? requested : registry.group(from)).fallbacks.increment(now);
+      from = moves.get(i);
     }
   }
 
   private Route routeOf(RequestState rs, Deployment d, Map<String, String> headers) {
-    return new Route(rs.requested, d.group, d.id, d.config.provider(), d.config.providerModel(), redactedBase(d),
-        rs.attempts, rs.fallbacksSoFar(), ErrorContext.redact(headers));
-  }
-
-  // Each deployment's base URL as a Route shows it, redacted once rather than parsed on every request (it
-  // was about a twentieth of a routed call in RouterOverheadBenchmark). Keyed by the deployment object: a
-  // reload builds new deployments, and the old keys go with the old engine.
-  private final Map<Deployment, String> redactedBases = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private String redactedBase(Deployment d) {
-    if (d.effectiveApiBase == null) return null;
-    String r = redactedBases.get(d);
-    if (r == null) {
-      r = SafeUrls.redact(d.effectiveApiBase);
-      if (r != null) redactedBases.put(d, r);
-    }
-    return r;
+    return new Route(rs.requested, d.group, d.id, d.config.provider(), d.config.providerModel(), d.redactedApiBase,
+        // One attempt (the usual case) as an immutable list of one, which Route keeps as it is rather than copying.
+        rs.attempts.size() == 1 ? List.of(rs.attempts.get(0)) : rs.attempts, rs.fallbacksSoFar(), ErrorContext.redact(headers));
   }
 
   static boolean hasContent(ChatChunk c) {

@@ -52,6 +52,9 @@ class LifecycleTest extends FacadeTestBase {
         stopping.get(10, TimeUnit.MILLISECONDS);
       } catch (ConnectException e) {
         refused = true;
+      } catch (java.net.SocketException reset) {
+        // accepted by the kernel's backlog while the connector closed, then reset unserved: refused too
+        refused = true;
       } catch (java.util.concurrent.TimeoutException stillStopping) {
         // connector not closed yet; try again
       }

@@ -54,13 +54,6 @@ final class RouterChatStream implements ChatStream {
    * @param watchdog where the request's deadline is enforced (null: none, a mock)
    * @param deadlineInMillis time left to the request's deadline; the stream is ended with a
    *     {@link RequestTimeoutException} then, as a JSON call would be
-   */
-  RouterChatStream(Ticket ticket, Opened opened, Route route, ScheduledExecutorService watchdog, long deadlineInMillis,
-      double deadlineSeconds, OnEnd onEnd) {
-    this(ticket, opened, route, watchdog, deadlineInMillis, deadlineSeconds, false, onEnd);
-  }
-
-  /**
    * @param hideUsage the router asked for the usage chunk on its own behalf: a usage-only chunk (no choices) is
    *     read for the rate windows but not given to the caller, who did not ask for it
    */

@@ -223,7 +223,7 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public boolean clearCooldown(long now) {
-    boolean blocked = quotaUntil(now) > 0 || quotaUntil(now, 1) > 0;
+    boolean blocked = quotaUntil(now, 1) > 0; // a header-fed block, or a tracked window without one token
     requestQuotaUntil = 0;
     tokenQuotaUntil = 0;
     refusedTokensUntil = 0;

@@ -41,7 +41,8 @@ class SigtermTest {
           HttpRequest.newBuilder(URI.create(base + "/health/liveliness")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(alive.statusCode()).isEqualTo(200);
 
-      p.destroy(); // SIGTERM
+      // SIGTERM, through the handle: Process.destroy() would also close the pipe the stop still writes to.
+      assertThat(p.toHandle().destroy()).isTrue();
 
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isZero();

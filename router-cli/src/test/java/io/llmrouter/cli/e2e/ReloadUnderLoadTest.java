@@ -51,6 +51,8 @@ class ReloadUnderLoadTest {
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final List<Long> followMillis = new CopyOnWriteArrayList<>();
+  /** Copies the process' output into {@link #output} until the process closes it. */
+  private Thread drain;
 
   private static SimModel model(String id) {
     // Far above what the test sends: only reloads may fail a request here, never a quota.
@@ -147,9 +149,14 @@ class ReloadUnderLoadTest {
         HttpResponse<String> tagged = chat(base, "alpha", "my-id-123");
         assertThat(tagged.headers().firstValue("x-request-id")).hasValue("my-id-123");
 
-        p.destroy(); // SIGTERM: a graceful stop writes every queued line
+        // SIGTERM: a graceful stop writes every queued line. Through the handle: Process.destroy() also closes
+        // the pipes, and the lines the stop writes would be lost to this test.
+        assertThat(p.toHandle().destroy()).isTrue();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
+        // The process has ended, but its last lines may still sit in the pipe: read them all before looking.
+        drain.join(10_000);
+        assertThat(drain.isAlive()).as("output still open 10 s after the process ended").isFalse();
         List<JsonNode> access = new ArrayList<>();
         for (String line : output) {
           if (!line.startsWith("{")) continue;
@@ -189,7 +196,7 @@ class ReloadUnderLoadTest {
       if (m.find()) base = m.group(1);
     }
     assertThat(base).as("serving line in " + output).isNotNull();
-    Thread drain = new Thread(() -> {
+    drain = new Thread(() -> {
       try {
         for (String line; (line = out.readLine()) != null; ) output.add(line);
       } catch (java.io.IOException ignored) {

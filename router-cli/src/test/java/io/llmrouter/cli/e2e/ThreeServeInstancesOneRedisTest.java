@@ -84,7 +84,8 @@ class ThreeServeInstancesOneRedisTest {
 
   @AfterEach
   void stop() throws InterruptedException {
-    for (Process p : serves) p.destroy();
+    // SIGTERM through the handle: Process.destroy() would also close the pipes under the drain threads.
+    for (Process p : serves) p.toHandle().destroy();
     for (Process p : serves) {
       if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
     }

@@ -68,8 +68,14 @@ final class BodyReader implements Runnable {
       reader.finish(new Result(Outcome.TOO_LARGE, null, null), false);
       return;
     }
-    reader.timer = request.getComponents().getScheduler().schedule(reader::timedOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // Most bodies have arrived whole with the headers: read first, and arm the timeout only for a body that
+    // is still coming. (Arming it for every request woke the scheduler's thread about once a request.)
     reader.run();
+    if (reader.finished.get()) return;
+    Scheduler.Task t = request.getComponents().getScheduler().schedule(reader::timedOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    reader.timer = t;
+    // The rest of the body may have arrived (and the request finished) on another thread meanwhile.
+    if (reader.finished.get()) t.cancel();
   }
 
   /** Reads what has arrived; asks to be called again when more does. */

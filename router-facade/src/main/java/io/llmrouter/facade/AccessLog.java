@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * The facade's access log (one entry per HTTP request) and the router's decision log (failed attempts,
  * retries, fallbacks, skips, cooldowns, health changes; see {@link #decisionListener()}), written off the
  * request path: a request thread only puts an entry in a bounded queue, and one background thread formats
- * and writes the entries, flushing whenever the queue runs empty. When the queue is full (the output cannot
+ * and writes the entries in batches, flushing after each. Under load the writer gathers what arrives over
+ * {@link #BATCH_MILLIS} ms before it writes, so a busy server makes about 50 writes a second rather than one
+ * per request (each was a system call, a wake-up of the writer, and an event for anything watching the log's
+ * directory, such as serve's config watcher); when nothing is queued the writer sleeps until the next entry
+ * wakes it, so the line of a request to a quiet server appears at once. When the queue is full (the output cannot
  * keep up) an entry is dropped and counted rather than making a request wait; the count is logged as soon as
  * there is room. {@link #close()} writes every entry queued before it and flushes, so a graceful stop loses
  * nothing.
@@ -43,6 +48,9 @@ public final class AccessLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("io.llmrouter.facade.access");
   private static final Entry STOP = new Entry(0, "", "", new Object[0]);
   private static final long CLOSE_WAIT_MILLIS = 5000;
+  /** How long the writer lets entries gather after a batch before it writes the next one. */
+  static final long BATCH_MILLIS = 20;
+  private static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(BATCH_MILLIS);
 
   /** Where formatted lines go. Called from the log's single writer thread only. */
   public interface Sink {
@@ -53,7 +61,7 @@ public final class AccessLog implements AutoCloseable {
      */
     void write(String level, String line) throws IOException;
 
-    /** Pushes buffered lines out; called whenever the queue has run empty, and on close. */
+    /** Pushes buffered lines out; called after each batch the writer wrote, and on close. */
     default void flush() throws IOException {}
   }
 
@@ -65,6 +73,8 @@ public final class AccessLog implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
+  // The writer found the queue empty and sleeps until an entry wakes it (otherwise it wakes by itself).
+  private volatile boolean idle;
 
   /** One thing to log: when, how bad, what kind, and its fields as alternating names and values. */
   record Entry(long epochMillis, String level, String type, Object[] fields) {}
@@ -98,7 +108,7 @@ public final class AccessLog implements AutoCloseable {
   /**
    * Lines to {@code out} in UTF-8, gathered and written in batches (a batch is written whole while holding
    * {@code out}'s monitor, so lines a {@link java.io.PrintStream} such as {@code System.err} gets from other
-   * code never land inside one), flushed whenever the queue runs empty. {@code out} is flushed but not
+   * code never land inside one), flushed after each batch. {@code out} is flushed but not
    * closed by {@link #close()}.
    */
   public static AccessLog toStream(OutputStream out, LogFormat format) {
@@ -154,7 +164,13 @@ public final class AccessLog implements AutoCloseable {
       writeNow(e);
       return;
     }
-    if (!queue.offer(e)) dropped.incrementAndGet();
+    if (!queue.offer(e)) {
+      dropped.incrementAndGet();
+      LockSupport.unpark(writer);
+    } else if (idle) {
+      idle = false;
+      LockSupport.unpark(writer);
+    }
   }
 
   private synchronized void writeNow(Entry e) {
@@ -173,10 +189,14 @@ public final class AccessLog implements AutoCloseable {
     boolean stop = false;
     while (!stop) {
       try {
-        Entry first = queue.poll(1, TimeUnit.SECONDS);
-        if (first == null) continue;
-        batch.add(first);
-        queue.drainTo(batch, 1023);
+        if (queue.drainTo(batch, 1024) == 0) {
+          idle = true;
+          // An entry queued after this check sees idle and unparks: the park returns at once.
+          if (queue.isEmpty()) LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+          idle = false;
+          if (Thread.interrupted()) throw new InterruptedException();
+          continue;
+        }
         synchronized (this) {
           for (Entry e : batch) {
             if (e == STOP) {
@@ -187,13 +207,18 @@ public final class AccessLog implements AutoCloseable {
             written.incrementAndGet();
           }
           long d = dropped.get();
-          if (d > reportedDrops) {
+          // Once the entries queued before the drops are out (the queue ran empty), or at once when it never
+          // does (a full batch: the output cannot keep up).
+          if (d > reportedDrops && (queue.isEmpty() || batch.size() >= 1024)) {
             sink.write("WARN", format(new Entry(clock.millis(), "WARN", "access",
                 new Object[] {"message", "log queue full: entries dropped", "dropped_total", d})));
             reportedDrops = d;
           }
-          if (queue.isEmpty()) sink.flush();
+          sink.flush();
         }
+        // Let the next entries gather (close() and a full queue cut this short).
+        if (!stop && !closed.get()) LockSupport.parkNanos(this, BATCH_NANOS);
+        if (Thread.interrupted()) throw new InterruptedException();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -222,7 +247,9 @@ public final class AccessLog implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
     try {
-      if (!queue.offer(STOP, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) writer.interrupt();
+      boolean queued = queue.offer(STOP);
+      LockSupport.unpark(writer);
+      if (!queued && !queue.offer(STOP, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) writer.interrupt();
       writer.join(CLOSE_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -45,6 +45,8 @@ final class ConfigReloader implements Supplier<ReloadStatus>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
   /** Quiet time after the last file event before a reload starts. */
   static final Duration DEBOUNCE = Duration.ofMillis(250);
+  /** How long the watcher waits after events that were only about other files in the directory. */
+  static final Duration OTHER_FILES_PAUSE = Duration.ofMillis(100);
   /** How often the files are compared with what was last loaded, whatever the watch says. */
   static final Duration POLL = Duration.ofSeconds(5);
 
@@ -118,7 +120,14 @@ final class ConfigReloader implements Supplier<ReloadStatus>, AutoCloseable {
           ours |= e.kind() == StandardWatchEventKinds.OVERFLOW || names.contains((Path) e.context());
         }
         key.reset();
-        if (ours) debounce();
+        if (ours) {
+          debounce();
+        } else {
+          // Only other files changed (a log file beside the config is written many times a second under
+          // load): let their events gather for a while instead of waking for each one. The directory's events
+          // keep queueing meanwhile, so an edit of ours is seen at the latest this much later.
+          Thread.sleep(OTHER_FILES_PAUSE.toMillis());
+        }
       }
     } catch (InterruptedException | ClosedWatchServiceException stop) {
       // close()

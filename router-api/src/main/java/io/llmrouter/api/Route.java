@@ -37,6 +37,8 @@ public record Route(
 
   /** Number of calls that were actually made (skips excluded). */
   public int callCount() {
-    return (int) attempts.stream().filter(a -> a.outcome() != Attempt.Outcome.SKIPPED).count();
+    int n = 0;
+    for (Attempt a : attempts) if (a.outcome() != Attempt.Outcome.SKIPPED) n++;
+    return n;
   }
 }

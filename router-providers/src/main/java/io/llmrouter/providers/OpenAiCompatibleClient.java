@@ -571,13 +571,29 @@ public final class OpenAiCompatibleClient implements ProviderClient {
 
   private Target target(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
-    Target cached = targets.get(endpoint);
+    // The router passes each deployment's one Endpoint instance: found by identity, without hashing the
+    // record's every field (its key and headers map included) on each call.
+    Target cached = byIdentity.get(endpoint);
     if (cached != null) return cached;
-    Target t = resolve(endpoint);
-    // Bounded: endpoints come from the configuration; a flood of distinct ones only costs re-resolving.
-    if (targets.size() >= MAX_TARGETS) targets.clear();
-    targets.put(endpoint, t);
-    return t;
+    cached = targets.get(endpoint);
+    if (cached == null) {
+      cached = resolve(endpoint);
+      // Bounded: endpoints come from the configuration; a flood of distinct ones only costs re-resolving.
+      if (targets.size() >= MAX_TARGETS) targets.clear();
+      targets.put(endpoint, cached);
+    }
+    rememberIdentity(endpoint, cached);
+    return cached;
+  }
+
+  // Copy on write, read without a lock: a map is never changed once published.
+  private volatile java.util.IdentityHashMap<Endpoint, Target> byIdentity = new java.util.IdentityHashMap<>();
+
+  private synchronized void rememberIdentity(Endpoint endpoint, Target t) {
+    java.util.IdentityHashMap<Endpoint, Target> next =
+        byIdentity.size() >= MAX_TARGETS ? new java.util.IdentityHashMap<>() : new java.util.IdentityHashMap<>(byIdentity);
+    next.put(endpoint, t);
+    byIdentity = next;
   }
 
   private static final int MAX_TARGETS = 1024;

@@ -84,12 +84,13 @@ public final class LoadHarness {
    *     JVM options file and class-data archive), or null to start it with a bare {@code java -jar}
    * @param jvmArgs JVM options for both child processes
    * @param serveJvmArgs extra JVM options for serve only (a JFR recording, say)
+   * @param referenceJvmArgs extra JVM options for the reference only (its own JFR recording, say)
    * @param phases the phases to run, a subset of {@link #PHASES}
    * @param out where to write the Markdown report (temp file + atomic move), or null
    */
   public record Options(int rounds, int warmup, int c1Requests, int clients, int perClient20, int perClient0,
       int streamRequests, int inprocessRequests, int startups, Path serveJar, Path launcher, List<String> jvmArgs,
-      List<String> serveJvmArgs, Set<String> phases, Path out) {
+      List<String> serveJvmArgs, List<String> referenceJvmArgs, Set<String> phases, Path out) {
     /** Checks every size. */
     public Options {
       positive("--rounds", rounds);
@@ -103,6 +104,7 @@ public final class LoadHarness {
       positive("--startups", startups);
       jvmArgs = List.copyOf(jvmArgs);
       serveJvmArgs = List.copyOf(serveJvmArgs);
+      referenceJvmArgs = List.copyOf(referenceJvmArgs);
       phases = Set.copyOf(phases);
       for (String p : phases) {
         if (!PHASES.contains(p)) throw new IllegalArgumentException("--phases: unknown phase " + p + "; known: " + PHASES);
@@ -143,13 +145,13 @@ public final class LoadHarness {
 
     /** The full run: 5 rounds, 5,000 requests at concurrency 1 after 2,000 of warm-up, 64 clients. */
     public static Options full() {
-      return new Options(5, 2000, 5000, 64, 150, 500, 2000, 5000, 3, null, null, List.of(), List.of(),
+      return new Options(5, 2000, 5000, 64, 150, 500, 2000, 5000, 3, null, null, List.of(), List.of(), List.of(),
           Set.copyOf(PHASES), null);
     }
 
     /** A few seconds' worth: every phase and figure, small sizes, 2 rounds. */
     public static Options quick() {
-      return new Options(2, 100, 300, 16, 10, 20, 100, 300, 1, null, null, List.of(), List.of(), Set.copyOf(PHASES),
+      return new Options(2, 100, 300, 16, 10, 20, 100, 300, 1, null, null, List.of(), List.of(), List.of(), Set.copyOf(PHASES),
           null);
     }
 
@@ -187,6 +189,7 @@ public final class LoadHarness {
         "Usage: LoadHarness [--quick] [--rounds N] [--warmup N] [--c1-requests N] [--clients N]",
         "         [--per-client-20ms N] [--per-client-0ms N] [--stream-requests N] [--inprocess-requests N]",
         "         [--startups N] [--serve-jar FILE [--launcher FILE|none]] [--jvm-arg ARG]... [--serve-jvm-arg ARG]...",
+        "         [--reference-jvm-arg ARG]...",
         "         [--phases c1,stream,c64-20,c64-0,inprocess,startup] [--out FILE]",
         "Full defaults: 5 rounds, warm-up 2000, 5000 at c1, 64 clients x 150 (20 ms) / 500 (0 ms),",
         "2000 streams, 5000 in-process, 3 start-ups. --quick: a few seconds, every figure.");
@@ -206,7 +209,7 @@ public final class LoadHarness {
     int inproc = base.inprocessRequests(), startups = base.startups();
     Path serveJar = null, out = null;
     String launcher = null;
-    List<String> jvm = new ArrayList<>(), serveJvm = new ArrayList<>();
+    List<String> jvm = new ArrayList<>(), serveJvm = new ArrayList<>(), referenceJvm = new ArrayList<>();
     Set<String> phases = new LinkedHashSet<>(PHASES);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -226,6 +229,7 @@ public final class LoadHarness {
         case "--launcher" -> launcher = value(args, ++i, a);
         case "--jvm-arg" -> jvm.add(value(args, ++i, a));
         case "--serve-jvm-arg" -> serveJvm.add(value(args, ++i, a));
+        case "--reference-jvm-arg" -> referenceJvm.add(value(args, ++i, a));
         case "--out" -> out = Path.of(value(args, ++i, a));
         case "--phases" -> {
           phases = new LinkedHashSet<>();
@@ -237,7 +241,7 @@ public final class LoadHarness {
     Path launcherPath = launcher == null ? (serveJar == null ? null : Options.launcherBeside(serveJar))
         : launcher.equals("none") ? null : Path.of(launcher);
     return new Options(rounds, warmup, c1, clients, pc20, pc0, streams, inproc, startups, serveJar, launcherPath, jvm,
-        serveJvm, phases, out);
+        serveJvm, referenceJvm, phases, out);
   }
 
   private static String value(String[] args, int i, String name) {
@@ -569,6 +573,7 @@ public final class LoadHarness {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     cmd.addAll(o.jvmArgs());
+    cmd.addAll(o.referenceJvmArgs());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ReferenceProxy.class.getName(),
         "--upstream", upstream, "--model", MockUpstream.MODEL, "--port"));
     return cmd;

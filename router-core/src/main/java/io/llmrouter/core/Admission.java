@@ -61,8 +61,12 @@ final class Admission {
       return refused(d, rs, new Reservation.Refused(Reservation.Limit.TPM, Long.MAX_VALUE));
     }
     if (d.parallel == null && d.state.admitsInOneStep()) return admitInOneStep(d, rs, key, now);
-    long q = d.state.quotaUntil(now, rs.promptTokens, rs.completionCap());
+    long q = d.state.quotaUntil(now, rs.promptTokens, rs.completionCap(), rs.tools);
     if (q != 0) return new Skip(Kind.QUOTA_EXHAUSTED, q, "the provider's quota has no room for ~" + rs.estTokens + " tokens", false);
+    // First come, first served: what requests parked here before this one committed for their wake-ups is
+    // theirs (one volatile read when nobody is parked). Before the breaker, so a held request claims no probe.
+    Reservation.Refused held = heldBack(d, rs, now);
+    if (held != null) return queued(held);
     CooldownPass pass = d.state.tryPass(now);
     if (!pass.passes()) {
       return new Skip(Kind.COOLING, pass.until(), pass.status() == CooldownPass.Status.PROBE_BUSY ? "half-open: probe in flight" : null, false);
@@ -84,7 +88,7 @@ final class Admission {
         // Larger than the deployment's whole tpm: it can never fit, like a prompt over the context window.
         // Counting it as such sends the request to context_window_fallbacks, as LiteLLM does with Groq's
         // 413 "Request too large" (which this local check pre-empts).
-        return refused(d, rs, no);
+        return refused(d, rs, behind(d, rs, now, no));
       }
       t.tokens = (Reservation.Granted) r;
     }
@@ -113,6 +117,27 @@ final class Admission {
     d.inFlight.incrementAndGet();
     t.apiKey = key;
     return t;
+  }
+
+  private static Skip queued(Reservation.Refused held) {
+    return new Skip(held.limit() == Reservation.Limit.RPM ? Kind.OVER_RPM : Kind.OVER_TPM, held.freeAt(),
+        "held for the requests waiting here before it", false);
+  }
+
+  // A window that refused: the request fits when it frees and, when requests are parked here, after them.
+  private static Reservation.Refused behind(Deployment d, RequestState rs, long now, Reservation.Refused no) {
+    if (no.never()) return no;
+    Reservation.Refused held = heldBack(d, rs, now);
+    return held == null || held.freeAt() <= no.freeAt() ? no : new Reservation.Refused(no.limit(), held.freeAt());
+  }
+
+  // The queue's answer for this request, unless waiting behind it would cost the request its deadline: a
+  // place in line that cannot be served in time would only turn a request that fits now into a failure.
+  private static Reservation.Refused heldBack(Deployment d, RequestState rs, long now) {
+    Reservation.Refused held = d.state.heldBack(now, rs.estTokens, rs.holdAt(d));
+    if (held == null || held.never()) return null;
+    long room = Math.min(AttemptRunner.MIN_ATTEMPT_MILLIS, (rs.deadline - now) / 4);
+    return held.freeAt() + room <= rs.deadline ? held : null;
   }
 
   private static Skip refused(Deployment d, RequestState rs, Reservation.Refused no) {

@@ -159,7 +159,7 @@ final class AttemptRunner {
   private static void used(Ticket t, RequestState rs, Usage usage, long contentChars) {
     DeploymentState s = t.deployment.state;
     if (usage != null && usage.promptTokens() != null && usage.completionTokens() != null) {
-      s.counted(rs.promptTokens, usage.promptTokens(), usage.completionTokens());
+      s.counted(rs.promptTokens, usage.promptTokens(), usage.completionTokens(), rs.tools);
       s.charged(t.admittedAt, rs.estTokens, (long) usage.promptTokens() + usage.completionTokens());
     } else if (usage != null && usage.totalTokens() != null) {
       s.charged(t.admittedAt, rs.estTokens, usage.totalTokens());

@@ -41,10 +41,21 @@ final class ChainWalk<T> {
    * @throws LlmRouterException the request's final error (nothing in the chain served it)
    */
   GroupRetry.GroupOutcome<T> step() {
+    try {
+      return walk();
+    } catch (RuntimeException e) {
+      rs.releaseHold();
+      throw e;
+    }
+  }
+
+  private GroupRetry.GroupOutcome<T> walk() {
     if (group == null) group = retry.walk(plan.current(), rs, call, plan.firstChoice(), plan);
     while (true) {
       GroupRetry.GroupOutcome<T> outcome = group.next();
       if (!(outcome instanceof GroupRetry.Failed<T> failed)) return outcome;
+      // The group gave up: a place the request held at one of its deployments is free for the next in line.
+      rs.releaseHold();
       if (failed.lastError() != null) last = failed.lastError();
       if (failed.deadlineHit()) throw errors.exhausted(rs, last, true);
       ModelGroup g = plan.next(failed.error());
@@ -103,6 +114,7 @@ final class ChainWalk<T> {
       int s = state.get();
       if (s == IDLE) {
         if (state.compareAndSet(IDLE, ENDED)) {
+          rs.releaseHold();
           end.run();
           return;
         }
@@ -127,6 +139,7 @@ final class ChainWalk<T> {
     if (!state.compareAndSet(STEPPING, IDLE)) {
       // Ended from elsewhere while this step ran: finish that end here, and drop what the step produced.
       state.set(ENDED);
+      rs.releaseHold();
       if (o instanceof GroupRetry.Wait<T>) woke();
       if (o instanceof AttemptRunner.Success<T> s) discard.accept(s);
       Runnable end = pendingEnd;
@@ -144,7 +157,10 @@ final class ChainWalk<T> {
     long millis = ((GroupRetry.Wait<T>) o).millis();
     Runnable wake = () -> {
       woke();
-      if (out.isDone()) return;
+      if (out.isDone()) {
+        rs.releaseHold();
+        return;
+      }
       try {
         executor.execute(() -> resume(executor, scheduler, out, discard));
       } catch (RejectedExecutionException e) {

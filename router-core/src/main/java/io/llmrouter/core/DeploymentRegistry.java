@@ -182,6 +182,6 @@ final class DeploymentRegistry {
   /** {@link #availableAt(Deployment, long, long)} for {@code rs}, weighed as its admission weighs it. */
   long availableAt(Deployment d, long now, RequestState rs) {
     if (d.noDialect != null || keyMissing(d) != null) return Long.MAX_VALUE;
-    return d.state.availableAt(now, rs.promptTokens, rs.completionCap());
+    return d.state.availableAt(now, rs.promptTokens, rs.completionCap(), rs.tools);
   }
 }

@@ -241,7 +241,7 @@ final class GroupRetry {
             // spend the request's deadline and leave nothing for the fallbacks.
             if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return failed(g, groupErr, last);
             long base = hint > 0 ? hint : now + backoff(retries);
-            if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.promptTokens, rs.completionCap()));
+            if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.promptTokens, rs.completionCap(), rs.tools));
             target = Math.min(base, none.earliest());
           }
           if (target == Long.MAX_VALUE) return failed(g, groupErr, last);
@@ -274,9 +274,13 @@ final class GroupRetry {
           owed = false;
           excluded = null;
           lastFailed = null;
+          // Waiting for a deployment's limit: park there, so the room its windows free is this request's when
+          // it wakes, not a later arrival's (first come, first served).
+          if (target == none.earliest() && none.earliestAt() != null) rs.park(none.earliestAt(), now, now + wait);
           return new Wait<>(wait);
         }
         Ticket t = (Ticket) pick;
+        rs.releaseHold();
         if (owed) {
           listeners.onRetry(rs.handle, g.name, retries, 0, groupErr);
           owed = false;

@@ -8,6 +8,7 @@ import io.llmrouter.api.EmbeddingRequest;
 import io.llmrouter.api.InvalidRequestException;
 import io.llmrouter.api.RequestHandle;
 import io.llmrouter.api.NoDeploymentAvailableException;
+import io.llmrouter.core.state.Hold;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ final class RequestState {
   final double deadlineSeconds;
   final int promptTokens;
   final long estTokens;
+  /** The chat request offers tools (its answer is likely a short tool call): the usage calibration weighs it apart. */
+  final boolean tools;
   // upstream with stream_options.include_usage, once a stream attempt needed it
   private ChatRequest upstreamWithUsage;
   final Integer requestNumRetries;
@@ -56,6 +59,9 @@ final class RequestState {
   ModelGroup requestedGroup;
   Map<String, NoDeploymentAvailableException.Reason> reasons;
   private List<String> fallbacks;
+  // Where the request is parked waiting for capacity, and its place there (first come, first served).
+  private Deployment heldAt;
+  private Hold hold;
 
   RequestState(RequestHandle handle, ChatRequest original, long now, double defaultTimeoutSeconds) {
     this(handle, original, now, defaultTimeoutSeconds, Double.MAX_VALUE);
@@ -113,6 +119,7 @@ final class RequestState {
     this.disableFallbacks = disableFallbacks;
     this.promptTokens = promptTokens;
     this.estTokens = promptTokens + completionTokens;
+    this.tools = original != null && original.tools() != null && !original.tools().isEmpty();
     this.upstream = upstream;
     this.embedding = embedding;
   }
@@ -156,6 +163,32 @@ final class RequestState {
   }
 
   /** The completion tokens the estimate reserves: {@code max_tokens}, or the default without one; 0 for embeddings. */
+  /**
+   * Parks the request at {@code d} until {@code wakeAt}: it commits its request and tokens there for that
+   * instant, keeping its place when it was already parked there; a place held elsewhere is given up.
+   */
+  void park(Deployment d, long now, long wakeAt) {
+    if (heldAt != d) releaseHold();
+    Hold h = d.state.hold(now, wakeAt, deadline, estTokens, hold);
+    if (h == Hold.NONE) return;
+    heldAt = d;
+    hold = h;
+  }
+
+  /** The request's place at {@code d}, or null when it is not parked there. */
+  Hold holdAt(Deployment d) {
+    return heldAt == d ? hold : null;
+  }
+
+  /** Gives up the request's place (admitted, moved on, failed or ended). Idempotent. */
+  void releaseHold() {
+    Hold h = hold;
+    if (h == null) return;
+    hold = null;
+    heldAt = null;
+    h.release();
+  }
+
   long completionCap() {
     return estTokens - promptTokens;
   }

@@ -23,8 +23,9 @@ final class Selector {
    * @param earliest epoch ms the earliest limit among the skips ends, {@link Long#MAX_VALUE} when none will
    * @param considered deployments looked at (not excluded)
    * @param contextSkips of those, the ones the request can never fit
+   * @param earliestAt the deployment whose limit ends at {@code earliest} (where a wait for it parks), or null
    */
-  record NoneAdmitted(long earliest, int considered, int contextSkips) implements Selection {
+  record NoneAdmitted(long earliest, int considered, int contextSkips, Deployment earliestAt) implements Selection {
     /** True when every deployment considered is too small for the request. */
     boolean allTooSmall() {
       return considered > 0 && contextSkips == considered;
@@ -53,6 +54,7 @@ final class Selector {
     // Health-check routing fails open: when every deployment is unhealthy, try them anyway.
     boolean useHealth = healthRouting && g.unhealthy.get() < g.all.length;
     long earliest = Long.MAX_VALUE;
+    Deployment earliestAt = null;
     int considered = 0;
     int contextSkips = 0;
     RandomGenerator r = random != null ? random : java.util.concurrent.ThreadLocalRandom.current();
@@ -74,11 +76,14 @@ final class Selector {
         if (decision instanceof Ticket t) return t;
         Admission.Skip skip = (Admission.Skip) decision;
         if (skip.contextSkip()) contextSkips++;
-        if (skip.until() > 0 && skip.kind().isLimit()) earliest = Math.min(earliest, skip.until());
+        if (skip.until() > 0 && skip.kind().isLimit() && skip.until() < earliest) {
+          earliest = skip.until();
+          earliestAt = d;
+        }
         log(g, d, rs, skip);
       }
     }
-    return new NoneAdmitted(earliest, considered, contextSkips);
+    return new NoneAdmitted(earliest, considered, contextSkips, earliestAt);
   }
 
   private void log(ModelGroup g, Deployment d, RequestState rs, Admission.Skip skip) {

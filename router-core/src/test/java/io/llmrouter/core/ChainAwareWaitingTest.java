@@ -117,14 +117,16 @@ class ChainAwareWaitingTest extends EngineTestSupport {
   void waitingForTheGroupsOwnLimitsIsBoundedByTheDeadlineNotByNumRetries() {
     // One retry allowed and a window of one request a minute. While the request waits for the slot, another
     // caller takes it (run from inside the sleep): the request waits a second time, more than num_retries
-    // allows for failed calls, and is served within its deadline.
+    // allows for failed calls, and is served within its deadline. The other caller has 30 s: too little to
+    // wait behind the parked request, so it is not held back for it (a place in line it could not use in
+    // time would only fail it).
     RouterConfig cfg = RouterConfig.builder().deployment(dep("g", "a").rpm(1)).numRetries(1).build();
     java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
     Router[] self = new Router[1];
     Router router = LlmRouter.builder(cfg).env(env).clock(clock).providerClient(provider).listener(recorder())
         .sleeper(d -> {
           clock.sleep(d);
-          if (taken.compareAndSet(false, true)) self[0].chat(ask("g"));
+          if (taken.compareAndSet(false, true)) self[0].chat(ask("g").toBuilder().timeout(30.0).build());
         }).build();
     opened.add(router);
     self[0] = router;
@@ -213,6 +215,53 @@ class ChainAwareWaitingTest extends EngineTestSupport {
     assertThat(clock.instant()).isEqualTo(bFree);
   }
 
+  // ---- first come, first served: a parked request's slot is its own when it wakes -------------------
+
+  @Test
+  void aNewcomerAtTheWaitersWakeUpIsServedByTheFallbackThatCanServeNowAndTheWaiterGetsItsSlot() throws Exception {
+    VirtualScheduler scheduler = new VirtualScheduler(clock);
+    Router router = asyncRouter(scheduler, 8);
+    spend(router, "g1");
+    Instant aFree = availableAt(router, "g1");
+    // the first request may only use g1: it parks for a's slot
+    CompletableFuture<ChatResponse> waiter = router.chatAsync(ask("g1").toBuilder().disableFallbacks(true).build());
+    assertThat(waiter).isNotDone();
+
+    // a's window frees, and before the waiter runs a newcomer asks for g1: the slot is the waiter's, so the
+    // newcomer is served at once by g2, which can serve now (it never waits while something can)
+    clock.advance(Duration.between(clock.instant(), aFree));
+    ChatResponse newcomer = router.chat(ask("g1"));
+    assertThat(newcomer.route().deploymentId()).isEqualTo("b");
+    assertThat(newcomer.route().fallbacks()).containsExactly("g2");
+    assertThat(clock.instant()).as("no wait").isEqualTo(aFree);
+
+    assertThat(scheduler.runNext()).isTrue();
+    assertThat(waiter.get(0, TimeUnit.SECONDS).route().deploymentId()).isEqualTo("a");
+    assertThat(clock.instant()).isEqualTo(aFree);
+  }
+
+  @Test
+  void aNewcomerWithNothingElseToServeItWaitsBehindTheWaiter() throws Exception {
+    VirtualScheduler scheduler = new VirtualScheduler(clock);
+    Router router = asyncRouter(scheduler, 8);
+    spend(router, "g1");
+    Instant aFree = availableAt(router, "g1");
+    CompletableFuture<ChatResponse> first = router.chatAsync(ask("g1").toBuilder().disableFallbacks(true).build());
+    clock.advance(Duration.between(clock.instant(), aFree));
+    // the slot has freed, but the first request is parked for it: the second waits for the next one
+    CompletableFuture<ChatResponse> second = router.chatAsync(ask("g1").toBuilder().disableFallbacks(true).build());
+    assertThat(second).isNotDone();
+    assertThat(scheduler.delays()).containsExactly(Duration.ofSeconds(50), Duration.ofSeconds(60));
+
+    assertThat(scheduler.runNext()).isTrue();
+    assertThat(first.get(0, TimeUnit.SECONDS).route().deploymentId()).isEqualTo("a");
+    assertThat(second).isNotDone();
+    assertThat(scheduler.runNext()).isTrue();
+    assertThat(second.get(0, TimeUnit.SECONDS).route().deploymentId()).isEqualTo("a");
+    assertThat(clock.instant()).isEqualTo(aFree.plusSeconds(60));
+    assertThat(provider.order()).containsExactly("a", "a", "a");
+  }
+
   @Test
   void asyncWaitersBeyondTheBoundAreRefusedAtOnceAndTheOthersServed() throws Exception {
     VirtualScheduler scheduler = new VirtualScheduler(clock);
@@ -221,13 +270,16 @@ class ChainAwareWaitingTest extends EngineTestSupport {
     Instant now = clock.instant();
     Instant bFree = availableAt(router, "g2");
 
+    Instant aFree = availableAt(router, "g1");
+
     CompletableFuture<ChatResponse> waiting = router.chatAsync(ask("g1"));
     CompletableFuture<ChatResponse> refused = router.chatAsync(ask("g1"));
 
     assertThat(waiting).isNotDone();
     assertThat(refused).isCompletedExceptionally();
+    // b's slot is the first waiter's: the second would have waited for g1's own, which frees next
     assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class).cause()
-        .isInstanceOfSatisfying(RateLimitedException.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.between(now, bFree)));
+        .isInstanceOfSatisfying(RateLimitedException.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.between(now, aFree)));
     scheduler.runNext();
     assertThat(waiting.get(0, TimeUnit.SECONDS).route().deploymentId()).isEqualTo("b");
     // The place was given back: the next waiter is accepted.

@@ -13,16 +13,15 @@ final class ExpectedDays {
   private ExpectedDays() {}
 
   /** {@link DayReplayScenarioTest}: seed 7, 20,000 requests over 24 h, the local vLLM down 13:00-15:00. */
-  static final String FULL_DAY_LLM_ROUTER = "served 19174 (first choice 15218), failed 826, avoidable 16 (too-cautious admission estimate: 4, "
-      + "the first group could serve now: 8, the first group freed within the deadline: 4), upstream calls 19275, 429s 18, callers "
-      + "waited 616, total wait 30318470 ms";
+  static final String FULL_DAY_LLM_ROUTER = "served 19178 (first choice 15227), failed 822, avoidable 8 (the first group could serve now: 4, "
+      + "the first group freed within the deadline: 4), upstream calls 19284, 429s 23, callers waited 632, total wait 31145876 ms";
   static final String FULL_DAY_LITELLM_BASELINE = "served 15229 (first choice 12695), failed 4771, avoidable 4592 (cooldown "
       + "outlived the quota: 4441, a fallback could serve now: 29, the first group freed within the deadline: 122), upstream calls "
       + "19699, 429s 396, callers waited 1323, total wait 14369436 ms";
 
   /** {@link DeterministicDayTest}: seed 11, 3,000 requests over 6 h, the local vLLM down from 2 h to 3 h. */
-  static final String SHORT_DAY_LLM_ROUTER = "served 2999 (first choice 2294), failed 1, avoidable 1 (too-cautious admission estimate: 1), "
-      + "upstream calls 3037, 429s 1, callers waited 38, total wait 1247274 ms";
+  static final String SHORT_DAY_LLM_ROUTER = "served 3000 (first choice 2295), failed 0, avoidable 0 (none), upstream calls 3038, 429s 1, "
+      + "callers waited 41, total wait 1282234 ms";
   static final String SHORT_DAY_LITELLM_BASELINE = "served 2978 (first choice 2218), failed 22, avoidable 15 (cooldown outlived "
       + "the quota: 7, the first group freed within the deadline: 8), upstream calls 4433, 429s 52, callers waited 455, total wait "
       + "4912083 ms";

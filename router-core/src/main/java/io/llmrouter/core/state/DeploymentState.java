@@ -107,6 +107,14 @@ public interface DeploymentState {
     return quotaUntil(now, promptTokens + completionCap);
   }
 
+  /**
+   * {@link #quotaUntil(long, long, long)} for a request that offers tools ({@code tools}) or not: a state that
+   * calibrates on its calls may weigh the two kinds apart (a tool call's answer is short). The default ignores it.
+   */
+  default long quotaUntil(long now, long promptTokens, long completionCap, boolean tools) {
+    return quotaUntil(now, promptTokens, completionCap);
+  }
+
   /** A request of {@code estTokens} was admitted at {@code now}: it spends what a tracked refused token window has left. */
   default void spendTokens(long now, long estTokens) {}
 
@@ -124,6 +132,11 @@ public interface DeploymentState {
    * {@link #quotaUntil(long, long, long)} weighs later requests.
    */
   default void counted(long promptEstimate, long promptTokens, long completionTokens) {}
+
+  /** {@link #counted(long, long, long)} for a call that offered tools ({@code tools}) or not; the default ignores it. */
+  default void counted(long promptEstimate, long promptTokens, long completionTokens, boolean tools) {
+    counted(promptEstimate, promptTokens, completionTokens);
+  }
 
   // ------------------------------------------------------------------ cooldown breaker
 
@@ -171,6 +184,39 @@ public interface DeploymentState {
   /** {@link #availableAt(long, long)} for a request split as {@link #quotaUntil(long, long, long)} weighs it. */
   default long availableAt(long now, long promptTokens, long completionCap) {
     return availableAt(now, promptTokens + completionCap);
+  }
+
+  /** {@link #availableAt(long, long, long)} for a request that offers tools or not, weighed as {@link #quotaUntil(long, long, long, boolean)}. */
+  default long availableAt(long now, long promptTokens, long completionCap, boolean tools) {
+    return availableAt(now, promptTokens, completionCap);
+  }
+
+  // ------------------------------------------------------------------ parked requests (first come, first served)
+
+  /**
+   * A request the rpm/tpm windows refused parks until {@code wakeAt}, waiting for this deployment: it commits
+   * one request and {@code estTokens} for that instant, so requests that come after it are admitted only past
+   * what it committed ({@link #heldBack}) and the room it waits for is still there when it wakes. Without
+   * this, a waiter woke to find its window taken by requests that arrived after it, and waited again until
+   * its deadline. The place lapses at {@code expiresAt} (the request's deadline) and is given up at once by
+   * {@link Hold#release()}. The default keeps no waiters ({@link Hold#NONE}).
+   *
+   * @param previous the place the request already has here (parking again keeps it), or null
+   */
+  default Hold hold(long now, long wakeAt, long expiresAt, long estTokens, Hold previous) {
+    return Hold.NONE;
+  }
+
+  /**
+   * Whether a request of {@code estTokens} that the windows would admit now must leave the room to requests
+   * parked here before it: null when it may take it, else the window their commitment is in and when the
+   * request fits after them. Soft: the hard admission stays {@link #reserve}'s. Must cost one volatile read
+   * when nobody is parked; the default keeps no waiters.
+   *
+   * @param own the request's own place here (only requests parked before it count), or null
+   */
+  default Reservation.Refused heldBack(long now, long estTokens, Hold own) {
+    return null;
   }
 
   // ------------------------------------------------------------------ one-step admission

@@ -31,6 +31,8 @@ public final class InMemoryDeploymentState implements DeploymentState {
   private volatile double refusedScale = 1.0;
   // What this deployment's calls really counted, against the router's estimates.
   private final UsageCalibration calibration = new UsageCalibration();
+  // Requests parked here, first come first served (their commitments hold newcomers back).
+  private final WaiterQueue waiters = new WaiterQueue();
   // The newest windows reported, for health reports (one immutable snapshot, replaced whole).
   private volatile HealthReport.Quota reported;
 
@@ -138,9 +140,14 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public long quotaUntil(long now, long promptTokens, long completionCap) {
+    return quotaUntil(now, promptTokens, completionCap, false);
+  }
+
+  @Override
+  public long quotaUntil(long now, long promptTokens, long completionCap, boolean tools) {
     long q = quotaUntil(now);
     if (q != 0) return q;
-    return refusedTokensUntil == 0 ? 0 : refusedWindowFits(now, calibration.need(promptTokens, completionCap, refusedScale));
+    return refusedTokensUntil == 0 ? 0 : refusedWindowFits(now, calibration.need(promptTokens, completionCap, refusedScale, tools));
   }
 
   // When a request the provider counts as {@code needed} fits the tracked refused window: 0 for now.
@@ -188,7 +195,29 @@ public final class InMemoryDeploymentState implements DeploymentState {
 
   @Override
   public void counted(long promptEstimate, long promptTokens, long completionTokens) {
-    calibration.add(promptEstimate, promptTokens, completionTokens);
+    counted(promptEstimate, promptTokens, completionTokens, false);
+  }
+
+  @Override
+  public void counted(long promptEstimate, long promptTokens, long completionTokens, boolean tools) {
+    calibration.add(promptEstimate, promptTokens, completionTokens, tools);
+  }
+
+  @Override
+  public Hold hold(long now, long wakeAt, long expiresAt, long estTokens, Hold previous) {
+    return window.unlimited() ? Hold.NONE : waiters.park(wakeAt, expiresAt, estTokens, previous);
+  }
+
+  @Override
+  public Reservation.Refused heldBack(long now, long estTokens, Hold own) {
+    if (waiters.isEmpty()) return null;
+    java.util.List<WaiterQueue.Commit> ahead = waiters.ahead(now, own);
+    return ahead.isEmpty() ? null : window.queued(now, estTokens, ahead);
+  }
+
+  /** Requests parked here now (tests, diagnostics). */
+  int parked() {
+    return waiters.size();
   }
 
   @Override
@@ -238,13 +267,25 @@ public final class InMemoryDeploymentState implements DeploymentState {
   @Override
   public long availableAt(long now, long estTokens) {
     long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now, estTokens)));
-    return Math.max(at, window.availableAt(now, estTokens));
+    return behindWaiters(now, estTokens, Math.max(at, window.availableAt(now, estTokens)));
   }
 
   @Override
   public long availableAt(long now, long promptTokens, long completionCap) {
-    long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now, promptTokens, completionCap)));
-    return Math.max(at, window.availableAt(now, promptTokens + completionCap));
+    return availableAt(now, promptTokens, completionCap, false);
+  }
+
+  @Override
+  public long availableAt(long now, long promptTokens, long completionCap, boolean tools) {
+    long at = Math.max(now, Math.max(breaker.coolingUntil(now), quotaUntil(now, promptTokens, completionCap, tools)));
+    return behindWaiters(now, promptTokens + completionCap, Math.max(at, window.availableAt(now, promptTokens + completionCap)));
+  }
+
+  // A newcomer's view: after the requests parked here, when they hold its room.
+  private long behindWaiters(long now, long estTokens, long at) {
+    if (waiters.isEmpty()) return at;
+    Reservation.Refused q = heldBack(now, estTokens, null);
+    return q == null ? at : Math.max(at, q.freeAt());
   }
 
   @Override

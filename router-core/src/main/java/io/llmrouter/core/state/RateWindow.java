@@ -217,6 +217,86 @@ final class RateWindow {
     return at;
   }
 
+  /**
+   * Whether a request of {@code estTokens} admitted now leaves the requests parked before it ({@code ahead},
+   * by wake-up) the request slot and tokens each committed, in both windows, at its wake-up (counted from
+   * then, or from now when it is due). A soft rule on top of {@link #tryReserve}, which stays the only hard one.
+   *
+   * @return null when it does; else the window that lacks room and the earliest instant the request fits
+   *     with them (counting each from its wake-up), {@link Long#MAX_VALUE} when it never will
+   */
+  synchronized Reservation.Refused queued(long now, long estTokens, java.util.List<WaiterQueue.Commit> ahead) {
+    int n = ahead.size();
+    if (n == 0 || unlimited()) return null;
+    long[] wake = new long[n];
+    long[] est = new long[n];
+    long[] one = new long[n];
+    for (int k = 0; k < n; k++) {
+      WaiterQueue.Commit c = ahead.get(k);
+      wake[k] = Math.max(now, c.wakeAt());
+      est[k] = c.estTokens();
+      one[k] = 1;
+    }
+    long rpmAt = now;
+    long tpmAt = now;
+    if (rpm > 0) {
+      evictSlots(now);
+      long[] t = java.util.Arrays.copyOf(keys, live);
+      long[] a = new long[live];
+      java.util.Arrays.fill(a, 1);
+      rpmAt = earliestFit(now, t, a, rpm, 1, wake, one);
+    }
+    if (tpm > 0) {
+      evict(now);
+      long[] t = new long[tokenCount];
+      long[] a = new long[tokenCount];
+      for (int k = 0; k < tokenCount; k++) {
+        int slot = (tokenHead + k) & (tokenAt.length - 1);
+        t[k] = tokenAt[slot];
+        a[k] = tokenAmount[slot];
+      }
+      tpmAt = earliestFit(now, t, a, tpm, estTokens, wake, est);
+    }
+    if (rpmAt <= now && tpmAt <= now) return null;
+    return rpmAt >= tpmAt ? new Reservation.Refused(Reservation.Limit.RPM, rpmAt) : new Reservation.Refused(Reservation.Limit.TPM, tpmAt);
+  }
+
+  // The earliest instant from now at which x more fits a window of (t[i], a[i]) entries with the waiters' (wake[k], amt[k]).
+  private static long earliestFit(long now, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
+    if (x > limit) return Long.MAX_VALUE;
+    if (fitsAt(now, t, a, limit, x, wake, amt)) return now;
+    long[] cand = new long[t.length + 2 * wake.length];
+    int c = 0;
+    for (long ti : t) cand[c++] = ti + WINDOW_MILLIS;
+    for (long w : wake) {
+      cand[c++] = w;
+      cand[c++] = w + WINDOW_MILLIS;
+    }
+    java.util.Arrays.sort(cand);
+    for (long at : cand) if (at > now && fitsAt(at, t, a, limit, x, wake, amt)) return at;
+    // Once every entry and waiter has left the window the request fits alone.
+    return Math.max(now + 1, cand[cand.length - 1]);
+  }
+
+  // True when x admitted at T fits, and leaves every waiter due after T its room at its wake-up.
+  private static boolean fitsAt(long T, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
+    if (usage(T, t, a, wake, amt) + x > limit) return false;
+    for (int k = 0; k < wake.length; k++) {
+      if (wake[k] <= T) continue;
+      long u = usage(wake[k], t, a, wake, amt) + (wake[k] - T < WINDOW_MILLIS ? x : 0);
+      if (u > limit) return false;
+    }
+    return true;
+  }
+
+  // What the window holds at {@code at}: entries not yet left, and the waiters counted from their wake-ups.
+  private static long usage(long at, long[] t, long[] a, long[] wake, long[] amt) {
+    long u = 0;
+    for (int i = 0; i < t.length; i++) if (at - t[i] < WINDOW_MILLIS) u += a[i];
+    for (int k = 0; k < wake.length; k++) if (wake[k] <= at && at - wake[k] < WINDOW_MILLIS) u += amt[k];
+    return u;
+  }
+
   /** Tokens reserved or used in the current window. */
   synchronized long tokensInWindow(long now) {
     if (tpm == 0) return 0;

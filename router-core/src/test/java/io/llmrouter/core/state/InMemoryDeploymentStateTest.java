@@ -217,6 +217,28 @@ class InMemoryDeploymentStateTest {
   }
 
   @Test
+  void aToolRequestIsWeighedByTheToolCallsAnswersNotByTheLongestTextAnswer() {
+    // Text answers of 50 tokens, tool calls of 15: a 200-token tool request needs 200 + 15, not 200 + 50.
+    InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
+    for (int i = 0; i < UsageCalibration.MIN_SAMPLES; i++) {
+      s.counted(100, 100, 50, false);
+      s.counted(100, 100, 15, true);
+    }
+    s.limitTokens(864_000, 215, 86_400_000L, now(), now() + 60_000, 1.0);
+    assertThat(s.quotaUntil(now(), 200, 256, true)).isZero();
+    assertThat(s.quotaUntil(now(), 200, 256, false)).as("35 more tokens at 10 a second").isEqualTo(now() + 3_500);
+    assertThat(s.quotaUntil(now(), 200, 256)).as("unsplit: a text request").isEqualTo(now() + 3_500);
+    assertThat(s.availableAt(now(), 200, 256, true)).isEqualTo(now());
+
+    // a kind with too few calls of its own borrows both kinds' samples: the longest answer of all
+    InMemoryDeploymentState fresh = new InMemoryDeploymentState("e", null, null, store);
+    for (int i = 0; i < UsageCalibration.MIN_SAMPLES; i++) fresh.counted(100, 100, 50, false);
+    fresh.counted(100, 100, 15, true);
+    fresh.limitTokens(864_000, 215, 86_400_000L, now(), now() + 60_000, 1.0);
+    assertThat(fresh.quotaUntil(now(), 200, 256, true)).isEqualTo(now() + 3_500);
+  }
+
+  @Test
   void tooFewCallsKnownLeavesTheWholeEstimateScaledByTheRefusedRequest() {
     InMemoryDeploymentState s = new InMemoryDeploymentState("d", null, null, store);
     s.counted(100, 110, 20); // one call: not enough to calibrate on

@@ -244,7 +244,7 @@ final class RateWindow {
       long[] t = java.util.Arrays.copyOf(keys, live);
       long[] a = new long[live];
       java.util.Arrays.fill(a, 1);
-      rpmAt = earliestFit(now, t, a, rpm, 1, wake, one);
+      rpmAt = fit(now, t, a, rpm, 1, wake, one);
     }
     if (tpm > 0) {
       evict(now);
@@ -255,14 +255,63 @@ final class RateWindow {
         t[k] = tokenAt[slot];
         a[k] = tokenAmount[slot];
       }
-      tpmAt = earliestFit(now, t, a, tpm, estTokens, wake, est);
+      tpmAt = fit(now, t, a, tpm, estTokens, wake, est);
     }
     if (rpmAt <= now && tpmAt <= now) return null;
     return rpmAt >= tpmAt ? new Reservation.Refused(Reservation.Limit.RPM, rpmAt) : new Reservation.Refused(Reservation.Limit.TPM, tpmAt);
   }
 
+  /**
+   * The exact search's budget in window-entry visits. It visits about (entries + 2 waiters) x (waiters + 1) x
+   * (entries + waiters): nothing for the small windows of the free tiers (30 rpm and a few waiters: about 10^4),
+   * but seconds under this window's lock for a full 10,000-rpm window with 100 waiters. Past the budget the
+   * conservative answer is used.
+   */
+  static final long EXACT_BUDGET = 1_000_000;
+
+  // The exact earliest fit where affordable, else the conservative one (never earlier than the exact).
+  static long fit(long now, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
+    long visits = (long) (t.length + 2 * wake.length) * (wake.length + 1) * (t.length + wake.length);
+    return visits <= EXACT_BUDGET ? earliestFit(now, t, a, limit, x, wake, amt) : conservativeFit(now, t, a, limit, x, wake, amt);
+  }
+
+  /**
+   * The earliest instant at which x fits with every waiter's commitment counted as present from now until the
+   * last of them has left: O(entries log entries). Not earlier than {@link #earliestFit}: at that instant the
+   * window holds no more than its entries then plus every waiter, and no more at any later wake-up.
+   */
+  static long conservativeFit(long now, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
+    if (x > limit) return Long.MAX_VALUE;
+    long committed = 0;
+    long lastWake = now;
+    for (int k = 0; k < wake.length; k++) {
+      committed += amt[k];
+      lastWake = Math.max(lastWake, wake[k]);
+    }
+    long room = limit - committed - x;
+    // More committed than the window holds: only once every waiter has come and gone (the entries of now have
+    // left by then too).
+    if (room < 0) return Math.max(now + 1, lastWake + WINDOW_MILLIS);
+    Integer[] order = new Integer[t.length];
+    long held = 0;
+    int n = 0;
+    for (int i = 0; i < t.length; i++) {
+      if (now - t[i] >= WINDOW_MILLIS) continue;
+      held += a[i];
+      order[n++] = i;
+    }
+    if (held <= room) return now;
+    java.util.Arrays.sort(order, 0, n, (i, j) -> Long.compare(t[i], t[j]));
+    // Entries leave in the order they came: the request fits once enough of them have.
+    for (int k = 0; k < n; k++) {
+      held -= a[order[k]];
+      if (held <= room) return t[order[k]] + WINDOW_MILLIS;
+    }
+    return now + WINDOW_MILLIS;
+  }
+
   // The earliest instant from now at which x more fits a window of (t[i], a[i]) entries with the waiters' (wake[k], amt[k]).
-  private static long earliestFit(long now, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
+  static long earliestFit(long now, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
     if (x > limit) return Long.MAX_VALUE;
     if (fitsAt(now, t, a, limit, x, wake, amt)) return now;
     long[] cand = new long[t.length + 2 * wake.length];
@@ -279,7 +328,7 @@ final class RateWindow {
   }
 
   // True when x admitted at T fits, and leaves every waiter due after T its room at its wake-up.
-  private static boolean fitsAt(long T, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
+  static boolean fitsAt(long T, long[] t, long[] a, long limit, long x, long[] wake, long[] amt) {
     if (usage(T, t, a, wake, amt) + x > limit) return false;
     for (int k = 0; k < wake.length; k++) {
       if (wake[k] <= T) continue;

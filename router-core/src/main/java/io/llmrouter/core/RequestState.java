@@ -162,7 +162,6 @@ final class RequestState {
     return asked == null || asked.isNull() || (asked.isObject() && !asked.path("include_usage").asBoolean(false));
   }
 
-  /** The completion tokens the estimate reserves: {@code max_tokens}, or the default without one; 0 for embeddings. */
   /**
    * Parks the request at {@code d} until {@code wakeAt}: it commits its request and tokens there for that
    * instant, keeping its place when it was already parked there; a place held elsewhere is given up.
@@ -189,6 +188,7 @@ final class RequestState {
     h.release();
   }
 
+  /** The completion tokens the estimate reserves: {@code max_tokens}, or the default without one; 0 for embeddings. */
   long completionCap() {
     return estTokens - promptTokens;
   }

@@ -169,17 +169,22 @@ final class RateWindow {
     s.heapIndex = i;
   }
 
+  // The token ring's times and amounts, oldest first, into the first tokenCount places of {@code at} and {@code amount}.
+  private void copyTokens(long[] at, long[] amount) {
+    for (int k = 0; k < tokenCount; k++) {
+      int from = (tokenHead + k) & (tokenAt.length - 1);
+      at[k] = tokenAt[from];
+      amount[k] = tokenAmount[from];
+    }
+  }
+
   // Appends a reservation to the token ring and returns its sequence number.
   private long addTokens(long at, long amount) {
     if (tokenCount == tokenAt.length) {
       int n = tokenAt.length * 2;
       long[] a = new long[n];
       long[] m = new long[n];
-      for (int k = 0; k < tokenCount; k++) {
-        int from = (tokenHead + k) & (tokenAt.length - 1);
-        a[k] = tokenAt[from];
-        m[k] = tokenAmount[from];
-      }
+      copyTokens(a, m);
       tokenAt = a;
       tokenAmount = m;
       tokenHead = 0;
@@ -250,11 +255,7 @@ final class RateWindow {
       evict(now);
       long[] t = new long[tokenCount];
       long[] a = new long[tokenCount];
-      for (int k = 0; k < tokenCount; k++) {
-        int slot = (tokenHead + k) & (tokenAt.length - 1);
-        t[k] = tokenAt[slot];
-        a[k] = tokenAmount[slot];
-      }
+      copyTokens(t, a);
       tpmAt = fit(now, t, a, tpm, estTokens, wake, est);
     }
     if (rpmAt <= now && tpmAt <= now) return null;

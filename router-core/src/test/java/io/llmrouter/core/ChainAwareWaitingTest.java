@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmrouter.api.ChatChunk;
+import io.llmrouter.api.ChatRequest;
 import io.llmrouter.api.ChatResponse;
 import io.llmrouter.api.ChatStream;
 import io.llmrouter.api.LlmRouterException;
@@ -37,10 +38,15 @@ class ChainAwareWaitingTest extends EngineTestSupport {
         .fallbacks("g1", "g2", "g3").numRetries(2).build();
   }
 
+  /** A request for {@code group} alone: no fallback may serve it. */
+  static ChatRequest askOnly(String group) {
+    return ask(group).toBuilder().disableFallbacks(true).build();
+  }
+
   /** Spends the groups' windows in {@code order}, 10 s apart, then moves on 10 s: the first spent frees first. */
   void spend(Router router, String... order) {
     for (String g : order) {
-      assertThat(router.chat(ask(g).toBuilder().disableFallbacks(true).build()).route().servedModelGroup()).isEqualTo(g);
+      assertThat(router.chat(askOnly(g)).route().servedModelGroup()).isEqualTo(g);
       clock.advance(Duration.ofSeconds(10));
     }
     clock.clearSleeps();
@@ -224,7 +230,7 @@ class ChainAwareWaitingTest extends EngineTestSupport {
     spend(router, "g1");
     Instant aFree = availableAt(router, "g1");
     // the first request may only use g1: it parks for a's slot
-    CompletableFuture<ChatResponse> waiter = router.chatAsync(ask("g1").toBuilder().disableFallbacks(true).build());
+    CompletableFuture<ChatResponse> waiter = router.chatAsync(askOnly("g1"));
     assertThat(waiter).isNotDone();
 
     // a's window frees, and before the waiter runs a newcomer asks for g1: the slot is the waiter's, so the
@@ -246,10 +252,10 @@ class ChainAwareWaitingTest extends EngineTestSupport {
     Router router = asyncRouter(scheduler, 8);
     spend(router, "g1");
     Instant aFree = availableAt(router, "g1");
-    CompletableFuture<ChatResponse> first = router.chatAsync(ask("g1").toBuilder().disableFallbacks(true).build());
+    CompletableFuture<ChatResponse> first = router.chatAsync(askOnly("g1"));
     clock.advance(Duration.between(clock.instant(), aFree));
     // the slot has freed, but the first request is parked for it: the second waits for the next one
-    CompletableFuture<ChatResponse> second = router.chatAsync(ask("g1").toBuilder().disableFallbacks(true).build());
+    CompletableFuture<ChatResponse> second = router.chatAsync(askOnly("g1"));
     assertThat(second).isNotDone();
     assertThat(scheduler.delays()).containsExactly(Duration.ofSeconds(50), Duration.ofSeconds(60));
 

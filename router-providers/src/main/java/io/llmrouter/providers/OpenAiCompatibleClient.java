@@ -576,14 +576,16 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     Target cached = byIdentity.get(endpoint);
     if (cached != null) return cached;
     cached = targets.get(endpoint);
-    if (cached == null) {
-      cached = resolve(endpoint);
-      // Bounded: endpoints come from the configuration; a flood of distinct ones only costs re-resolving.
-      if (targets.size() >= MAX_TARGETS) targets.clear();
-      targets.put(endpoint, cached);
-    }
-    rememberIdentity(endpoint, cached);
-    return cached;
+    if (cached != null) return cached;
+    Target t = resolve(endpoint);
+    // Bounded: endpoints come from the configuration; a flood of distinct ones only costs re-resolving.
+    if (targets.size() >= MAX_TARGETS) targets.clear();
+    targets.put(endpoint, t);
+    // Only the first instance of each endpoint goes into the identity map: a caller that builds an equal
+    // Endpoint per call (the LiteLLM baseline, the catalog's probes) finds it by equality, as before, instead
+    // of copying the identity map on every call.
+    rememberIdentity(endpoint, t);
+    return t;
   }
 
   // Copy on write, read without a lock: a map is never changed once published.

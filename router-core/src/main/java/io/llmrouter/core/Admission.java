@@ -136,7 +136,7 @@ final class Admission {
   private static Reservation.Refused heldBack(Deployment d, RequestState rs, long now) {
     Reservation.Refused held = d.state.heldBack(now, rs.estTokens, rs.holdAt(d));
     if (held == null || held.never()) return null;
-    long room = Math.min(AttemptRunner.MIN_ATTEMPT_MILLIS, (rs.deadline - now) / 4);
+    long room = d.roomToRun(rs.deadline - now);
     return held.freeAt() + room <= rs.deadline ? held : null;
   }
 

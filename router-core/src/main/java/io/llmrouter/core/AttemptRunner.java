@@ -110,6 +110,7 @@ final class AttemptRunner {
     if (!call.holdsTicket()) t.release();
     cooldowns.onSuccess(d, t.probe);
     d.recordLatency(end - start);
+    d.recordServed(end - start);
     Attempt a = new Attempt(g.name, d.id, d.config.providerModel(), Attempt.Outcome.SUCCESS, served.status(), null,
         Instant.ofEpochMilli(start), Duration.ofMillis(end - start));
     rs.attempts.add(a);

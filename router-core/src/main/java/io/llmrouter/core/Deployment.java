@@ -38,6 +38,7 @@ final class Deployment {
   volatile DeploymentRegistry.Resolved resolved;
 
   private volatile double latencyMillis;
+  private volatile double servedMillis = -1;
   private volatile boolean unhealthy;
   private volatile String healthError;
 
@@ -76,6 +77,34 @@ final class Deployment {
 
   double latencyMillis() {
     return latencyMillis;
+  }
+
+  /** Records how long a served call took (to its answer, or a stream's first content), for {@link #roomToRun}. */
+  void recordServed(long millis) {
+    double prev = servedMillis;
+    double m = Math.max(0, millis);
+    servedMillis = prev < 0 ? m : prev * 0.8 + m * 0.2;
+  }
+
+  /**
+   * How long before its deadline a request must be able to start a call here for the call to finish in time:
+   * twice what served calls took lately, at least {@link #MIN_ROOM_MILLIS}; until a call has been served,
+   * {@link AttemptRunner#MIN_ATTEMPT_MILLIS}. Never more than that nor than a quarter of {@code leftMillis}
+   * (what is left of the request's deadline), so a short request can still wait.
+   */
+  long roomToRun(long leftMillis) {
+    double served = servedMillis;
+    long room = served < 0 ? AttemptRunner.MIN_ATTEMPT_MILLIS
+        : Math.min(AttemptRunner.MIN_ATTEMPT_MILLIS, Math.max(MIN_ROOM_MILLIS, (long) Math.ceil(served * 2)));
+    return Math.min(room, Math.max(0, leftMillis) / 4);
+  }
+
+  /** Room left before a deadline to start a call on a deployment known to answer at once. */
+  static final long MIN_ROOM_MILLIS = 25;
+
+  /** {@link #roomToRun} where the deployment is not known. */
+  static long roomToRun(Deployment d, long leftMillis) {
+    return d != null ? d.roomToRun(leftMillis) : Math.min(AttemptRunner.MIN_ATTEMPT_MILLIS, Math.max(0, leftMillis) / 4);
   }
 
   boolean unhealthy() {

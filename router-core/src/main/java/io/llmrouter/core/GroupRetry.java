@@ -237,9 +237,11 @@ final class GroupRetry {
             // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
             // could only come after the cooldown, and the fallback can answer now.
             if (canFallBack && hint == 0 && lastFailed != null && lastFailed.state.coolingUntil(now) > 0) return failed(g, groupErr, last);
-            // A day-scope limit (Groq's TPD, a daily cap) does not clear within a retry: waiting for its hint would
-            // spend the request's deadline and leave nothing for the fallbacks.
-            if (canFallBack && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return failed(g, groupErr, last);
+            // A day-scope limit with no hint (a daily cap) does not clear within a retry: a backoff would only
+            // spend the request's deadline and leave nothing for the fallbacks. One with a hint (Groq's TPD is a
+            // bucket that refills by the second: "try again in 1.5s") is waited for like any other, where the
+            // chain frees first and only when it frees before the deadline (below).
+            if (canFallBack && hint == 0 && groupErr instanceof RateLimitedException rl && rl.scope().isLong()) return failed(g, groupErr, last);
             long base = hint > 0 ? hint : now + backoff(retries);
             if (lastFailed != null) base = Math.max(base, lastFailed.state.availableAt(now, rs.promptTokens, rs.completionCap(), rs.tools));
             target = Math.min(base, none.earliest());
@@ -257,8 +259,10 @@ final class GroupRetry {
           // Nothing frees within the deadline here, nor earlier in the rest of the chain: give up at once (the
           // rest of the chain is only looked at, no call and no sleep), with the nearest reset in the error.
           // A wait must leave the call time to run (an attempt's timeout is what is left of the deadline):
-          // waking with milliseconds to spare only turns "no capacity in time" into a timeout.
-          long room = Math.min(AttemptRunner.MIN_ATTEMPT_MILLIS, (rs.deadline - now) / 4);
+          // waking with milliseconds to spare only turns "no capacity in time" into a timeout. How much time
+          // is what the deployment waited for took to answer lately (a second until it has answered once).
+          Deployment waitedFor = target == none.earliest() && none.earliestAt() != null ? none.earliestAt() : lastFailed;
+          long room = Deployment.roomToRun(waitedFor, rs.deadline - now);
           if (now + wait + room > rs.deadline) return failed(g, groupErr, last);
           // Beyond the bound, refuse at once with the wait as the retry hint rather than let waiters pile up
           // (a synchronous waiter holds its caller's thread: a server's health probes included).

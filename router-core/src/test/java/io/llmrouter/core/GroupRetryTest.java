@@ -147,6 +147,83 @@ class GroupRetryTest {
   }
 
   @Test
+  void aDeploymentThatAnswersAtOnceMayBeWaitedForUntilJustBeforeItsDeadline() {
+    // Once it has served a call in no time, the room a wait must leave before the deadline is what its calls
+    // take (at least 25 ms), not the second kept for a deployment nobody has timed yet.
+    ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
+    assertThat(serve(g, f.request("g"), false)).isInstanceOf(AttemptRunner.Success.class);
+    RequestState rs = f.request("g");
+    f.provider.fail("a", rateLimited("a", Duration.ofMillis(59_900)));
+    assertThat(serve(g, rs, false)).isInstanceOf(AttemptRunner.Success.class);
+    assertThat(f.clock.sleeps()).containsExactly(Duration.ofMillis(59_900));
+    assertThat(f.provider.callsTo("a")).isEqualTo(3);
+  }
+
+  @Test
+  void theRoomBeforeTheDeadlineIsTwiceWhatTheDeploymentsCallsTookLately() {
+    ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
+    Deployment a = g.all[0];
+    assertThat(a.roomToRun(60_000)).as("never served: a second").isEqualTo(1_000);
+    f.provider.latency(Duration.ofMillis(300));
+    assertThat(serve(g, f.request("g"), false)).isInstanceOf(AttemptRunner.Success.class);
+    assertThat(a.roomToRun(60_000)).isEqualTo(600);
+    assertThat(a.roomToRun(2_000)).as("never more than a quarter of what is left").isEqualTo(500);
+    // The hint leaves 500 ms: less than the 600 ms the calls need, so the group gives up at once.
+    RequestState rs = f.request("g");
+    f.provider.fail("a", rateLimited("a", Duration.ofMillis(59_500 - 300)));
+    GroupRetry.Failed<ChatResponse> out = failed(serve(g, rs, false));
+    assertThat(out.error()).isInstanceOf(RateLimitedException.class);
+    assertThat(f.clock.sleeps()).isEmpty();
+  }
+
+  /** A chain whose later groups cannot serve within any deadline. */
+  static final GroupRetry.Chain BLOCKED_FALLBACK = new GroupRetry.Chain() {
+    @Override
+    public boolean fallbackLeft() {
+      return true;
+    }
+
+    @Override
+    public long laterAvailableAt(io.llmrouter.api.LlmRouterException err, long now) {
+      return Long.MAX_VALUE;
+    }
+  };
+
+  static RateLimitedException perDay(String id, Duration retryAfter) {
+    return new RateLimitedException("429 " + id + " tokens per day", ScriptedProvider.errorContext(429, "groq", id), RateScope.DAY,
+        retryAfter, null);
+  }
+
+  @Test
+  void aDayScopeRefusalWithAShortHintIsWaitedForWhenNothingLaterInTheChainFreesSooner() {
+    // Groq's tokens per day refill by the second: "try again in 1.569s" is when this deployment has room.
+    ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
+    f.provider.fail("a", perDay("a", Duration.ofMillis(1_569)));
+    assertThat(retry.serve(g, f.request("g"), chat, true, BLOCKED_FALLBACK)).isInstanceOf(AttemptRunner.Success.class);
+    assertThat(f.clock.sleeps()).containsExactly(Duration.ofMillis(1_569));
+    assertThat(f.provider.callsTo("a")).isEqualTo(2);
+  }
+
+  @Test
+  void aDayScopeRefusalWithAHintMovesOnWhenAFallbackCanServeNow() {
+    ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
+    f.provider.fail("a", perDay("a", Duration.ofMillis(1_569)));
+    assertThat(failed(retry.serve(g, f.request("g"), chat, true, READY_FALLBACK)).error()).isInstanceOf(RateLimitedException.class);
+    assertThat(f.clock.sleeps()).isEmpty();
+    assertThat(f.provider.callsTo("a")).isEqualTo(1);
+  }
+
+  @Test
+  void aDayScopeRefusalWithoutAHintMovesOnWhateverTheFallbacksCanDo() {
+    // No hint: a backoff would only spend the deadline.
+    ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
+    f.provider.fail("a", perDay("a", null));
+    assertThat(failed(retry.serve(g, f.request("g"), chat, true, BLOCKED_FALLBACK)).error()).isInstanceOf(RateLimitedException.class);
+    assertThat(f.clock.sleeps()).isEmpty();
+    assertThat(f.provider.callsTo("a")).isEqualTo(1);
+  }
+
+  @Test
   void aWaitPastTheDeadlineIsNotStarted() {
     ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")));
     f.provider.fail("a", rateLimited("a", Duration.ofSeconds(61)));

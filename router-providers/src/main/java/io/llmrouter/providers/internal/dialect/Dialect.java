@@ -484,21 +484,26 @@ public abstract class Dialect {
   }
 
   /**
-   * When the quota comes back: for long (day, month) windows the later of the retry hint and the window's
-   * reset, since a short hint there would only buy another refusal; otherwise the hint, else the reset.
+   * When the quota comes back: for long (day, month) windows the later of the retry hint and the reset of an
+   * exhausted window of that scope, since a short hint there would only buy another refusal; otherwise the
+   * hint, else the reset. A window of the scope that still has room did not refuse (Groq's requests-per-day
+   * beside a tokens-per-day refusal, whose reset is when the whole day's use has refilled): its reset is used
+   * only when there is no hint.
    */
   protected Instant resetAt(RateScope scope, RateSignal signal, Instant now) {
     Instant hintAt = signal.retryAt();
     Instant windowAt = null;
+    Instant exhaustedAt = null;
     for (RateSignal.Window win : new RateSignal.Window[] {signal.requests(), signal.tokens()}) {
       if (win == null || win.resetAt() == null) continue;
       if (win.scope() == scope || (win.scope() == RateScope.UNKNOWN && win.exhausted())) {
         if (windowAt == null || win.resetAt().isAfter(windowAt)) windowAt = win.resetAt();
+        if (win.exhausted() && (exhaustedAt == null || win.resetAt().isAfter(exhaustedAt))) exhaustedAt = win.resetAt();
       }
     }
     if (scope.isLong()) {
       if (hintAt == null) return windowAt;
-      return windowAt == null || hintAt.isAfter(windowAt) ? hintAt : windowAt;
+      return exhaustedAt == null || hintAt.isAfter(exhaustedAt) ? hintAt : exhaustedAt;
     }
     return hintAt != null ? hintAt : windowAt;
   }

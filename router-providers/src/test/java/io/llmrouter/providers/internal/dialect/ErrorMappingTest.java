@@ -79,6 +79,13 @@ class ErrorMappingTest {
         rate("429 TPD", 429, Map.of(),
             "{\"error\":{\"message\":\"Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_1` service tier `on_demand` on tokens per day (TPD): Limit 100000, Used 97050, Requested 3619. Please try again in 9m38.016s. Need more tokens?\",\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}",
             RateScope.DAY, Duration.ofMillis(578_016), NOW.plusMillis(578_016)),
+        // The day's requests window has room: its reset (when the whole day's use has refilled, 8 h) is not when
+        // the refused tokens-per-day bucket has room again; the hint is.
+        rate("429 TPD beside a requests-per-day window with room", 429, Map.of("x-ratelimit-limit-requests", "14400",
+                "x-ratelimit-remaining-requests", "9700", "x-ratelimit-reset-requests", "7h50m0s", "x-ratelimit-limit-tokens", "30000",
+                "x-ratelimit-remaining-tokens", "28441", "x-ratelimit-reset-tokens", "3.118s"),
+            "{\"error\":{\"message\":\"Rate limit reached for model `meta-llama/llama-4-scout-17b-16e-instruct` in organization `org_1` service tier `on_demand` on tokens per day (TPD): Limit 500000, Used 498451, Requested 1559. Please try again in 1.569s. Need more tokens?\",\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}",
+            RateScope.DAY, Duration.ofMillis(1_569), NOW.plusMillis(1_569)),
         rate("429 RPD keeps the later of hint and daily reset", 429, rpdHeaders,
             "{\"error\":{\"message\":\"Rate limit reached for model `llama-3.3-70b-versatile` on requests per day (RPD): Limit 1000, Used 1000, Requested 1. Please try again in 7m12s.\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}",
             RateScope.DAY, Duration.ofSeconds(21600), NOW.plusSeconds(21600)),

@@ -222,6 +222,7 @@ final class GroupRetry {
         Selector.Selection pick = selector.select(g, rs, excluded);
         if (pick instanceof Selector.NoneAdmitted none) {
           long target;
+          long hint = 0;
           if (!owed) {
             if (none.allTooSmall()) {
               LlmRouterException e = RouterErrors.contextTooLarge(g, rs);
@@ -233,7 +234,7 @@ final class GroupRetry {
             target = none.earliest();
           } else {
             if (!groupErr.retriable() && !settings.retryPolicy().containsKey(ErrorKind.of(groupErr).retriesKey)) return failed(g, groupErr, last);
-            long hint = CooldownPolicy.providerHint(groupErr, now);
+            hint = CooldownPolicy.providerHint(groupErr, now);
             // The failure opened the deployment's breaker (a dead server, not a provider's wait hint): a retry
             // could only come after the cooldown, and the fallback can answer now.
             if (canFallBack && hint == 0 && lastFailed != null && lastFailed.state.coolingUntil(now) > 0) return failed(g, groupErr, last);
@@ -255,7 +256,10 @@ final class GroupRetry {
               && chain.laterAvailableAt(groupErr, now) < Math.max(target, now + 1)) {
             return failed(g, groupErr, last);
           }
-          long wait = Math.max(target - now, retryAfterFloor);
+          // retry_after is LiteLLM's floor for a retry's backoff (its min_timeout): a provider's hint and the
+          // instant a limit frees are waited for as they are (LiteLLM sleeps a retry-after of up to 60 s as
+          // given), so a 1 s refill is not stretched to 5 s.
+          long wait = owed && hint == 0 ? Math.max(target - now, retryAfterFloor) : target - now;
           // Nothing frees within the deadline here, nor earlier in the rest of the chain: give up at once (the
           // rest of the chain is only looked at, no call and no sleep), with the nearest reset in the error.
           // A wait must leave the call time to run (an attempt's timeout is what is left of the deadline):

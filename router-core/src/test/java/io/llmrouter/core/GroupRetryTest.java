@@ -121,6 +121,21 @@ class GroupRetryTest {
   }
 
   @Test
+  void retryAfterIsTheFloorOfABackoffNotOfAProvidersHint() {
+    // LiteLLM's retry_after is min_timeout in its backoff; a retry-after the provider sent (up to 60 s) is
+    // slept as given. The guide sets 5 s: a 1.5 s refill is not stretched to 5 s.
+    ModelGroup g = setUp(RouterConfig.builder().deployment(dep("g", "a")).numRetries(2).allowedFails(10)
+        .retryAfter(Duration.ofSeconds(5)));
+    f.provider.fail("a", rateLimited("a", Duration.ofMillis(1_500)));
+    assertThat(serve(g, f.request("g"), false)).isInstanceOf(AttemptRunner.Success.class);
+    assertThat(f.clock.sleeps()).containsExactly(Duration.ofMillis(1_500));
+    // Without a hint the backoff (500 ms, then 1 s) is raised to the floor.
+    f.provider.fail("a", down("a")).fail("a", down("a"));
+    assertThat(serve(g, f.request("g"), false)).isInstanceOf(AttemptRunner.Success.class);
+    assertThat(f.clock.sleeps()).containsExactly(Duration.ofMillis(1_500), Duration.ofSeconds(5), Duration.ofSeconds(5));
+  }
+
+  @Test
   void aWaitThatLeavesTheCallNoTimeIsNotStarted() {
     // The hint ends exactly at the deadline: waking then would leave the retry no time to run (it could
     // only time out), so the group gives up at once, without sleeping; the fallback may still answer.

@@ -443,7 +443,7 @@ final class FacadeHandler extends Handler.Abstract {
       return;
     }
     // The router hands the id to listeners (RequestHandle.requestId()): the decision log carries it too.
-    chatRequest = chatRequest.toBuilder().requestId(ex.requestId).build();
+    chatRequest = chatRequest.withRequestId(ex.requestId);
     if (Boolean.TRUE.equals(chatRequest.stream())) {
       stream(chatRequest, response, ex);
       return;

@@ -687,11 +687,35 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     return r;
   }
 
+  /**
+   * The response headers by lower-case name, in name order, the values of a repeated name joined with
+   * {@code ", "} in arrival order. One pass over the headers and a sort of their few names, where
+   * {@code Headers.names()} built a sorted set and {@code values(name)} scanned every header for each name
+   * (a set, a list per name and a join per response).
+   */
   static Map<String, String> headerMap(Headers h) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String name : h.names()) {
-      String n = name.toLowerCase(Locale.ROOT);
-      out.put(n.equals(HIDDEN_RETRY_AFTER) ? "retry-after" : n, String.join(", ", h.values(name)));
+    int n = h.size();
+    Map<String, String> out = new LinkedHashMap<>(Math.max(4, n * 2));
+    if (n == 0) return out;
+    String[] names = new String[n];
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      String name = h.name(i).toLowerCase(Locale.ROOT);
+      names[i] = name;
+      // An insertion sort, stable (a repeated name keeps its values in arrival order): a response has a few headers.
+      int j = i;
+      while (j > 0 && names[order[j - 1]].compareTo(name) > 0) {
+        order[j] = order[j - 1];
+        j--;
+      }
+      order[j] = i;
+    }
+    for (int k = 0; k < n; k++) {
+      int i = order[k];
+      String name = names[i].equals(HIDDEN_RETRY_AFTER) ? "retry-after" : names[i];
+      String value = h.value(i);
+      if (k > 0 && names[order[k - 1]].equals(names[i])) out.put(name, out.get(name) + ", " + value);
+      else out.put(name, value);
     }
     return out;
   }

@@ -65,6 +65,37 @@ public final class ChatRequest extends ExtensibleJson {
     this.requestId = b.requestId;
   }
 
+  private ChatRequest(ChatRequest r, String requestId) {
+    super(r);
+    this.model = r.model;
+    this.messages = r.messages;
+    this.tools = r.tools;
+    this.toolChoice = r.toolChoice;
+    this.temperature = r.temperature;
+    this.topP = r.topP;
+    this.maxTokens = r.maxTokens;
+    this.maxCompletionTokens = r.maxCompletionTokens;
+    this.stream = r.stream;
+    this.stop = r.stop;
+    this.n = r.n;
+    this.user = r.user;
+    this.responseFormat = r.responseFormat;
+    this.streamOptions = r.streamOptions;
+    this.fallbacks = r.fallbacks;
+    this.disableFallbacks = r.disableFallbacks;
+    this.timeout = r.timeout;
+    this.requestId = requestId;
+  }
+
+  /**
+   * Returns this request with {@link #requestId()} set to {@code requestId} (null for none), equal to
+   * {@code toBuilder().requestId(requestId).build()} but sharing every other field instead of copying the
+   * lists and extras through a builder: the facade tags every request it parses this way.
+   */
+  public ChatRequest withRequestId(String requestId) {
+    return Objects.equals(requestId, this.requestId) ? this : new ChatRequest(this, requestId);
+  }
+
   /** Returns a new, empty builder. */
   public static Builder builder() {
     return new Builder();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,6 +31,8 @@ public final class ChatResponse extends ExtensibleJson {
   private final Usage usage;
   private final String systemFingerprint;
   private final Route route;
+  // The exact JSON this value was read from, while nothing changed it: written out as it came (see sourceJson).
+  private final byte[] sourceJson;
 
   private ChatResponse(Builder b) {
     super(b.extra);
@@ -41,9 +44,10 @@ public final class ChatResponse extends ExtensibleJson {
     this.usage = b.usage;
     this.systemFingerprint = b.systemFingerprint;
     this.route = b.route;
+    this.sourceJson = null;
   }
 
-  private ChatResponse(ChatResponse r, String model, Route route) {
+  private ChatResponse(ChatResponse r, String model, Route route, byte[] sourceJson) {
     super(r);
     this.id = r.id;
     this.object = r.object;
@@ -53,17 +57,42 @@ public final class ChatResponse extends ExtensibleJson {
     this.usage = r.usage;
     this.systemFingerprint = r.systemFingerprint;
     this.route = route;
+    this.sourceJson = sourceJson;
   }
 
   /**
    * Returns this response with {@code model} and {@code route}, equal to
    * {@code toBuilder().model(model).route(route).build()} but sharing every other field instead of copying it
-   * through a builder: the router attaches its route to every answer this way.
+   * through a builder: the router attaches its route to every answer this way. The {@link #sourceJson()} is
+   * kept when {@code model} is this response's own (the route is not part of the JSON), dropped otherwise.
    */
   public ChatResponse withModelAndRoute(String model, Route route) {
     // An explicit JSON null "model" kept as an extra: the builder drops it when the model is set.
     if (extra().containsKey("model")) return toBuilder().model(model).route(route).build();
-    return new ChatResponse(this, model, route);
+    return new ChatResponse(this, model, route, Objects.equals(model, this.model) ? sourceJson : null);
+  }
+
+  /**
+   * Returns this response remembering {@code json} as the exact JSON it was read from, for a writer that
+   * would otherwise write this value back to JSON (the HTTP facade sends it as it came instead). Only for a
+   * provider client that parsed this very value from {@code json} with no coercion (no number read as text,
+   * no text as a number, no float as an integer) and nothing after the object: then the two are the same JSON
+   * value, only the spacing, the order of the fields and the escapes may differ. The array is kept, not
+   * copied; the caller must not change it. Any later change through {@link #toBuilder()} or a new model
+   * through {@link #withModelAndRoute} forgets it.
+   */
+  public ChatResponse withSourceJson(byte[] json) {
+    return new ChatResponse(this, model, route, Objects.requireNonNull(json, "json"));
+  }
+
+  /**
+   * Returns the JSON this response was read from, read-only, when it is still exactly this value (see
+   * {@link #withSourceJson}); null for a response built or changed in code. Not part of the JSON or of
+   * {@link #equals}.
+   */
+  @JsonIgnore
+  public ByteBuffer sourceJson() {
+    return sourceJson == null ? null : ByteBuffer.wrap(sourceJson).asReadOnlyBuffer();
   }
 
   /** Returns a new, empty builder. */

@@ -38,4 +38,26 @@ class ChatResponseWithRouteTest {
     assertThat(direct).isEqualTo(r.toBuilder().model("served").route(ROUTE).build());
     assertThat(Json.write(direct)).contains("\"model\":\"served\"");
   }
+
+  @Test
+  void theSourceJsonIsKeptWhileTheJsonIsUnchanged() {
+    String json = "{\"model\":\"m\", \"id\":\"c1\",\"choices\":[]}";
+    byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ChatResponse parsed = Json.read(json, ChatResponse.class);
+    assertThat(parsed.sourceJson()).isNull();
+    ChatResponse r = parsed.withSourceJson(bytes);
+    assertThat(r).isEqualTo(parsed);
+    assertThat(r.sourceJson().isReadOnly()).isTrue();
+    assertThat(r.sourceJson()).isEqualTo(java.nio.ByteBuffer.wrap(bytes));
+    // Not part of the JSON.
+    assertThat(Json.write(r)).isEqualTo(Json.write(parsed));
+    // The route is not JSON: kept with the same model, dropped with another one or any builder copy.
+    ChatResponse routed = r.withModelAndRoute("m", ROUTE);
+    assertThat(routed.sourceJson()).isEqualTo(java.nio.ByteBuffer.wrap(bytes));
+    assertThat(routed.route()).isSameAs(ROUTE);
+    assertThat(r.withModelAndRoute("served", ROUTE).sourceJson()).isNull();
+    assertThat(r.toBuilder().build().sourceJson()).isNull();
+    ChatResponse nullModel = Json.read("{\"model\":null,\"choices\":[]}", ChatResponse.class).withSourceJson(bytes);
+    assertThat(nullModel.withModelAndRoute("served", ROUTE).sourceJson()).isNull();
+  }
 }

@@ -326,10 +326,34 @@ public final class AccessLog implements AutoCloseable {
 
   // ---- formatting ---------------------------------------------------------------------------------
 
+  // The last second an entry was stamped with, as Instant.toString writes it without its "Z": entries come
+  // many to a second, and only their milliseconds differ.
+  private record Second(long epochSecond, String text) {}
+
+  private volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+  /** {@code Instant.ofEpochMilli(millis).toString()}, formatting each second once. */
+  String time(long millis) {
+    long second = Math.floorDiv(millis, 1000L);
+    int ms = (int) Math.floorMod(millis, 1000L);
+    Second s = lastSecond;
+    if (s.epochSecond() != second) {
+      String whole = Instant.ofEpochSecond(second).toString();
+      s = new Second(second, whole.substring(0, whole.length() - 1));
+      lastSecond = s;
+    }
+    // As ISO_INSTANT: no fraction on a whole second, else three digits.
+    if (ms == 0) return s.text() + 'Z';
+    StringBuilder b = new StringBuilder(s.text().length() + 5).append(s.text()).append('.');
+    if (ms < 100) b.append('0');
+    if (ms < 10) b.append('0');
+    return b.append(ms).append('Z').toString();
+  }
+
   /** The line for {@code e} in this log's format (package-private for tests). */
   String format(Entry e) {
     StringBuilder b = new StringBuilder(160);
-    String time = Instant.ofEpochMilli(e.epochMillis()).toString();
+    String time = time(e.epochMillis());
     if (format == LogFormat.JSON) {
       b.append("{\"time\":\"").append(time).append("\",\"level\":");
       jsonString(b, e.level());

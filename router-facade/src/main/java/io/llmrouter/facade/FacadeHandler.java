@@ -443,7 +443,7 @@ final class FacadeHandler extends Handler.Abstract {
       return;
     }
     // The router hands the id to listeners (RequestHandle.requestId()): the decision log carries it too.
-    chatRequest = chatRequest.toBuilder().requestId(ex.requestId).build();
+    chatRequest = chatRequest.withRequestId(ex.requestId);
     if (Boolean.TRUE.equals(chatRequest.stream())) {
       stream(chatRequest, response, ex);
       return;
@@ -478,8 +478,12 @@ final class FacadeHandler extends Handler.Abstract {
     if (e != null) throw new IllegalStateException("chat failed: " + e, e);
     ex.route(answer.route());
     Headers.putRoute(response.getHeaders(), answer.route());
-    // Written once, straight from the value to the bytes sent.
-    writeJson(response, ex, 200, Json.mapper().writeValueAsBytes(answer));
+    // The provider's own bytes when they are exactly this answer (read without coercion, model unchanged):
+    // the same JSON value the facade would write, without writing it. Otherwise written once, straight from
+    // the value to the bytes sent.
+    ByteBuffer source = answer.sourceJson();
+    if (source != null) writeJson(response, ex, 200, source);
+    else writeJson(response, ex, 200, Json.mapper().writeValueAsBytes(answer));
     return Next.DONE;
   }
 
@@ -872,10 +876,14 @@ final class FacadeHandler extends Handler.Abstract {
   }
 
   private static void writeJson(Response response, Exchange ex, int status, byte[] json) throws IOException {
+    writeJson(response, ex, status, ByteBuffer.wrap(json));
+  }
+
+  private static void writeJson(Response response, Exchange ex, int status, ByteBuffer json) throws IOException {
     response.setStatus(status);
     ex.status = status;
     response.getHeaders().put(JSON_TYPE);
-    write(response, true, ByteBuffer.wrap(json));
+    write(response, true, json);
   }
 
   private static void write(Response response, boolean last, ByteBuffer bytes) throws IOException {

@@ -84,4 +84,22 @@ class AccessLogTest {
         "WARN|2026-01-01T00:00:00Z WARN decision event=cooldown_start deployment=dep-1 until=2026-01-01T00:01:00Z "
             + "reason=\"RateLimitedException: 429\"");
   }
+
+  @Test
+  void timesAreWhatInstantWrites() {
+    AccessLog log = new AccessLog(LogFormat.TEXT, (level, line) -> {}, 16, CLOCK);
+    try {
+      long base = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+      long[] samples = {base, base + 1, base + 9, base + 10, base + 99, base + 100, base + 999, base + 1000, base + 1001,
+          base + 59_999, base + 86_400_000L, 0, 1, -1, -999, -1000, -1001, 253402300799999L, 253402300800000L};
+      for (long ms : samples) assertThat(log.time(ms)).as("%d", ms).isEqualTo(Instant.ofEpochMilli(ms).toString());
+      java.util.Random r = new java.util.Random(14);
+      for (int i = 0; i < 2000; i++) {
+        long ms = base + r.nextInt(10_000) * (r.nextBoolean() ? 1L : 997L);
+        assertThat(log.time(ms)).isEqualTo(Instant.ofEpochMilli(ms).toString());
+      }
+    } finally {
+      log.close();
+    }
+  }
 }

@@ -244,15 +244,30 @@ public final class OpenAiCompatibleClient implements ProviderClient {
 
   /**
    * The completion in {@code raw}: parsed once, straight from the bytes into the value the router returns
-   * (no text copy, no tree). Anything unusual (not JSON, not an object, a field of the wrong type) takes
-   * the tree path, which tells an error body from a malformed one in the same words as before.
+   * (no text copy, no tree). A body that reads without any coercion carries its bytes along
+   * ({@link ChatResponse#withSourceJson}), so the facade sends them as they came instead of writing the value
+   * again. A body that needs one (a number given as text, ...) is read as before, leniently, and is written
+   * from the value. Anything unusual (not JSON, not an object, a field of the wrong type) takes the tree
+   * path, which tells an error body from a malformed one in the same words as before.
    */
   private ChatResponse completion(Target t, Raw raw) {
     ChatResponse value = null;
-    try {
-      value = COMPLETION_READER.readValue(raw.body());
-    } catch (IOException | RuntimeException e) {
-      // handled below, on the slow path
+    boolean exact = false;
+    byte[] body = raw.body();
+    if (plainUtf8Object(body)) {
+      try {
+        value = EXACT_COMPLETION_READER.readValue(body);
+        exact = value != null;
+      } catch (IOException | RuntimeException e) {
+        // not exact: read leniently below
+      }
+    }
+    if (value == null) {
+      try {
+        value = COMPLETION_READER.readValue(body);
+      } catch (IOException | RuntimeException e) {
+        // handled below, on the slow path
+      }
     }
     if (value == null) {
       JsonReply reply = jsonReply(t, raw, "completion", OpenAiCompatibleClient::isError);
@@ -266,10 +281,39 @@ public final class OpenAiCompatibleClient implements ProviderClient {
       throw t.classify(raw.status(), raw.headers(), raw.text(), raw.signal(), raw.at(), false);
     }
     if (value.choices() == null) throw t.malformed(raw.status(), raw.headers(), raw.text(), raw.signal(), "completion has no choices", null);
-    return value;
+    return exact ? value.withSourceJson(body) : value;
   }
 
   private static final com.fasterxml.jackson.databind.ObjectReader COMPLETION_READER = Json.mapper().readerFor(ChatResponse.class);
+
+  /**
+   * The shared mapping without its coercions: a value this reads is the body's JSON value exactly (writing
+   * it gives the same fields and values). Duplicate keys are not refused: the value keeps the last, as the
+   * JSON parsers of the SDKs that read the answer do.
+   */
+  private static final com.fasterxml.jackson.databind.ObjectReader EXACT_COMPLETION_READER = exactReader();
+
+  private static com.fasterxml.jackson.databind.ObjectReader exactReader() {
+    com.fasterxml.jackson.databind.ObjectMapper m = Json.mapper().copy()
+        .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    return m.readerFor(ChatResponse.class)
+        .without(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /**
+   * True for a body that starts (after ASCII spacing) with an object in UTF-8: no byte-order mark, no UTF-16
+   * or UTF-32 (which the parser would read and the facade would have to re-encode). Package-private for tests.
+   */
+  static boolean plainUtf8Object(byte[] body) {
+    int i = 0;
+    while (i < body.length && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) i++;
+    return i < body.length && body[i] == '{' && (i + 1 == body.length || body[i + 1] != 0);
+  }
 
   /** {@link #isError(JsonNode)} for a completion parsed as a value: the same rule on its fields. */
   static boolean isError(ChatResponse r) {
@@ -643,11 +687,35 @@ public final class OpenAiCompatibleClient implements ProviderClient {
     return r;
   }
 
+  /**
+   * The response headers by lower-case name, in name order, the values of a repeated name joined with
+   * {@code ", "} in arrival order. One pass over the headers and a sort of their few names, where
+   * {@code Headers.names()} built a sorted set and {@code values(name)} scanned every header for each name
+   * (a set, a list per name and a join per response).
+   */
   static Map<String, String> headerMap(Headers h) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String name : h.names()) {
-      String n = name.toLowerCase(Locale.ROOT);
-      out.put(n.equals(HIDDEN_RETRY_AFTER) ? "retry-after" : n, String.join(", ", h.values(name)));
+    int n = h.size();
+    Map<String, String> out = new LinkedHashMap<>(Math.max(4, n * 2));
+    if (n == 0) return out;
+    String[] names = new String[n];
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      String name = h.name(i).toLowerCase(Locale.ROOT);
+      names[i] = name;
+      // An insertion sort, stable (a repeated name keeps its values in arrival order): a response has a few headers.
+      int j = i;
+      while (j > 0 && names[order[j - 1]].compareTo(name) > 0) {
+        order[j] = order[j - 1];
+        j--;
+      }
+      order[j] = i;
+    }
+    for (int k = 0; k < n; k++) {
+      int i = order[k];
+      String name = names[i].equals(HIDDEN_RETRY_AFTER) ? "retry-after" : names[i];
+      String value = h.value(i);
+      if (k > 0 && names[order[k - 1]].equals(names[i])) out.put(name, out.get(name) + ", " + value);
+      else out.put(name, value);
     }
     return out;
   }

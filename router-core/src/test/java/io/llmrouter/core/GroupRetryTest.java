@@ -38,18 +38,23 @@ class GroupRetryTest {
     }
   };
 
-  /** A chain whose next group can serve now. */
-  static final GroupRetry.Chain READY_FALLBACK = new GroupRetry.Chain() {
-    @Override
-    public boolean fallbackLeft() {
-      return true;
-    }
+  /** A chain with a fallback left, whose later groups free at {@code at.applyAsLong(now)}. */
+  static GroupRetry.Chain fallbackFreeing(java.util.function.LongUnaryOperator at) {
+    return new GroupRetry.Chain() {
+      @Override
+      public boolean fallbackLeft() {
+        return true;
+      }
 
-    @Override
-    public long laterAvailableAt(io.llmrouter.api.LlmRouterException err, long now) {
-      return now;
-    }
-  };
+      @Override
+      public long laterAvailableAt(io.llmrouter.api.LlmRouterException err, long now) {
+        return at.applyAsLong(now);
+      }
+    };
+  }
+
+  /** A chain whose next group can serve now. */
+  static final GroupRetry.Chain READY_FALLBACK = fallbackFreeing(now -> now);
 
   ModelGroup setUp(RouterConfigBuilder b) {
     RouterConfig config = b.build();
@@ -192,17 +197,7 @@ class GroupRetryTest {
   }
 
   /** A chain whose later groups cannot serve within any deadline. */
-  static final GroupRetry.Chain BLOCKED_FALLBACK = new GroupRetry.Chain() {
-    @Override
-    public boolean fallbackLeft() {
-      return true;
-    }
-
-    @Override
-    public long laterAvailableAt(io.llmrouter.api.LlmRouterException err, long now) {
-      return Long.MAX_VALUE;
-    }
-  };
+  static final GroupRetry.Chain BLOCKED_FALLBACK = fallbackFreeing(now -> Long.MAX_VALUE);
 
   static RateLimitedException perDay(String id, Duration retryAfter) {
     return new RateLimitedException("429 " + id + " tokens per day", ScriptedProvider.errorContext(429, "groq", id), RateScope.DAY,
